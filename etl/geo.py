@@ -1,0 +1,130 @@
+"""European country boundaries for the dashboard's choropleth maps.
+
+Natural Earth Admin 0 (1:50m) -> one small GeoJSON FeatureCollection of European countries,
+keyed by ISO3 so it joins to the flow tables, ready for Plotly's `px.choropleth(geojson=...)`.
+
+Editorial choice: borders follow the internationally recognised ones (UN GA resolution 68/262,
+EU, Eurostat GISCO), so Crimea is part of Ukraine; Natural Earth draws it as part of Russia.
+
+Winding order: exterior rings are clockwise and holes counter-clockwise. That is what d3-geo,
+which draws Plotly's geo maps, needs: it treats a ring as spherical and fills the side of the
+ring whose area is under a hemisphere only if the ring runs clockwise; a counter-clockwise
+country is drawn as the whole globe minus the country. This is the opposite of RFC 7946's
+right-hand rule, which RFC 7946 lets readers ignore ("SHOULD NOT reject").
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import Point, box, mapping
+
+# lon -25..60, lat 34..72: Iceland to the Urals, Malta/Cyprus to the North Cape.
+EUROPE_BOX = box(-25.0, 34.0, 60.0, 72.0)
+# Clipping can leave a thin piece of a mostly non-European country (Greenland's east coast).
+# Drop a clipped country if less than this share of its area is left.
+MIN_SHARE_KEPT = 0.01
+# In degrees. simplify_coverage simplifies shared edges once, so neighbours stay edge-matched.
+SIMPLIFY_TOLERANCE = 0.025
+GRID_SIZE = 1e-4
+DECIMALS = 4
+
+# The part of Russia's MultiPolygon whose representative point falls in here is Crimea.
+CRIMEA_BOX = box(32.0, 44.0, 36.8, 46.3)
+# Crimea (with Sevastopol) is about 27,000 km2, i.e. about 3.1 square degrees at 45 N.
+CRIMEA_AREA_RANGE = (2.5, 3.6)
+SIMFEROPOL = Point(34.10, 44.95)
+SEVASTOPOL = Point(33.52, 44.60)
+
+NO_CODE = "-99"
+KOSOVO = "XKX"  # user-assigned code used by the EU and the World Bank; ISO has none
+
+
+class BoundaryError(ValueError):
+    """The boundary source does not look like what this step was written for."""
+
+
+def europe_boundaries(source_geojson: Path) -> dict:
+    """Return a GeoJSON FeatureCollection (a plain dict, ready for json.dumps) of European countries."""
+    world = gpd.read_file(source_geojson, columns=["ISO_A3", "ISO_A3_EH", "ADM0_A3", "NAME", "NAME_EN"])
+    if world.crs is None or world.crs.to_epsg() != 4326:
+        raise BoundaryError(f"{source_geojson}: expected WGS84 (EPSG:4326), got {world.crs}")
+
+    world["iso3"] = _iso3_codes(world)
+    world = world[world["iso3"] != NO_CODE]  # Somaliland, Northern Cyprus, Siachen Glacier
+    world["name"] = world["NAME_EN"].fillna(world["NAME"])
+    world = _move_crimea_to_ukraine(world)
+
+    # Clip to the box, then drop the clipped remnants that are barely there.
+    europe = world[world.intersects(EUROPE_BOX)].copy()
+    # Areas in square degrees: crude, but only compared with each other.
+    full_area = shapely.area(europe.geometry.values)
+    europe["geometry"] = europe.geometry.intersection(EUROPE_BOX)
+    europe = europe[shapely.area(europe.geometry.values) >= MIN_SHARE_KEPT * full_area]
+    europe = europe.sort_values("iso3").reset_index(drop=True)
+    duplicates = europe["iso3"][europe["iso3"].duplicated()].tolist()
+    if duplicates:
+        raise BoundaryError(f"several features map to ISO3 {duplicates}; fix the code mapping")
+
+    # Simplify all countries together so a shared border is simplified once, for both sides;
+    # simplifying each country alone would open gaps and overlaps along borders.
+    geoms = europe.geometry.simplify_coverage(SIMPLIFY_TOLERANCE).values
+    geoms = shapely.set_precision(geoms, grid_size=GRID_SIZE)
+    geoms = shapely.make_valid(geoms, method="structure", keep_collapsed=False)
+    geoms = shapely.orient_polygons(geoms, exterior_cw=True)  # d3-geo / Plotly, see module docstring
+
+    features = []
+    for iso3, name, geom in zip(europe["iso3"], europe["name"], geoms):
+        if geom.is_empty:
+            continue
+        geometry = mapping(geom)
+        features.append({
+            "type": "Feature",
+            "id": iso3,  # Plotly matches `locations` to feature ids by default
+            "properties": {"iso3": iso3, "name": name},
+            "geometry": {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"])},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _iso3_codes(world: gpd.GeoDataFrame):
+    # Natural Earth sets ISO_A3 to -99 for France and Norway (their overseas parts make the
+    # ISO entity differ from the drawn one); ISO_A3_EH carries the code for such cases.
+    code = world["ISO_A3"].where(world["ISO_A3"] != NO_CODE, world["ISO_A3_EH"])
+    return code.where(world["ADM0_A3"] != "KOS", KOSOVO)
+
+
+def _move_crimea_to_ukraine(world: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    rus_rows = world.index[world["iso3"] == "RUS"]
+    ukr_rows = world.index[world["iso3"] == "UKR"]
+    if len(rus_rows) != 1 or len(ukr_rows) != 1:
+        raise BoundaryError("expected exactly one Russia and one Ukraine feature")
+    rus, ukr = world.at[rus_rows[0], "geometry"], world.at[ukr_rows[0], "geometry"]
+    if rus.geom_type != "MultiPolygon":
+        raise BoundaryError(f"expected Russia as a MultiPolygon, got {rus.geom_type}")
+
+    # Crimea has no land link to Russia, so it is a part of its own (or more, if Sevastopol is
+    # drawn apart); pick parts by where they lie rather than by index, which changes between releases.
+    parts = list(rus.geoms)
+    in_crimea = [CRIMEA_BOX.contains(part.representative_point()) for part in parts]
+    crimea = shapely.union_all([part for part, hit in zip(parts, in_crimea) if hit])
+    low, high = CRIMEA_AREA_RANGE
+    if not (low <= crimea.area <= high and crimea.contains(SIMFEROPOL) and crimea.contains(SEVASTOPOL)):
+        raise BoundaryError(
+            f"Crimea not found as expected in Russia's geometry: {sum(in_crimea)} part(s) in "
+            f"{CRIMEA_BOX.bounds}, {crimea.area:.2f} sq. degrees (expected {low}-{high}), "
+            "must contain Simferopol and Sevastopol. Has the Natural Earth release changed?"
+        )
+
+    world = world.copy()
+    world.at[rus_rows[0], "geometry"] = shapely.MultiPolygon([p for p, hit in zip(parts, in_crimea) if not hit])
+    world.at[ukr_rows[0], "geometry"] = shapely.union_all([ukr, crimea])
+    return world
+
+
+def _rounded(coords):
+    # set_precision snaps to the grid, but in binary floats (12.300000000000001); round for output.
+    if isinstance(coords[0], (int, float)):
+        return [round(coords[0], DECIMALS), round(coords[1], DECIMALS)]
+    return [_rounded(c) for c in coords]

@@ -1,0 +1,51 @@
+"""Copy the sources named in etl/sources.yml from a shared data folder into data/raw,
+each with a provenance sidecar (producer, licence, citation, dates, sha256, size).
+
+Run once per new delivery: `python -m etl import-shared ../shared/data`. The copies and
+sidecars are committed so that a fresh clone builds without the shared folder.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from etl.atomic import sha256_file, write_bytes_atomic
+from etl.paths import SOURCES_CATALOGUE
+from etl.raw import sidecar_path
+
+CATALOGUE_FIELDS = ("producer", "title", "url", "api_url", "licence", "licence_url", "citation",
+                    "release", "release_date", "accessed", "obtained_via")
+
+
+def load_catalogue(path: Path = SOURCES_CATALOGUE) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def run(shared_data: Path, raw_root: Path, log=print) -> list[Path]:
+    catalogue = load_catalogue()
+    written = []
+    for source_id, entry in catalogue.items():
+        release_folder = entry.get("release_date") or entry["accessed"]
+        for name, description in entry["files"].items():
+            src = shared_data / entry["shared_folder"] / name
+            if not src.exists():
+                raise FileNotFoundError(f"{src} is named in {SOURCES_CATALOGUE.name} but does not exist")
+            dest = raw_root / source_id / str(release_folder) / name
+            data = src.read_bytes()
+            write_bytes_atomic(dest, data)
+            sidecar = {
+                "source_id": source_id,
+                "file": name,
+                "description": description,
+                **{field: entry.get(field) for field in CATALOGUE_FIELDS if entry.get(field) is not None},
+                "request": (entry.get("requests") or {}).get(name),
+                "sha256": sha256_file(dest),
+                "bytes": dest.stat().st_size,
+            }
+            sidecar = {key: value for key, value in sidecar.items() if value is not None}
+            text = yaml.safe_dump(sidecar, sort_keys=False, allow_unicode=True, width=100)
+            write_bytes_atomic(sidecar_path(dest), text.encode("utf-8"))
+            log(f"  {source_id}/{release_folder}/{name}  {sidecar['bytes']:,} bytes  sha256 {sidecar['sha256'][:12]}…")
+            written.append(dest)
+    return written

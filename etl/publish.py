@@ -1,0 +1,77 @@
+"""Validate the published tables against their schemas and write one release folder.
+
+Clean tables are written for traceability (one per raw table); published tables are what the
+app reads. A table that breaks its schema is not written and the whole release is abandoned.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from etl import metadata, schemas
+from etl.atomic import write_bytes_atomic, write_json_atomic, write_parquet_atomic
+from etl.fields import FIELDS, describe
+
+PUBLISHED_SCHEMAS = {
+    "pub_facts": (schemas.FACTS_SCHEMA, ["fact_id", "indicator"]),
+    "pub_events": (schemas.EVENTS_SCHEMA, ["date", "country"]),
+    "pub_claims": (schemas.CLAIMS_SCHEMA, ["claim_id"]),
+    "pub_sources": (schemas.SOURCES_SCHEMA, ["source_id", "file"]),
+}
+DESCRIPTIONS = {
+    "pub_series": "Every numeric series the dashboard charts, one row per indicator, place, category and period.",
+    "pub_facts": "Curated national figures with their sources, kind and conflict group.",
+    "pub_events": "Dated policy, security, repression and election events with sources.",
+    "pub_claims": "Claims of the ECFR commentary that the dashboard checks against the data.",
+    "pub_sources": "Provenance of every raw file the release was built from.",
+    "pub_boundaries_europe": "Simplified country boundaries of Europe (Natural Earth, recognised borders) for the maps.",
+    "pub_metadata": "Indicator metadata (title, unit, kind, source, licence, caveats) and the field dictionary.",
+}
+
+
+def validate_published(tables: dict, indicators: dict[str, dict]) -> dict[str, pd.DataFrame]:
+    validated = {}
+    declared = {key: meta["kind"] for key, meta in indicators.items()}
+    series = tables["pub_series"]
+    metadata.check_series(series, indicators)
+    validated["pub_series"] = schemas.validate(series, schemas.series_schema(declared), schemas.SERIES_KEY)
+    for name, (schema, key) in PUBLISHED_SCHEMAS.items():
+        validated[name] = schemas.validate(tables[name], schema, key)
+    return validated
+
+
+def write_release(tables: dict, indicators: dict[str, dict], release_dir: Path, data_root: Path,
+                  sources_of: dict[str, list[str]], raw_files) -> dict[str, dict]:
+    """Write every table of the build; return the manifest's `tables` section."""
+    published = validate_published(tables, indicators)  # all schemas pass before anything is written
+    entries = {}
+
+    def record(name: str, path: Path, sha: str, rows: int | None, layer: str, sources: list[str]):
+        entries[name] = {"path": str(path.relative_to(data_root)), "layer": layer, "sha256": sha,
+                         "bytes": path.stat().st_size, "rows": rows, "sources": sources,
+                         "description": DESCRIPTIONS.get(name, "")}
+
+    for name, frame in tables.items():
+        if name.startswith("clean_"):
+            path = release_dir / "clean" / f"{name}.parquet"
+            record(name, path, write_parquet_atomic(path, frame), len(frame), "clean", sources_of.get(name, []))
+    for name, frame in published.items():
+        path = release_dir / "pub" / f"{name}.parquet"
+        columns = list(frame.columns)
+        file_meta = {"exile_dashboard": json.dumps({
+            "table": name, "description": DESCRIPTIONS[name],
+            "fields": describe([c for c in columns if c in FIELDS]),
+            "sources": sources_of.get(name, []),
+        }, ensure_ascii=False)}
+        record(name, path, write_parquet_atomic(path, frame, file_meta), len(frame), "pub", sources_of.get(name, []))
+    boundaries = tables["pub_boundaries_europe"]
+    path = release_dir / "pub" / "pub_boundaries_europe.geojson"
+    sha = write_bytes_atomic(path, json.dumps(boundaries, sort_keys=True, separators=(",", ":")).encode())
+    record("pub_boundaries_europe", path, sha, len(boundaries["features"]), "pub", sources_of.get("pub_boundaries_europe", []))
+    meta_doc = {"indicators": indicators, "fields": FIELDS}
+    path = release_dir / "pub" / "pub_metadata.json"
+    record("pub_metadata", path, write_json_atomic(path, meta_doc), len(indicators), "pub",
+           sorted({s for m in indicators.values() for s in m["source_ids"]}))
+    return entries

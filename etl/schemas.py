@@ -1,0 +1,193 @@
+"""Schemas of the published tables, enforced when a table is written (pandera).
+
+A frame that breaks its schema is not written; SchemaViolation names the offending rows.
+Types come from the field dictionary (etl/fields.py) so a column has one type everywhere.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from etl.codes import known_codes
+from etl.fields import FIELDS
+
+KINDS = ("stock", "flow", "cumulative", "ratio")
+UNITS = ("persons", "cases", "permits", "visas", "decisions", "applications", "percent", "share")
+EVENT_CATEGORIES = ("election", "repression", "war", "security", "policy-support", "policy-restriction")
+VERIFICATION = ("verified", "unverified", "corroborated", "unchecked")
+SERIES_KEY = ["indicator", "source_id", "origin", "destination", "category",
+              "period_start", "period_end", "unit", "fact_id"]
+SERIES_COLUMNS = SERIES_KEY[:-1] + ["value", "kind", "flag", "fact_id", "conflict_group", "verification"]
+
+_PANDERA_TYPES = {"string": "string", "date": "datetime64[ns]", "float": "float64", "int": "int64"}
+
+
+class SchemaViolation(ValueError):
+    """A table broke its schema; the message lists the failing checks and rows."""
+
+
+def _column(name: str, nullable: bool = False, checks=None, unique: bool = False) -> pa.Column:
+    return pa.Column(_PANDERA_TYPES[FIELDS[name]["dtype"]], checks=checks or [], nullable=nullable,
+                     coerce=True, unique=unique, description=FIELDS[name]["description"])
+
+
+def _known_code() -> pa.Check:
+    codes = known_codes()
+    return pa.Check(lambda s: s.isin(codes), element_wise=False, error="unknown country code")
+
+
+def _one_kind_per_indicator(declared: dict[str, str] | None):
+    """Stocks and flows are separate indicators: an indicator whose rows mix kinds, or whose
+    kind differs from its metadata, is a stock added to a flow somewhere upstream."""
+    def check(frame: pd.DataFrame) -> pd.Series:
+        kinds = frame.groupby("indicator")["kind"].transform("nunique")
+        ok = kinds == 1
+        if declared is not None:
+            expected = frame["indicator"].map(declared)
+            ok &= expected.notna() & (expected == frame["kind"])
+        return ok
+    return pa.Check(check, error="indicator mixes kinds or disagrees with its metadata "
+                                 "(a stock added to a flow?)")
+
+
+def series_schema(declared_kinds: dict[str, str] | None = None) -> pa.DataFrameSchema:
+    """pub_series: one long table of every numeric series. `declared_kinds` maps indicator → kind
+    from the metadata; every indicator must be declared."""
+    return pa.DataFrameSchema(
+        {
+            "indicator": _column("indicator", checks=[pa.Check.str_matches(r"^[a-z0-9_]+$")]),
+            "source_id": _column("source_id", checks=[pa.Check.isin(["unhcr", "eurostat", "udsc", "curated"])]),
+            "origin": _column("origin", checks=[_known_code()]),
+            "destination": _column("destination", checks=[_known_code()]),
+            "category": _column("category", checks=[pa.Check.str_length(1, 80)]),
+            "period_start": _column("period_start"),
+            "period_end": _column("period_end"),
+            "unit": _column("unit", checks=[pa.Check.isin(UNITS)]),
+            "value": _column("value", checks=[pa.Check.ge(0)]),
+            "kind": _column("kind", checks=[pa.Check.isin(KINDS)]),
+            "flag": _column("flag", nullable=True),
+            "fact_id": _column("fact_id", nullable=True),
+            "conflict_group": _column("conflict_group", nullable=True),
+            "verification": _column("verification", nullable=True, checks=[pa.Check.isin(VERIFICATION)]),
+        },
+        checks=[
+            pa.Check(lambda f: f["period_end"] >= f["period_start"], error="period ends before it starts"),
+            pa.Check(lambda f: (f["kind"] != "stock") | (f["period_start"] == f["period_end"]),
+                     error="a stock is a count on one date: period_start must equal period_end"),
+            pa.Check(lambda f: (f["unit"] != "percent") | (f["value"] <= 100), error="percent above 100"),
+            pa.Check(lambda f: (f["unit"] != "share") | (f["value"] <= 1), error="share above 1"),
+            pa.Check(lambda f: (f["kind"] == "ratio") == f["unit"].isin(["percent", "share"]),
+                     error="ratios (percent, share) and counts must not share a kind"),
+            _one_kind_per_indicator(declared_kinds),
+        ],
+        unique=SERIES_KEY,
+        strict=True,
+        ordered=False,
+        name="pub_series",
+    )
+
+
+FACTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "fact_id": _column("fact_id", unique=True, checks=[pa.Check.str_matches(r"^[A-Za-z0-9_]+$")]),
+        "indicator": _column("indicator"),
+        "metric": _column("metric"),
+        "origin": _column("origin", checks=[_known_code()]),
+        "destination": _column("destination", checks=[_known_code()]),
+        "period_start": _column("period_start"),
+        "period_end": _column("period_end"),
+        "value": _column("value", checks=[pa.Check.ge(0)]),
+        "unit": _column("unit", checks=[pa.Check.isin(UNITS)]),
+        "kind": _column("kind", checks=[pa.Check.isin(KINDS)]),
+        "publisher": _column("publisher"),
+        "source_title": _column("source_title"),
+        "source_url": _column("source_url", checks=[pa.Check.str_matches(r"^https?://")]),
+        "published": _column("published", nullable=True),
+        "note": _column("note", nullable=True),
+        "verification": _column("verification", checks=[pa.Check.isin(VERIFICATION)]),
+        "conflict_group": _column("conflict_group", nullable=True),
+    },
+    checks=[pa.Check(lambda f: f["period_end"] >= f["period_start"], error="period ends before it starts")],
+    strict=True,
+    name="pub_facts",
+)
+
+EVENTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "date": _column("date"),
+        "country": _column("country", checks=[_known_code()]),
+        "event": _column("event", checks=[pa.Check.str_length(1, 1000)]),
+        "event_category": _column("event_category", checks=[pa.Check.isin(EVENT_CATEGORIES)]),
+        "source_title": _column("source_title"),
+        "source_url": _column("source_url", checks=[pa.Check.str_matches(r"^https?://")]),
+        "verification": _column("verification", checks=[pa.Check.isin(VERIFICATION)]),
+    },
+    unique=["date", "country", "event"],
+    strict=True,
+    name="pub_events",
+)
+
+CLAIMS_SCHEMA = pa.DataFrameSchema(
+    {
+        "claim_id": _column("claim_id", unique=True, checks=[pa.Check.str_matches(r"^C\d+$")]),
+        "quote": _column("quote"),
+        "subject": _column("subject"),
+        "claim_kind": _column("claim_kind", checks=[pa.Check.isin(["numeric", "survey", "event"])]),
+        "evidence_hint": _column("evidence_hint"),
+    },
+    strict=True,
+    name="pub_claims",
+)
+
+SOURCES_SCHEMA = pa.DataFrameSchema(
+    {
+        "source_id": _column("source_id"),
+        "release_dir": _column("release_dir"),
+        "file": _column("file"),
+        "release": _column("release"),
+        "producer": _column("producer"),
+        "title": _column("title"),
+        "url": _column("url", checks=[pa.Check.str_matches(r"^https?://")]),
+        "licence": _column("licence"),
+        "citation": _column("citation"),
+        "accessed": _column("accessed"),
+        "sha256": _column("sha256", checks=[pa.Check.str_matches(r"^[0-9a-f]{64}$")]),
+        "bytes": _column("bytes", checks=[pa.Check.gt(0)]),
+    },
+    unique=["source_id", "release_dir", "file"],
+    strict=True,
+    name="pub_sources",
+)
+
+
+def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, key: list[str] | None = None) -> pd.DataFrame:
+    """Validate (and coerce) a frame; on failure raise SchemaViolation naming the rows."""
+    try:
+        return schema.validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        raise SchemaViolation(_describe_failures(schema.name, frame, exc.failure_cases, key)) from None
+
+
+def _describe_failures(name: str, frame: pd.DataFrame, cases: pd.DataFrame, key: list[str] | None,
+                       limit: int = 12) -> str:
+    key = [c for c in (key or list(frame.columns[:4])) if c in frame.columns]
+    # A table-wide check reports every column of a failing row: keep one line per check and row.
+    table_wide = cases["schema_context"].eq("DataFrameSchema") & cases["check"].ne("column_in_schema")
+    cases = cases.assign(where_col=cases["column"].where(~table_wide, "table"))
+    cases = cases.drop_duplicates(subset=["where_col", "check", "index"])
+    cases = cases.sort_values("where_col", key=lambda s: s.eq("table"), kind="stable")
+    lines = [f"{name}: {len(cases)} schema failure(s); the table was not written."]
+    for case in cases.head(limit).itertuples(index=False):
+        where = ""
+        index = case.index
+        if index is not None and not pd.isna(index) and index in frame.index:
+            row = frame.loc[index]
+            if isinstance(row, pd.DataFrame):
+                row = row.iloc[0]
+            where = f" at row {index} (" + ", ".join(f"{c}={row[c]}" for c in key) + ")"
+        failed = "" if case.where_col == "table" else f" on {case.failure_case!r}"
+        lines.append(f"  - {case.where_col}: check '{case.check}' failed{failed}{where}")
+    if len(cases) > limit:
+        lines.append(f"  … and {len(cases) - limit} more")
+    return "\n".join(lines)

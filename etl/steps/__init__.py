@@ -1,0 +1,12 @@
+"""The build steps, in the order they run. Each module declares INPUTS and OUTPUTS at the top
+and has one `run(ctx)` that returns its outputs by name."""
+STEP_MODULES = [
+    "etl.steps.clean_unhcr",
+    "etl.steps.clean_eurostat",
+    "etl.steps.clean_udsc",
+    "etl.steps.clean_curated",
+    "etl.steps.pub_facts",
+    "etl.steps.pub_series",
+    "etl.steps.pub_reference",
+    "etl.steps.pub_boundaries",
+]

@@ -1,0 +1,25 @@
+"""Reference tables the app shows beside the numbers: events for the time axes, the article's
+claims, and the provenance of every raw file (the Sources page)."""
+from __future__ import annotations
+
+import pandas as pd
+
+INPUTS = {"tables": ["clean_curated__events", "clean_curated__claims"], "provenance": True}
+OUTPUTS = ["pub_events", "pub_claims", "pub_sources"]
+SOURCE_COLUMNS = ["source_id", "release_dir", "file", "release", "producer", "title", "url", "licence",
+                  "citation", "accessed", "sha256", "bytes"]
+
+
+def sources_table(raw_files) -> pd.DataFrame:
+    rows = [{**{key: raw.provenance.get(key) for key in SOURCE_COLUMNS}, "release_dir": raw.release_dir}
+            for raw in raw_files]
+    return pd.DataFrame(rows, columns=SOURCE_COLUMNS).sort_values(["source_id", "file"]).reset_index(drop=True)
+
+
+def run(ctx) -> dict[str, pd.DataFrame]:
+    events = ctx.table("clean_curated__events").sort_values(["date", "country"]).reset_index(drop=True)
+    return {
+        "pub_events": events,
+        "pub_claims": ctx.table("clean_curated__claims"),
+        "pub_sources": sources_table(ctx.raw_files()),
+    }
