@@ -6,11 +6,11 @@ keyed by ISO3 so it joins to the flow tables, ready for Plotly's `px.choropleth(
 Editorial choice: borders follow the internationally recognised ones (UN GA resolution 68/262,
 EU, Eurostat GISCO), so Crimea is part of Ukraine; Natural Earth draws it as part of Russia.
 
-Winding order: exterior rings are clockwise and holes counter-clockwise. That is what d3-geo,
-which draws Plotly's geo maps, needs: it treats a ring as spherical and fills the side of the
-ring whose area is under a hemisphere only if the ring runs clockwise; a counter-clockwise
-country is drawn as the whole globe minus the country. This is the opposite of RFC 7946's
-right-hand rule, which RFC 7946 lets readers ignore ("SHOULD NOT reject").
+Winding order: exterior rings run clockwise (in lon/lat, north up), holes counter-clockwise.
+Plotly draws geo maps with d3-geo, which reads rings on the sphere and takes the inside to be
+what a ring goes clockwise around; a counter-clockwise country is read as the whole globe
+minus the country. This is the opposite of RFC 7946's right-hand rule, which the RFC lets
+readers ignore ("SHOULD NOT reject").
 """
 from __future__ import annotations
 
@@ -20,12 +20,13 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import Point, box, mapping
 
-# lon -25..60, lat 34..72: Iceland to the Urals, Malta/Cyprus to the North Cape.
+# lon -25..60, lat 34..72: Iceland to the Urals, Malta/Cyprus to the North Cape. The box also
+# catches the north of Morocco, Algeria, Tunisia, Lebanon, Syria, Iraq, Iran and Central Asia.
 EUROPE_BOX = box(-25.0, 34.0, 60.0, 72.0)
 # Clipping can leave a thin piece of a mostly non-European country (Greenland's east coast).
 # Drop a clipped country if less than this share of its area is left.
 MIN_SHARE_KEPT = 0.01
-# In degrees. simplify_coverage simplifies shared edges once, so neighbours stay edge-matched.
+# In degrees (about 2.5 km); 0.02 would give 307 KB of JSON, over the dashboard's 300 KB budget.
 SIMPLIFY_TOLERANCE = 0.025
 GRID_SIZE = 1e-4
 DECIMALS = 4
@@ -52,8 +53,14 @@ def europe_boundaries(source_geojson: Path) -> dict:
         raise BoundaryError(f"{source_geojson}: expected WGS84 (EPSG:4326), got {world.crs}")
 
     world["iso3"] = _iso3_codes(world)
-    world = world[world["iso3"] != NO_CODE]  # Somaliland, Northern Cyprus, Siachen Glacier
+    world = world[world["iso3"] != NO_CODE]  # Somaliland, Siachen Glacier
     world["name"] = world["NAME_EN"].fillna(world["NAME"])
+    # Features sharing a code become one country (Northern Cyprus joins Cyprus); the feature
+    # that carries the code itself comes first, so its name is kept.
+    world = (world.assign(own_code=world["ISO_A3"] == world["iso3"])
+             .sort_values(["iso3", "own_code"], ascending=[True, False])
+             .dissolve(by="iso3", as_index=False, aggfunc="first")
+             .drop(columns="own_code"))
     world = _move_crimea_to_ukraine(world)
 
     # Clip to the box, then drop the clipped remnants that are barely there.
@@ -92,7 +99,9 @@ def _iso3_codes(world: gpd.GeoDataFrame):
     # Natural Earth sets ISO_A3 to -99 for France and Norway (their overseas parts make the
     # ISO entity differ from the drawn one); ISO_A3_EH carries the code for such cases.
     code = world["ISO_A3"].where(world["ISO_A3"] != NO_CODE, world["ISO_A3_EH"])
-    return code.where(world["ADM0_A3"] != "KOS", KOSOVO)
+    code = code.where(world["ADM0_A3"] != "KOS", KOSOVO)
+    # The EU and the UN recognise one Cyprus; Natural Earth draws Northern Cyprus apart.
+    return code.where(world["ADM0_A3"] != "CYN", "CYP")
 
 
 def _move_crimea_to_ukraine(world: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -124,7 +133,8 @@ def _move_crimea_to_ukraine(world: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _rounded(coords):
-    # set_precision snaps to the grid, but in binary floats (12.300000000000001); round for output.
+    # set_precision has snapped to the grid already; rounding again guarantees short decimals
+    # in the JSON (never 12.300000000000001) whatever GEOS does, and turns tuples into lists.
     if isinstance(coords[0], (int, float)):
         return [round(coords[0], DECIMALS), round(coords[1], DECIMALS)]
     return [_rounded(c) for c in coords]
