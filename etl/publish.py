@@ -19,6 +19,7 @@ PUBLISHED_SCHEMAS = {
     "pub_events": (schemas.EVENTS_SCHEMA, ["date", "country"]),
     "pub_claims": (schemas.CLAIMS_SCHEMA, ["claim_id"]),
     "pub_sources": (schemas.SOURCES_SCHEMA, ["source_id", "file"]),
+    "pub_countries": (schemas.COUNTRIES_SCHEMA, ["iso3"]),
 }
 DESCRIPTIONS = {
     "pub_series": "Every numeric series the dashboard charts, one row per indicator, place, category and period.",
@@ -26,6 +27,7 @@ DESCRIPTIONS = {
     "pub_events": "Dated policy, security, repression and election events with sources.",
     "pub_claims": "Claims of the ECFR commentary that the dashboard checks against the data.",
     "pub_sources": "Provenance of every raw file the release was built from.",
+    "pub_countries": "Countries with ISO3 codes, English names and UN regions.",
     "pub_boundaries_europe": "Simplified country boundaries of Europe (Natural Earth, recognised borders) for the maps.",
     "pub_metadata": "Indicator metadata (title, unit, kind, source, licence, caveats) and the field dictionary.",
 }

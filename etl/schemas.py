@@ -191,3 +191,17 @@ def _describe_failures(name: str, frame: pd.DataFrame, cases: pd.DataFrame, key:
     if len(cases) > limit:
         lines.append(f"  … and {len(cases) - limit} more")
     return "\n".join(lines)
+
+
+COUNTRIES_SCHEMA = pa.DataFrameSchema(
+    {
+        "iso3": pa.Column("string", checks=[_known_code()], unique=True, coerce=True,
+                          description="ISO 3166-1 alpha-3 code."),
+        "name": pa.Column("string", coerce=True, description="English short name (pycountry)."),
+        "unsd_region": pa.Column("string", nullable=True, coerce=True, description="UN M49 region."),
+        "unsd_subregion": pa.Column("string", nullable=True, coerce=True, description="UN M49 sub-region."),
+        "unhcr_region": pa.Column("string", nullable=True, coerce=True, description="UNHCR regional bureau."),
+    },
+    strict=True,
+    name="pub_countries",
+)

@@ -1,0 +1,40 @@
+"""Events for the time axes: which ones each chart marks, with hover text (date, event, source)."""
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+
+from app import data, formatting
+
+# The turning points the overview marks; the country pages mark their own country's events.
+KEY_EVENTS = {
+    ("BLR", "2020-08-09"), ("POL", "2020-09-09"), ("BLR", "2022-02-24"), ("LTU", "2022-03-11"),
+    ("LTU", "2022-12-05"), ("BLR", "2023-09-04"), ("POL", "2024-01-26"), ("LTU", "2024-02-27"),
+}
+
+
+def with_hover(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["_hover"] = [
+        f"<b>{formatting.date(d)}</b><br>{'<br>'.join(textwrap.wrap(text, 60))}<br><i>Source: "
+        f"{'<br>'.join(textwrap.wrap(title, 60))}</i>"
+        for d, text, title in zip(out["date"], out["event"], out["source_title"])
+    ]
+    return out
+
+
+def key_events(release: data.Release, since: str = "2019-01-01") -> pd.DataFrame:
+    events = data.events(release)
+    keys = {(c, pd.Timestamp(d)) for c, d in KEY_EVENTS}
+    is_key = pd.Series([(c, d) in keys for c, d in zip(events["country"], events["date"])], index=events.index)
+    return with_hover(events[is_key & (events["date"] >= pd.Timestamp(since))])
+
+
+def country_events(release: data.Release, countries: list[str], categories: list[str] | None = None,
+                   since: str = "2019-01-01") -> pd.DataFrame:
+    events = data.events(release)
+    mask = events["country"].isin(countries) & (events["date"] >= pd.Timestamp(since))
+    if categories:
+        mask &= events["event_category"].isin(categories)
+    return with_hover(events[mask])
