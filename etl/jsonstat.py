@@ -28,43 +28,58 @@ class JsonStatError(ValueError):
 
 def parse(doc: dict) -> pd.DataFrame:
     """Return one row per observed cell: a column per dimension (category codes), `value`, `flag`."""
-    if doc.get("class") != "dataset" or "id" not in doc or "size" not in doc:
+    if not isinstance(doc, dict) or doc.get("class") != "dataset" or "id" not in doc or "size" not in doc:
         raise JsonStatError("not a JSON-stat 2.0 dataset (class/id/size missing)")
     ids, sizes = doc["id"], doc["size"]
     if len(ids) != len(sizes):
         raise JsonStatError(f"id has {len(ids)} dimensions but size has {len(sizes)}")
-    codes_by_dim = []
-    for dim, size in zip(ids, sizes):
-        index = doc["dimension"][dim]["category"]["index"]
-        # `index` is either {code: position} or a list of codes in order.
-        codes = sorted(index, key=index.get) if isinstance(index, dict) else list(index)
-        if len(codes) != size:
-            raise JsonStatError(f"dimension {dim}: {len(codes)} categories but size {size}")
-        codes_by_dim.append(codes)
-    values = doc.get("value") or {}
-    if isinstance(values, list):  # dense form: nulls are missing cells
-        values = {str(i): v for i, v in enumerate(values) if v is not None}
-    status = doc.get("status") or {}
-    if isinstance(status, list):
-        status = {str(i): s for i, s in enumerate(status) if s}
+    codes_by_dim = [_codes(doc, dim, size) for dim, size in zip(ids, sizes)]
     total = 1
     for size in sizes:
         total *= size
+    values = _cells(doc.get("value"), total, "value")
+    status = _cells(doc.get("status"), total, "status")
+    bad_values = [v for v in values.values() if isinstance(v, bool) or not isinstance(v, (int, float))]
+    if bad_values:
+        raise JsonStatError(f"non-numeric value(s) {bad_values[:3]}")
     rows = []
     for flat, combo in enumerate(product(*codes_by_dim)):
-        key = str(flat)
-        if key not in values:
-            continue
-        rows.append((*combo, values[key], status.get(key)))
-    if any(int(k) >= total for k in values):
-        raise JsonStatError("value index outside the cube defined by size")
+        if flat in values:
+            rows.append((*combo, values[flat], status.get(flat)))
     frame = pd.DataFrame(rows, columns=[*ids, "value", "flag"])
     _check_flags(frame["flag"])
-    if "time" in frame:
-        bad = sorted(set(t for t in frame["time"] if not TIME_CODE.match(str(t))))
+    if "time" in ids:
+        # Every time category, observed or not: an old code such as 2015Q4 means the format changed.
+        bad = sorted(t for t in codes_by_dim[ids.index("time")] if not TIME_CODE.match(str(t)))
         if bad:
             raise JsonStatError(f"unknown time code(s) {bad}: expected YYYY, YYYY-MM, YYYY-Qn or YYYY-Sn")
     return frame
+
+
+def _codes(doc: dict, dim: str, size: int) -> list[str]:
+    try:
+        index = doc["dimension"][dim]["category"]["index"]
+    except (KeyError, TypeError):
+        raise JsonStatError(f"dimension {dim} has no category index") from None
+    # `index` is either {code: position} or a list of codes in order.
+    codes = sorted(index, key=index.get) if isinstance(index, dict) else list(index)
+    if len(codes) != size:
+        raise JsonStatError(f"dimension {dim}: {len(codes)} categories but size {size}")
+    return codes
+
+
+def _cells(cells, total: int, name: str) -> dict[int, object]:
+    """`value`/`status` as {flat index: content}: sparse objects are keyed by the index as a
+    string, dense lists hold null for a missing cell."""
+    if isinstance(cells, list):
+        return {i: c for i, c in enumerate(cells) if c is not None and c != ""}
+    try:
+        found = {int(key): c for key, c in (cells or {}).items()}
+    except (AttributeError, ValueError):
+        raise JsonStatError(f"{name} is neither a list nor an object keyed by cell index") from None
+    if any(not 0 <= key < total for key in found):
+        raise JsonStatError(f"{name} index outside the cube defined by size")
+    return found
 
 
 def _check_flags(flags: pd.Series) -> None:

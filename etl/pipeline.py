@@ -152,9 +152,10 @@ class BuildContext:
 
 
 def build(paths: DataPaths, force: bool = False, releases: dict[str, str] | None = None,
-          log=print) -> dict:
+          log=print, accept_changes: bool = False) -> dict:
     """Build and publish a release; return the manifest. Raises BuildError (or a schema or
-    snapshot error) without touching the current release."""
+    snapshot error) without touching the current release; the diff gate raises ReleaseBlocked
+    (a BuildError) on a suspicious change unless `accept_changes`."""
     started = time.perf_counter()
     steps = declarations()
     raw_files = select_raw(paths, steps, releases)
@@ -166,7 +167,7 @@ def build(paths: DataPaths, force: bool = False, releases: dict[str, str] | None
             f"({time.perf_counter() - started:.2f} s). Use --force to rebuild anyway.")
         return current
 
-    from etl import metadata, publish  # data libraries load only when there is work to do
+    from etl import diff, metadata, publish  # data libraries load only when there is work to do
 
     ctx = BuildContext({(r.source_id, r.path.name): r for r in raw_files})
     for number, step in enumerate(steps, 1):
@@ -185,6 +186,7 @@ def build(paths: DataPaths, force: bool = False, releases: dict[str, str] | None
     release_dir = paths.releases / release_id
     try:
         tables = publish.write_release(ctx.tables, indicators, release_dir, paths.root, lineage(steps), raw_files)
+        diff.gate(paths, current, tables, release_id, accept_changes, log)  # compare before publishing
     except BaseException:
         # A failed build leaves no half-written release behind; the manifest still names the old one.
         shutil.rmtree(release_dir, ignore_errors=True)

@@ -2,8 +2,13 @@
 
 "-" and blanks mean 'not applicable / not reported' in UNHCR's files: they become null,
 never 0. Any other non-numeric text fails the build rather than being guessed at.
+
+A raw table is either a CSV (the embedded snapshot) or the JSON pages of the population API
+(a live refresh); both are read into the same text frame in the API's column names.
 """
 from __future__ import annotations
+
+import json
 
 import pandas as pd
 
@@ -20,6 +25,22 @@ RENAME = {"coo_iso": "origin", "coa_iso": "destination", "coo_name": "origin_nam
 def read_raw_csv(path) -> pd.DataFrame:
     # keep_default_na=False: UNHCR codes such as "NA" (new applications) must stay text.
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def read_api_pages(paths) -> pd.DataFrame:
+    """The `items` of every page, in page order, as text like the CSV: a number becomes its
+    digits, "-" stays "-" (not reported), null becomes blank."""
+    items = [item for path in paths for item in json.loads(path.read_text(encoding="utf-8"))["items"]]
+    return pd.DataFrame([{key: "" if value is None else str(value) for key, value in item.items()}
+                         for item in items], dtype=str)
+
+
+def read_raw_table(ctx, name: str) -> pd.DataFrame:
+    pages = sorted((raw for raw in ctx.raw_files() if raw.source_id == "unhcr" and raw.provenance.get("table") == name
+                    and raw.path.suffix == ".json"), key=lambda raw: raw.path.name)
+    if pages:
+        return read_api_pages([raw.path for raw in pages])
+    return read_raw_csv(ctx.raw_path("unhcr", name))
 
 
 def to_counts(frame: pd.DataFrame, columns: list[str], table: str) -> pd.DataFrame:
@@ -65,8 +86,8 @@ def clean_countries(raw: pd.DataFrame) -> pd.DataFrame:
 
 def run(ctx) -> dict[str, pd.DataFrame]:
     return {
-        "clean_unhcr__population": clean_population(read_raw_csv(ctx.raw_path("unhcr", "population.csv"))),
-        "clean_unhcr__asylum_applications": clean_applications(read_raw_csv(ctx.raw_path("unhcr", "asylum_applications.csv"))),
-        "clean_unhcr__asylum_decisions": clean_decisions(read_raw_csv(ctx.raw_path("unhcr", "asylum_decisions.csv"))),
-        "clean_unhcr__countries": clean_countries(read_raw_csv(ctx.raw_path("unhcr", "countries.csv"))),
+        "clean_unhcr__population": clean_population(read_raw_table(ctx, "population.csv")),
+        "clean_unhcr__asylum_applications": clean_applications(read_raw_table(ctx, "asylum_applications.csv")),
+        "clean_unhcr__asylum_decisions": clean_decisions(read_raw_table(ctx, "asylum_decisions.csv")),
+        "clean_unhcr__countries": clean_countries(read_raw_table(ctx, "countries.csv")),
     }
