@@ -20,6 +20,8 @@ PUBLISHED_SCHEMAS = {
     "pub_claims": (schemas.CLAIMS_SCHEMA, ["claim_id"]),
     "pub_sources": (schemas.SOURCES_SCHEMA, ["source_id", "file"]),
     "pub_countries": (schemas.COUNTRIES_SCHEMA, ["iso3"]),
+    "pub_claim_verdicts": (schemas.CLAIM_VERDICTS_SCHEMA, ["claim_id"]),
+    "pub_claim_figures": (schemas.CLAIM_FIGURES_SCHEMA, ["claim_id", "figure"]),
 }
 DESCRIPTIONS = {
     "pub_series": "Every numeric series the dashboard charts, one row per indicator, place, category and period.",
@@ -28,6 +30,8 @@ DESCRIPTIONS = {
     "pub_claims": "Claims of the ECFR commentary that the dashboard checks against the data.",
     "pub_sources": "Provenance of every raw file the release was built from.",
     "pub_countries": "Countries with ISO3 codes, English names and UN regions.",
+    "pub_claim_verdicts": "Verdict on each claim of the seed article, computed from the published data.",
+    "pub_claim_figures": "The figures each claim's verdict rests on, selected from pub_series at build time.",
     "pub_boundaries_europe": "Simplified country boundaries of Europe (Natural Earth, recognised borders) for the maps.",
     "pub_metadata": "Indicator metadata (title, unit, kind, source, licence, caveats) and the field dictionary.",
 }

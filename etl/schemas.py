@@ -205,3 +205,35 @@ COUNTRIES_SCHEMA = pa.DataFrameSchema(
     strict=True,
     name="pub_countries",
 )
+
+
+VERDICTS = ("supported", "partly_supported", "not_supported", "not_checkable")
+CLAIM_VERDICTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "claim_id": _column("claim_id", unique=True),
+        "verdict": pa.Column("string", checks=[pa.Check.isin(VERDICTS)], coerce=True,
+                             description="supported, partly_supported, not_supported or not_checkable."),
+        "rule": pa.Column("string", coerce=True, description="The rule type in etl/metadata/claims.yml."),
+        "threshold": pa.Column("float64", nullable=True, coerce=True, description="The figure the claim is compared with."),
+    },
+    strict=True,
+    name="pub_claim_verdicts",
+)
+CLAIM_FIGURES_SCHEMA = pa.DataFrameSchema(
+    {
+        "claim_id": _column("claim_id"),
+        "figure": pa.Column("string", coerce=True, description="Name of the figure in the claim's rule."),
+        "role": pa.Column("string", coerce=True, description="figure (selected from pub_series), derived:<op> or event."),
+        "value": pa.Column("float64", coerce=True, description="The figure's value."),
+        "unit": _column("unit", nullable=True),
+        "kind": _column("kind", nullable=True),
+        "indicator": _column("indicator", nullable=True),
+        "source_id": _column("source_id", nullable=True),
+        "fact_id": _column("fact_id", nullable=True),
+        "destination": _column("destination", nullable=True),
+        "period_start": _column("period_start", nullable=True),
+        "period_end": _column("period_end", nullable=True),
+    },
+    strict=True,
+    name="pub_claim_figures",
+)

@@ -9,4 +9,5 @@ STEP_MODULES = [
     "etl.steps.pub_series",
     "etl.steps.pub_reference",
     "etl.steps.pub_boundaries",
+    "etl.steps.pub_claim_checks",
 ]
