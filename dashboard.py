@@ -1,8 +1,8 @@
 """Entry point: `streamlit run dashboard.py`.
 
-Sets up the page, makes sure a current published release exists (building it from the
-embedded raw snapshots on a fresh clone, with a visible message), draws the shared chrome
-and runs the selected page. Pages live in pages/ and hold UI only.
+Picks the reader's language (URL ?lang=, else the browser's), makes sure a current published
+release exists (building it from the embedded raw snapshots on a fresh clone, with a visible
+message), draws the shared chrome and runs the selected page. Pages live in pages/, UI only.
 """
 from __future__ import annotations
 
@@ -10,31 +10,33 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from app import chrome, data
+from app import chrome, data, entry, i18n
+from app.i18n import t
 
 
 @dataclass(frozen=True)
 class PageEntry:
     file: str
-    title: str
+    title_key: str
     url_path: str
     icon: str
 
 
 PAGES = [
-    PageEntry("pages/overview.py", "Overview", "overview", ":material/insights:"),
-    PageEntry("pages/where_they_went.py", "Where they went", "where", ":material/public:"),
-    PageEntry("pages/lithuania.py", "Lithuania: security screening", "lithuania", ":material/gpp_maybe:"),
-    PageEntry("pages/poland.py", "Poland: IT visas and permits", "poland", ":material/badge:"),
-    PageEntry("pages/asylum.py", "Asylum", "asylum", ":material/shield_person:"),
-    PageEntry("pages/sources.py", "Sources and methods", "sources", ":material/menu_book:"),
+    PageEntry("pages/overview.py", "common.nav_overview", "overview", ":material/insights:"),
+    PageEntry("pages/where_they_went.py", "common.nav_where", "where", ":material/public:"),
+    PageEntry("pages/lithuania.py", "common.nav_lithuania", "lithuania", ":material/gpp_maybe:"),
+    PageEntry("pages/poland.py", "common.nav_poland", "poland", ":material/badge:"),
+    PageEntry("pages/asylum.py", "common.nav_asylum", "asylum", ":material/shield_person:"),
+    PageEntry("pages/sources.py", "common.nav_sources", "sources", ":material/menu_book:"),
 ]
 
-st.set_page_config(page_title="Belarusians in exile: data", page_icon=":material/insights:", layout="wide")
-
-pages = [st.Page(p.file, title=p.title, url_path=p.url_path, icon=p.icon, default=(i == 0))
-         for i, p in enumerate(PAGES)]
-release = data.ensure_release()
-navigation = st.navigation(pages)
-chrome.render(release, sources_page=pages[-1])
-navigation.run()
+with entry.entrypoint():
+    i18n.set_language(i18n.pick_language(st.query_params.get("lang"), st.context.locale))
+    st.set_page_config(page_title=t("common.app_title"), page_icon=":material/insights:", layout="wide")
+    pages = [st.Page(p.file, title=t(p.title_key), url_path=p.url_path, icon=p.icon, default=(i == 0))
+             for i, p in enumerate(PAGES)]
+    release = data.ensure_release()
+    navigation = st.navigation(pages)
+    chrome.render(release, sources_page=pages[-1])
+    navigation.run()

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app import data, formatting
+from app.i18n import t
 from app.sources import CURATED_LICENCE, SourceRef, refs_for, with_source_columns
 
 EXPORT_FIRST = ["indicator", "origin", "destination", "category", "period_start", "period_end", "value", "unit",
@@ -49,9 +50,8 @@ def source_line(refs: list[SourceRef]) -> str:
         parts.append(f"{md(ref.publisher)}, [{md(ref.title)}](<{ref.url}>){released} — {md(ref.licence)}")
     if curated:
         links = ", ".join(f"[{md(r.publisher)}](<{r.url}>)" for r in curated)
-        parts.append(f"national figures as published by {links} — {CURATED_LICENCE}s; each row's source "
-                     "is in the chart data below")
-    return "**Source:** " + "; ".join(parts) if parts else ""
+        parts.append(t("common.curated_sources", links=links))
+    return f"**{t('common.source_label')}** " + "; ".join(parts) if parts else ""
 
 
 def export_table(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
@@ -68,7 +68,7 @@ def export_table(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
 
 def data_as_of(frame: pd.DataFrame) -> str:
     latest = frame["period_end"].max()
-    return f"Latest figure: {formatting.date(latest)}" if pd.notna(latest) else ""
+    return t("common.latest_figure", date=formatting.date(latest)) if pd.notna(latest) else ""
 
 
 def conflicts_for(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
@@ -94,21 +94,20 @@ def render(card: ChartCard, release: data.Release) -> None:
             "toImageButtonOptions": {"format": "png", "filename": f"belarus-exiles-{card.key}", "scale": 2},
         })
         if card.note:
-            st.caption(f"**Note:** {md(card.note)}")
+            st.caption(f"**{t('common.note_label')}** {md(card.note)}")
         st.caption(source_line(refs))
         st.caption(md(data_as_of(card.data)))
         conflicts = conflicts_for(card.data, release)
         if not conflicts.empty:
-            st.warning("Sources disagree on some of these figures (open diamonds / hatched bars). "
-                       "Both values are shown; neither is picked.", icon=":material/compare_arrows:")
+            st.warning(t("common.conflict_warning"), icon=":material/compare_arrows:")
             st.dataframe(conflicts, hide_index=True, key=f"conflicts-{card.key}",
                          column_config={"source_url": st.column_config.LinkColumn("source")})
         table = export_table(card.data, release)
-        with st.expander("Chart data, description and download"):
-            st.markdown(f"**What the chart shows:** {md(card.alt)}")
+        with st.expander(t("common.data_expander")):
+            st.markdown(f"**{t('common.what_chart_shows')}** {md(card.alt)}")
             st.dataframe(table, hide_index=True, key=f"table-{card.key}", alt=card.alt,
                          column_config={"source_url": st.column_config.LinkColumn("source link"),
                                         "value": st.column_config.NumberColumn(format="localized")})
-            st.download_button("Download these rows (CSV)", table.to_csv(index=False).encode("utf-8"),
+            st.download_button(t("common.download_csv"), table.to_csv(index=False).encode("utf-8"),
                                file_name=f"belarus-exiles-{card.key}.csv", mime="text/csv",
                                key=f"csv-{card.key}", on_click="ignore", icon=":material/download:")

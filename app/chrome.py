@@ -1,25 +1,39 @@
-"""Shared chrome on every page: what the dashboard is, how fresh its data are, where sources are."""
+"""Shared chrome on every page: what the dashboard is, how fresh its data are, where sources
+are, and the language switch."""
 from __future__ import annotations
 
 import streamlit as st
 
-from app import data, formatting
-
-SOURCE_NAMES = {"unhcr": "UNHCR", "eurostat": "Eurostat", "udsc": "Office for Foreigners (PL)",
-                "curated": "national figures (curated)", "naturalearth": "Natural Earth"}
+from app import data, formatting, i18n
+from app.i18n import t
 
 
 def data_as_of_lines(release: data.Release) -> list[str]:
     dates = {}
     for source in release.manifest["sources"]:
         dates[source["source_id"]] = source.get("release_date") or source.get("accessed")
-    return [f"{SOURCE_NAMES.get(s, s)}: {formatting.date(d)}" for s, d in sorted(dates.items()) if s != "naturalearth"]
+    return [f"{t(f'common.source_{s}')}: {formatting.date(d)}" for s, d in sorted(dates.items()) if s != "naturalearth"]
+
+
+def _switch_language() -> None:
+    # Only the language changes in the URL; every other parameter stays, so the view is kept.
+    chosen = st.session_state["chrome_language"]
+    if chosen:  # clicking the selected language again deselects it: keep the language then
+        st.query_params["lang"] = chosen
+
+
+def language_switch() -> None:
+    st.session_state["chrome_language"] = i18n.language()
+    st.segmented_control(t("common.language"), options=list(i18n.LANGUAGES), key="chrome_language",
+                         format_func=lambda code: i18n.LANGUAGES[code], on_change=_switch_language,
+                         selection_mode="single")
 
 
 def render(release: data.Release, sources_page) -> None:
     with st.sidebar:
-        st.markdown("**Belarusians in exile: flows, permits and decisions**")
+        language_switch()
+        st.markdown(f"**{t('common.sidebar_title')}**")
         built = formatting.date(release.manifest["built_at"][:10])
-        st.badge(f"Data as of {built}", icon=":material/event:", color="blue")
-        st.caption("Source releases: " + "; ".join(data_as_of_lines(release)))
-        st.page_link(sources_page, label="Sources and methods", icon=":material/menu_book:")
+        st.badge(t("common.data_as_of", date=built), icon=":material/event:", color="blue")
+        st.caption(t("common.source_releases", releases="; ".join(data_as_of_lines(release))))
+        st.page_link(sources_page, label=t("common.sources_link"), icon=":material/menu_book:")

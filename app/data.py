@@ -46,7 +46,10 @@ def ensure_release(show_progress=True) -> Release:
 
     A fresh clone has only raw snapshots: the first start builds the tables (a few seconds)
     with a visible message, so `streamlit run dashboard.py` is the only command a reader needs.
+    Every page starts here, so this is also where a page outside dashboard.py is sent back to it.
     """
+    from app.entry import require_entrypoint
+    require_entrypoint()
     paths = data_paths()
     manifest = _current_manifest(str(paths.root))
     if manifest is None:

@@ -6,6 +6,7 @@ import textwrap
 import pandas as pd
 
 from app import data, formatting
+from app.i18n import t
 
 # The turning points the overview marks; the country pages mark their own country's events.
 KEY_EVENTS = {
@@ -17,8 +18,8 @@ KEY_EVENTS = {
 def with_hover(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out["_hover"] = [
-        f"<b>{formatting.date(d)}</b><br>{'<br>'.join(textwrap.wrap(text, 60))}<br><i>Source: "
-        f"{'<br>'.join(textwrap.wrap(title, 60))}</i>"
+        f"<b>{formatting.date(d)}</b><br>{'<br>'.join(textwrap.wrap(text, 60))}<br><i>"
+        + t("common.event_source", title="<br>".join(textwrap.wrap(title, 60))) + "</i>"
         for d, text, title in zip(out["date"], out["event"], out["source_title"])
     ]
     return out

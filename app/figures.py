@@ -5,8 +5,13 @@ Columns starting with '_' are presentation helpers (labels, hover text): drawn, 
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from app import formatting
+from app.i18n import t
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -70,31 +75,100 @@ def ranked_bars(frame: pd.DataFrame, x_title: str, label: str = "_label", height
     return fig
 
 
+# Class breaks for maps: round numbers a reader can quote; only those spanning the data are used.
+MAP_BREAKS = [0, 1, 10, 50, 100, 500, 1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000, 10_000_000]
+NO_DATA_COLOUR = "#EEF0F2"
+# Points the map must show (lon, lat): Iceland, Portugal, Crete, the Caucasus, the North Cape.
+MAP_FRAME = np.array([(-24.5, 63.3), (-24.5, 66.6), (-10.0, 36.5), (25.0, 34.8), (45.0, 39.0), (45.0, 68.0),
+                      (28.0, 71.2)])
+
+
+def _albers(lon: np.ndarray, lat: np.ndarray, lon0: float = 15.0, lat0: float = 52.0,
+            parallels: tuple[float, float] = (43.0, 62.0)) -> tuple[np.ndarray, np.ndarray]:
+    """Albers equal-area conic projection (sphere), centred on Europe: areas stay comparable."""
+    phi1, phi2 = np.radians(parallels)
+    n = (np.sin(phi1) + np.sin(phi2)) / 2
+    c = np.cos(phi1) ** 2 + 2 * n * np.sin(phi1)
+    rho0 = np.sqrt(c - 2 * n * np.sin(np.radians(lat0))) / n
+    theta = n * np.radians(lon - lon0)
+    rho = np.sqrt(c - 2 * n * np.sin(np.radians(lat))) / n
+    return rho * np.sin(theta), rho0 - rho * np.cos(theta)
+
+
+def _outline(geometry: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Projected x and y of every ring of a (Multi)Polygon, rings separated by NaN (a gap in the
+    drawn line). float32 is ample for a screen and halves the figure's JSON (sent as binary)."""
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    gap = np.array([[np.nan, np.nan]])
+    points = np.concatenate([part for ring in (r for polygon in polygons for r in polygon)
+                             for part in (np.asarray(ring, dtype=float), gap)])
+    x, y = _albers(points[:, 0], points[:, 1])
+    return x.astype(np.float32), y.astype(np.float32)
+
+
+def country_label(feature: dict) -> str:
+    """A map feature's country name in the reader's language (CLDR), falling back to Natural Earth's."""
+    from app.i18n import country
+    name = country(feature["id"])
+    return name if name != feature["id"] else feature["properties"]["name"]
+
+
+def map_classes(values: pd.Series, most: int = 6) -> list[tuple[int, int]]:
+    """Consecutive [low, high) classes from MAP_BREAKS covering the values; where there would be
+    more than `most`, the lowest are merged (the detail that matters is at the top)."""
+    low = max(b for b in MAP_BREAKS if b <= values.min())
+    high = min(b for b in MAP_BREAKS if b > values.max())
+    breaks = [b for b in MAP_BREAKS if low <= b <= high]
+    while len(breaks) > most + 1:
+        breaks.pop(1)
+    return list(zip(breaks[:-1], breaks[1:]))
+
+
 def choropleth(frame: pd.DataFrame, geojson: dict, colour_title: str, height: int = 560) -> go.Figure:
-    """Europe map from the release's own boundaries (no tiles, no CDN shapes): countries with
-    data are shaded; the others are drawn light grey so the map never has holes."""
-    with_data = set(frame["destination"])
-    blank = {"type": "FeatureCollection",
-             "features": [f for f in geojson["features"] if f["id"] not in with_data]}
-    shaded = {"type": "FeatureCollection",
-              "features": [f for f in geojson["features"] if f["id"] in with_data]}
-    fig = go.Figure()
-    fig.add_trace(go.Choropleth(
-        geojson=blank, locations=[f["id"] for f in blank["features"]], z=[0] * len(blank["features"]),
-        featureidkey="id", colorscale=[[0, "#EEF0F2"], [1, "#EEF0F2"]], showscale=False,
-        marker_line_color="#FFFFFF", marker_line_width=0.6, hoverinfo="text",
-        hovertext=[f"{f['properties']['name']}: no data" for f in blank["features"]], name="no data",
-    ))
-    fig.add_trace(go.Choropleth(
-        geojson=shaded, locations=frame["destination"], z=frame["value"], featureidkey="id",
-        colorscale="Blues", marker_line_color="#FFFFFF", marker_line_width=0.6,
-        colorbar=dict(title=dict(text=colour_title), tickformat=",~r", thickness=12),
-        hovertext=frame.get("_hover"), hoverinfo="text" if "_hover" in frame else "location+z",
-    ))
-    fig.update_geos(visible=False, projection_type="conic equal area", projection_rotation_lon=15,
-                    lonaxis_range=[-24, 50], lataxis_range=[34, 71], showframe=False,
-                    center=dict(lon=15, lat=53))
-    fig.update_layout(height=height, margin=dict(l=0, r=0, t=0, b=0), font=dict(family=FONT, size=13))
+    """Europe map from the release's own boundaries, drawn as filled shapes on plain axes.
+
+    Plotly's geo traces make the browser fetch a world topojson from a CDN even when every shape
+    comes from our GeoJSON, and draw nothing offline; projecting here avoids that. Countries with
+    data are shaded by class (the legend gives the ranges, highest first); the others are light
+    grey, so the map never has holes. Hover shows `_hover` where given."""
+    by_country = frame.set_index("destination")
+    hover = by_country["_hover"] if "_hover" in by_country else by_country["value"].map(formatting.number)
+    features = {f["id"]: f for f in geojson["features"]}
+    classes = map_classes(by_country["value"])
+    colours = sample_colorscale("Blues", np.linspace(0.3, 1.0, len(classes)).tolist())
+    traces = []  # plain dicts, validated once when the figure is made: 60-odd go.Scatter objects are slow
+
+    def draw(feature: dict, colour: str, text: str, legend_name: str, rank: int, in_legend: bool) -> None:
+        xs, ys = _outline(feature["geometry"])
+        traces.append(dict(
+            type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour,
+            line=dict(color="#FFFFFF", width=0.6), hoveron="fills", text=text, hoverinfo="text", name=legend_name,
+            legendgroup=legend_name, showlegend=in_legend, legendrank=rank,
+        ))
+
+    blank = [feature for code, feature in features.items() if code not in by_country.index]
+    for i, feature in enumerate(blank):
+        no_data = t("common.no_data")
+        draw(feature, NO_DATA_COLOUR, f"{country_label(feature)}: {no_data}", no_data, len(classes) + 1, i == 0)
+    for rank, ((low, high), colour) in enumerate(zip(classes, colours)):
+        legend_name = f"{formatting.number(low)} – {formatting.number(high - 1)}"
+        members = [code for code, value in by_country["value"].items() if low <= value < high and code in features]
+        for i, code in enumerate(members):
+            draw(features[code], colour, hover[code], legend_name, len(classes) - rank, i == 0)
+    fig = go.Figure(data=traces)
+    frame_x, frame_y = _albers(MAP_FRAME[:, 0], MAP_FRAME[:, 1])
+    pad = 0.01
+    # Both axes keep their range and give up plot width or height instead: the whole frame stays in view.
+    fig.update_xaxes(visible=False, range=[frame_x.min() - pad, frame_x.max() + pad], constrain="domain",
+                     fixedrange=True)
+    fig.update_yaxes(visible=False, range=[frame_y.min() - pad, frame_y.max() + pad], scaleanchor="x",
+                     constrain="domain", fixedrange=True)
+    fig.update_layout(
+        template="plotly_white", height=height, margin=dict(l=0, r=0, t=60, b=0), font=dict(family=FONT, size=13),
+        plot_bgcolor="#FFFFFF", hovermode="closest", dragmode=False,
+        legend=dict(title_text=colour_title, orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom",
+                    itemclick=False, itemdoubleclick=False),
+    )
     return fig
 
 
@@ -107,7 +181,7 @@ def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
         fig.add_shape(type="line", x0=when, x1=when, yref="paper", y0=0, y1=1,
                       line=dict(color=EVENT_COLOUR, width=1, dash="dot"), layer="below")
     fig.add_trace(go.Scatter(
-        x=events["date"], y=[1.0] * len(events), yaxis="y2", mode="markers", name="Events",
+        x=events["date"], y=[1.0] * len(events), yaxis="y2", mode="markers", name=t("common.events_legend"),
         marker=dict(symbol="triangle-down", size=11, color=EVENT_COLOUR),
         hovertext=events["_hover"], hoverinfo="text", showlegend=True,
     ))

@@ -8,31 +8,36 @@ import pandas as pd
 from babel.dates import format_date as _format_date
 from babel.numbers import format_decimal, format_percent
 
-DEFAULT_LOCALE = "en_GB"  # "9 July 2026", "301,611"
+from app import i18n
 
 
-def number(value, locale: str = DEFAULT_LOCALE, decimals: int = 0) -> str:
+def _locale(locale: str | None) -> str:
+    # The reader's language unless a caller asks for a specific one ("9 July 2026", "9 lipca 2026").
+    return locale or i18n.babel_locale()
+
+
+def number(value, locale: str | None = None, decimals: int = 0) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=locale)
+    return format_decimal(value, format=pattern, locale=_locale(locale))
 
 
-def value_with_unit(value, unit: str, locale: str = DEFAULT_LOCALE) -> str:
+def value_with_unit(value, unit: str, locale: str | None = None) -> str:
     if unit == "percent":
-        return format_percent(value / 100, format="#,##0.0%", locale=locale)
+        return format_percent(value / 100, format="#,##0.0%", locale=_locale(locale))
     if unit == "share":
-        return format_percent(value, format="#,##0%", locale=locale)
-    return f"{number(value, locale)} {unit}"
+        return format_percent(value, format="#,##0%", locale=_locale(locale))
+    return i18n.t("common.value_with_unit", value=number(value, locale), unit=i18n.t(f"common.unit_{unit}"))
 
 
-def date(value, locale: str = DEFAULT_LOCALE) -> str:
+def date(value, locale: str | None = None) -> str:
     if value is None or pd.isna(value):
         return "–"
-    return _format_date(pd.Timestamp(value).date(), format="long", locale=locale)
+    return _format_date(pd.Timestamp(value).date(), format="long", locale=_locale(locale))
 
 
-def period(start, end, kind: str, locale: str = DEFAULT_LOCALE) -> str:
+def period(start, end, kind: str, locale: str | None = None) -> str:
     """How a figure's period reads: '31 December 2024' (a date), '2024', 'Q3 2023',
     '9 September 2020 – 30 September 2023'."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
@@ -43,11 +48,11 @@ def period(start, end, kind: str, locale: str = DEFAULT_LOCALE) -> str:
     if start.year == end.year and start.day == 1 and (end + pd.Timedelta(days=1)).day == 1:
         months = end.month - start.month + 1
         if months == 3 and start.month in (1, 4, 7, 10):
-            return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+            return i18n.t("common.quarter", quarter=(start.month - 1) // 3 + 1, year=start.year)
     return f"{date(start, locale)} – {date(end, locale)}"
 
 
-def year_or_date(value, kind: str, locale: str = DEFAULT_LOCALE) -> str:
+def year_or_date(value, kind: str, locale: str | None = None) -> str:
     value = pd.Timestamp(value)
     if kind in ("flow", "ratio") and value.month == 12 and value.day == 31:
         return str(value.year)

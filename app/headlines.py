@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from app import data, formatting
+from app.i18n import t
 
 
 @dataclass
@@ -22,8 +23,7 @@ class Headline:
 def _publisher(row, release: data.Release) -> str:
     if row["source_id"] == "curated":
         return data.facts(release).set_index("fact_id").at[row["fact_id"], "publisher"]
-    names = {"unhcr": "UNHCR", "eurostat": "Eurostat", "udsc": "Urząd do Spraw Cudzoziemców (Office for Foreigners)"}
-    return names.get(row["source_id"], row["source_id"])
+    return t(f"common.publisher_{row['source_id']}")
 
 
 def latest(frame: pd.DataFrame, release: data.Release) -> Headline:
@@ -43,8 +43,8 @@ def latest(frame: pd.DataFrame, release: data.Release) -> Headline:
         facts = data.facts(release)
         conflicting = facts[facts["conflict_group"].isin(groups) & (facts["fact_id"] != main["fact_id"])]
         for row in conflicting.itertuples():
-            others.append(f"{formatting.number(row.value)} {row.unit} ({row.publisher}, "
-                          f"{formatting.period(row.period_start, row.period_end, row.kind)})")
+            others.append(f"{formatting.value_with_unit(row.value, row.unit)} — {row.publisher}, "
+                          f"{formatting.period(row.period_start, row.period_end, row.kind)}")
     trend = ordered.drop_duplicates("period_end")["value"].tolist()
     return Headline(value_text, formatting.period(main["period_start"], last_date, kind),
                     _publisher(main, release), trend, others, float(main["value"]))

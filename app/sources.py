@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from app import data, formatting
+from app.i18n import t
 
 CURATED_LICENCE = "figure quoted from the cited publication"
 
@@ -23,9 +24,10 @@ class SourceRef:
 def _source_table_refs(release: data.Release) -> dict[str, SourceRef]:
     table = data.sources(release).drop_duplicates("source_id")
     released = {s["source_id"]: s.get("release_date") or s.get("accessed") for s in release.manifest["sources"]}
+    # Publisher and licence in the reader's language; dataset titles stay as their producer wrote them.
     return {
-        row.source_id: SourceRef(row.producer, row.title, row.url, row.licence,
-                                 formatting.date(released.get(row.source_id)))
+        row.source_id: SourceRef(t(f"common.publisher_{row.source_id}"), row.title, row.url,
+                                 t(f"common.licence_{row.source_id}"), formatting.date(released.get(row.source_id)))
         for row in table.itertuples()
     }
 

@@ -223,8 +223,9 @@ CLAIM_FIGURES_SCHEMA = pa.DataFrameSchema(
     {
         "claim_id": _column("claim_id"),
         "figure": pa.Column("string", coerce=True, description="Name of the figure in the claim's rule."),
-        "role": pa.Column("string", coerce=True, description="figure (selected from pub_series), derived:<op> or event."),
-        "value": pa.Column("float64", coerce=True, description="The figure's value."),
+        "role": pa.Column("string", coerce=True, description="figure (selected from pub_series), derived:<op>, event, or missing."),
+        "value": pa.Column("float64", nullable=True, coerce=True,
+                           description="The figure's value (null where the data no longer hold it: role missing)."),
         "unit": _column("unit", nullable=True),
         "kind": _column("kind", nullable=True),
         "indicator": _column("indicator", nullable=True),

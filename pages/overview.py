@@ -3,15 +3,13 @@ import pandas as pd
 import streamlit as st
 
 from app import chart_card, data, events, figures, formatting, headlines, select
+from app.i18n import t
 
 release = data.ensure_release()
 series = data.series(release)
 
-st.title("Belarusians in exile: who left, where to, and how states responded")
-st.markdown(
-    "Since the fraudulent election of August 2020, well over 200,000 Belarusians have left, mostly for "
-    "Poland and Lithuania. Every figure here links to its source; where sources disagree, both are shown."
-)
+st.title(t("overview.title"))
+st.markdown(t("overview.intro"))
 
 # ------------------------------------------------------------------ headline figures
 poland = select.rows(series, ["udsc_residence_documents_stock", "pl_residence_document_holders_stock"],
@@ -24,43 +22,36 @@ mandate_by_year = select.total_by(mandate, ["period_start", "period_end", "kind"
 threats = select.rows(series, "lt_security_threat_flow", destination="LTU")
 pbh = select.rows(series, "pl_pbh_visas_cumulative", destination="POL")
 
-HEADLINES = [
-    ("In Poland", "with a valid residence document (a stock)", poland),
-    ("In Lithuania", "with a valid residence permit (a stock)", lithuania),
-    ("Under UNHCR's mandate in Europe", "refugees and asylum seekers (a stock)", mandate_by_year),
-    ("Judged a threat by Lithuania", "security decisions in the latest year (a flow)", threats),
-    ("Poland. Business Harbour visas", "IT visas issued to Belarusians (running total)", pbh),
-]
+HEADLINES = [("poland", poland), ("lithuania", lithuania), ("mandate", mandate_by_year), ("threats", threats),
+             ("pbh", pbh)]
 columns = st.columns(len(HEADLINES))
-for column, (label, detail, frame) in zip(columns, HEADLINES):
+for column, (name, frame) in zip(columns, HEADLINES):
     item = headlines.latest(frame, release)
+    detail = t(f"overview.h_{name}_detail")
     with column:
-        st.metric(label, item.value_text, border=True, chart_data=item.trend, chart_type="line",
-                  help=f"Belarusians {detail}. The line shows every published figure of this series since 2019.")
-        st.caption(f"Belarusians {detail}. **{item.period_text}.** Source: {chart_card.md(item.source_text)}")
+        st.metric(t(f"overview.h_{name}"), item.value_text, border=True, chart_data=item.trend, chart_type="line",
+                  help=t("overview.h_help", detail=detail))
+        st.caption(t("overview.h_caption", detail=chart_card.md(detail), period=item.period_text,
+                     source=chart_card.md(item.source_text)))
         for other in item.others:
-            st.caption(f"Another source: {chart_card.md(other)}")
+            st.caption(t("common.another_source", text=chart_card.md(other)))
 
 # ------------------------------------------------------------------ headline chart
 st.divider()
-compare = st.toggle("Add Eurostat's count of valid permits (a broader definition)", value=False, key="overview_eurostat")
+compare = st.toggle(t("overview.toggle_eurostat"), value=False, key="overview_eurostat")
 
-NATIONAL = {"POL": "Poland: valid residence documents (national data)",
-            "LTU": "Lithuania: valid residence permits (national data)"}
-EUROSTAT = {"POL": "Poland: valid permits incl. work visas (Eurostat)",
-            "LTU": "Lithuania: valid permits (Eurostat)"}
 national = pd.concat([poland, lithuania], ignore_index=True)
-national["_label"] = national["destination"].map(NATIONAL)
+national["_label"] = [t(f"overview.label_national_{code.lower()}") for code in national["destination"]]
 plotted = [national]
 if compare:
     eurostat = select.rows(series, "eurostat_valid_permits_stock", destination=["POL", "LTU"], since="2019-01-01")
-    eurostat["_label"] = eurostat["destination"].map(EUROSTAT)
+    eurostat["_label"] = [t(f"overview.label_eurostat_{code.lower()}") for code in eurostat["destination"]]
     plotted.append(eurostat)
 stocks = pd.concat(plotted, ignore_index=True).sort_values(["_label", "period_end"]).reset_index(drop=True)
 select.one_kind(stocks)  # all stocks: people holding a document on a date
 stocks["_hover"] = [
-    f"<b>{label}</b><br>{formatting.number(v)} people on {formatting.period(s, e, 'stock')}"
-    + ("<br>⚠ sources disagree: see the table below" if pd.notna(g) else "")
+    t("overview.hover", label=label, value=formatting.number(v), date=formatting.period(s, e, "stock"))
+    + ("<br>" + t("overview.hover_conflict") if pd.notna(g) else "")
     for label, v, s, e, g in zip(stocks["_label"], stocks["value"], stocks["period_start"], stocks["period_end"],
                                  stocks["conflict_group"])
 ]
@@ -68,17 +59,16 @@ key_events = events.key_events(release)
 
 chart_card.render(chart_card.ChartCard(
     key="overview-stocks",
-    title="Belarusians living legally in Poland and Lithuania",
-    subtitle="People holding a valid residence document on each date (a stock), 2019 to 2026. "
-             "Triangles mark key events; hover for details.",
+    title=t("overview.chart_title"),
+    subtitle=t("overview.chart_subtitle", first=stocks["period_end"].min().year, last=stocks["period_end"].max().year),
     data=stocks,
-    build=lambda frame: figures.add_events(figures.lines(frame, "people holding a valid document"), key_events),
-    alt=(f"Line chart. Belarusians with valid residence documents in Poland rose from about 20,000 at the start "
-         f"of 2019 to {formatting.number(poland['value'].iloc[-1])} on {formatting.date(poland['period_end'].iloc[-1])}; "
-         f"in Lithuania from {formatting.number(lithuania['value'].iloc[0])} to a peak of "
-         f"{formatting.number(lithuania['value'].max())} and {formatting.number(lithuania['value'].iloc[-1])} on "
-         f"{formatting.date(lithuania['period_end'].iloc[-1])}."),
-    note=("National counts of residence documents (residence cards, protection). Eurostat's permit counts are "
-          "higher, most of all for Poland, which reports national work visas as permits: both are true, they "
-          "count different things. Formal refugee status covers only a small share of those who left."),
+    build=lambda frame: figures.add_events(figures.lines(frame, t("overview.y_axis")), key_events),
+    alt=t("overview.alt",
+          pl_first=formatting.number(poland["value"].iloc[0]), pl_first_date=formatting.date(poland["period_end"].iloc[0]),
+          pl_last=formatting.number(poland["value"].iloc[-1]), pl_last_date=formatting.date(poland["period_end"].iloc[-1]),
+          lt_first=formatting.number(lithuania["value"].iloc[0]),
+          lt_first_date=formatting.date(lithuania["period_end"].iloc[0]),
+          lt_peak=formatting.number(lithuania["value"].max()), lt_last=formatting.number(lithuania["value"].iloc[-1]),
+          lt_last_date=formatting.date(lithuania["period_end"].iloc[-1])),
+    note=t("overview.note"),
 ), release)

@@ -71,3 +71,13 @@ def test_a_claim_without_a_rule_stops_the_build(published):
     del rules["C05"]
     with pytest.raises(pub_claim_checks.ClaimRuleError, match="C05"):
         pub_claim_checks.build(series, events, claims, rules)
+
+
+def test_a_vanished_figure_makes_the_claim_not_checkable_instead_of_failing(published):
+    series, events, claims, _, _ = published
+    without_poland = series[~((series["indicator"] == "eurostat_valid_permits_stock") & (series["destination"] == "POL"))]
+    verdicts, figures = pub_claim_checks.build(without_poland, events, claims, pub_claim_checks.load_rules())
+    verdict = dict(zip(verdicts["claim_id"], verdicts["verdict"]))
+    assert verdict["C04"] == verdict["C05"] == "not_checkable"
+    assert verdict["C07"] == "supported"
+    assert set(figures.loc[figures["role"] == "missing", "figure"]) >= {"eurostat_2020", "eurostat_peak"}

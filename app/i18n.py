@@ -1,0 +1,107 @@
+"""The translation layer: every string a reader sees goes through `t()`.
+
+Message catalogues are YAML files, one per part of the app and language
+(app/locales/<lang>/<namespace>.yml: key -> text with {named} placeholders); a key is
+'<namespace>.<key>', e.g. 'overview.title'. Numbers, dates and country names come from CLDR through babel, so they follow
+each language's own conventions (decimal comma, month names, 'Białoruś', 'Baltarusija').
+The language lives in the URL (?lang=pl); without it the browser's language decides.
+"""
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+import yaml
+from babel import Locale
+
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+LANGUAGES = {"en": "English", "pl": "Polski", "lt": "Lietuvių", "be": "Беларуская"}
+BABEL_LOCALE = {"en": "en_GB", "pl": "pl_PL", "lt": "lt_LT", "be": "be_BY"}
+DEFAULT = "en"
+SESSION_KEY = "_lang"
+# Outside a Streamlit session (tests, scripts, PDF rendering) the language is process-wide;
+# inside one it is the session's own, so two readers in different languages never mix.
+_process = {"lang": DEFAULT}
+
+
+class MissingMessage(KeyError):
+    pass
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict[str, str]:
+    messages = {}
+    for path in sorted((LOCALES_DIR / lang).glob("*.yml")):
+        for key, text in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            messages[f"{path.stem}.{key}"] = str(text)
+    return messages
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _session_state():
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_state if ctx is not None else None
+
+
+def set_language(lang: str) -> str:
+    lang = lang if lang in LANGUAGES else DEFAULT
+    state = _session_state()
+    if state is None:
+        _process["lang"] = lang
+    else:
+        state[SESSION_KEY] = lang
+    return lang
+
+
+def language() -> str:
+    state = _session_state()
+    if state is None:
+        return _process["lang"]
+    return state[SESSION_KEY] if SESSION_KEY in state else DEFAULT
+
+
+def babel_locale(lang: str | None = None) -> str:
+    return BABEL_LOCALE[lang or language()]
+
+
+def t(key: str, lang: str | None = None, **params) -> str:
+    """The message `key` in the current language, with {placeholders} filled in."""
+    lang = lang or language()
+    try:
+        text = catalogue(lang)[key]
+    except KeyError:
+        raise MissingMessage(f"no message {key!r} in app/locales/{lang}/") from None
+    return text.format(**params) if params else text
+
+
+def pick_language(url_value: str | None, browser_locale: str | None) -> str:
+    """URL first (only known codes), then the browser's language, then English."""
+    if url_value in LANGUAGES:
+        return url_value
+    if browser_locale:
+        primary = browser_locale.replace("_", "-").split("-")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT
+
+
+@lru_cache(maxsize=None)
+def _territories(lang: str) -> dict[str, str]:
+    return dict(Locale.parse(BABEL_LOCALE[lang]).territories)
+
+
+def country(iso3: str, lang: str | None = None) -> str:
+    """A country's name in the reader's language, from CLDR; aggregates come from the catalogue."""
+    lang = lang or language()
+    if iso3 == "XKX":
+        return _territories(lang).get("XK", iso3)
+    record = pycountry.countries.get(alpha_3=iso3)
+    if record is None:
+        return t(f"place.{iso3}", lang)
+    return _territories(lang).get(record.alpha_2, record.name)

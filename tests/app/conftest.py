@@ -1,0 +1,56 @@
+"""App tests run the dashboard in-process (Streamlit's AppTest) on the release that
+tests/conftest.py builds once per session in a temporary folder, never on data/ of the checkout.
+
+The app finds its data through EXILE_DATA_DIR, and its loaders are st.cache_resource caches
+shared across runs in this process: both are set up (and undone) around each module.
+"""
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.page_registry import DASHBOARD
+
+
+@pytest.fixture(scope="module", autouse=True)
+def app_data(built):
+    paths, manifest = built
+    previous = os.environ.get("EXILE_DATA_DIR")
+    os.environ["EXILE_DATA_DIR"] = str(paths.root)
+    st.cache_resource.clear()  # tables cached from another folder must not leak in
+    yield paths, manifest
+    if previous is None:
+        os.environ.pop("EXILE_DATA_DIR", None)
+    else:
+        os.environ["EXILE_DATA_DIR"] = previous
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="module")
+def published(app_data):
+    """Read a published table straight from the release files (not through the app's loaders),
+    so expected values are computed independently of the code under test."""
+    paths, manifest = app_data
+
+    def read(name: str) -> pd.DataFrame:
+        return pd.read_parquet(paths.root / manifest["tables"][name]["path"])
+    return read
+
+
+@pytest.fixture(scope="module")
+def release(app_data):
+    from app import data
+    return data.ensure_release(show_progress=False)
+
+
+@pytest.fixture
+def dashboard() -> AppTest:
+    """The dashboard after its first run (the default page)."""
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at

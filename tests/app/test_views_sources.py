@@ -1,0 +1,76 @@
+"""The Sources and methods page's tables are complete, and its conflict chart keeps one kind per panel."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from app import data, select, views_sources
+from etl.paths import DataPaths
+
+
+def test_indicator_dictionary_has_every_indicator(release, app_data):
+    paths, manifest = app_data
+    metadata = json.loads((paths.root / manifest["tables"]["pub_metadata"]["path"]).read_text(encoding="utf-8"))
+    dictionary = views_sources.indicator_dictionary(release)
+    assert sorted(dictionary["indicator"]) == sorted(metadata["indicators"])
+    assert {"title", "kind", "unit", "sources", "licence", "update period", "description", "note"} <= set(dictionary.columns)
+    assert sorted(views_sources.field_dictionary(release)["field"]) == sorted(metadata["fields"])
+
+
+def test_provenance_lists_every_raw_file(release, published):
+    provenance = views_sources.provenance(release)
+    raw = published("pub_sources")
+    assert sorted(provenance["sha256"]) == sorted(raw["sha256"])
+    assert provenance["url"].str.startswith("https://").all()
+
+
+def test_every_conflict_is_listed_and_plotted(release, published):
+    facts, series = published("pub_facts"), published("pub_series")
+    in_conflict = facts[facts["conflict_group"].notna()]
+    table = views_sources.conflict_table(release)
+    assert sorted(table["fact_id"]) == sorted(in_conflict["fact_id"])
+    # grouped: the figures of one disagreement sit in consecutive rows
+    assert table.groupby("disagreement").apply(lambda g: g.index.max() - g.index.min() + 1 == len(g)).all()
+
+    plotted = views_sources.conflict_rows(release)
+    expected = series[series["conflict_group"].notna()]
+    assert sorted(plotted["fact_id"]) == sorted(expected["fact_id"])
+    assert set(plotted.columns) - set(series.columns) == {"_panel", "_label", "_text", "_hover"}
+    figure = views_sources.conflict_dots(plotted)
+    assert len(figure.data) == plotted["conflict_group"].nunique()
+    assert sum(len(trace.x) for trace in figure.data) == len(plotted)
+    for _, group in plotted.groupby("conflict_group"):
+        select.one_kind(group)
+        assert group["unit"].nunique() == 1
+
+
+def test_definition_contrasts_quote_published_figures(release, published):
+    series = published("pub_series")
+    texts = " ".join(text for _, text in views_sources.definition_contrasts(release))
+    code23 = series[(series["indicator"] == "udsc_pbh_visas_cumulative") & (series["category"] == "total")]["value"].iloc[0]
+    assert f"{code23:,.0f}" in texts
+
+
+def test_release_diff_is_shown_only_for_this_release(tmp_path, release):
+    elsewhere = data.Release(DataPaths(tmp_path), release.manifest)
+    report = tmp_path / views_sources.RELEASE_DIFF_FILE
+    assert views_sources.release_diff(elsewhere) is None
+    report.write_text("not json", encoding="utf-8")
+    assert views_sources.release_diff(elsewhere) is None
+    diff = {"status": "published", "published_release": "older", "candidate_release": release.release_id,
+            "summary": {"added": 1200, "removed": 0, "changed": 3, "changed_by_more_than_half": 0}}
+    report.write_text(json.dumps(diff), encoding="utf-8")
+    assert views_sources.release_diff(elsewhere) == diff
+    assert views_sources.diff_summary(diff) == ("Compared with the previous release, older: 1,200 rows added, "
+                                                "0 removed, 3 values changed (0 by more than half).")
+    blocked = {**diff, "status": "blocked", "candidate_release": "a candidate that was not published"}
+    report.write_text(json.dumps(blocked), encoding="utf-8")
+    assert views_sources.release_diff(elsewhere) is None
+    assert views_sources.diff_summary({"status": "first_release", "summary": {"rows_after": 5}}).startswith("This is the first")
+    assert views_sources.diff_summary({"summary": {}}) == ""
+
+
+def test_built_at_is_spelled_out(release):
+    when = pd.Timestamp(release.manifest["built_at"])
+    assert views_sources.built_at(release) == f"{when.day} {when:%B %Y}, {when:%H:%M} UTC"

@@ -1,0 +1,113 @@
+"""A real dashboard server on a free port, reading the session's temporary build, and one
+headless Debian chromium driven by Playwright. The server is killed in teardown."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from etl.paths import REPO_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+START_TIMEOUT = 60
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_healthy(base_url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not answer {base_url}/_stcore/health within {START_TIMEOUT} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Playwright's API, or a skip with the reason: checked before a server is started."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium); .ci/run installs it")
+    return pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements.txt)")
+
+
+@contextmanager
+def running_dashboard(data_root: Path, log: Path):
+    """`streamlit run dashboard.py` on a free port, reading data_root; killed on exit."""
+    port = free_port()
+    env = {**os.environ, "EXILE_DATA_DIR": str(data_root)}
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+             "--browser.gatherUsageStats", "false"],
+            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(base_url, server, log)
+        yield base_url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(browser, built, tmp_path_factory):
+    """A server whose first visit was the home page.
+
+    Streamlit 1.67 serves a checkout with a pages/ folder in its old file-based mode until the
+    entry script has called st.navigation once, i.e. until someone opens "/"
+    (test_deep_link_on_a_fresh_server records that): open it first, as a reader would.
+    """
+    paths, _ = built
+    with running_dashboard(paths.root, tmp_path_factory.mktemp("streamlit") / "server.log") as base_url:
+        context = browser.new_context(locale="en-GB")
+        context.new_page().goto(base_url)
+        context.pages[0].wait_for_selector(".js-plotly-plot", timeout=60_000)
+        context.close()
+        yield base_url
+
+
+@pytest.fixture
+def fresh_dashboard_url(chromium, built, tmp_path):
+    paths, _ = built
+    with running_dashboard(paths.root, tmp_path / "server.log") as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    with chromium.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    # the dashboard picks its language from the browser's: pin English, the language the tests read
+    context = browser.new_context(viewport={"width": 1400, "height": 1800}, accept_downloads=True, locale="en-GB")
+    yield context.new_page()
+    context.close()

@@ -1,0 +1,29 @@
+"""The dashboard's page registry (dashboard.PAGES), read from the source without running it:
+importing dashboard.py would start a Streamlit script. Tests parametrize over it, so a page added
+to the registry is tested without touching the tests."""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from etl.paths import REPO_ROOT
+
+DASHBOARD = REPO_ROOT / "dashboard.py"
+
+
+@dataclass(frozen=True)
+class RegisteredPage:
+    file: str
+    url_path: str
+    default: bool
+
+
+def registered_pages() -> list[RegisteredPage]:
+    tree = ast.parse(DASHBOARD.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PAGES" for t in node.targets):
+            entries = [[ast.literal_eval(arg) for arg in call.args] for call in node.value.elts]
+            # PageEntry(file, title, url_path, icon); the first entry is the default page, served at "/".
+            return [RegisteredPage(file, url_path, default=(i == 0))
+                    for i, (file, _title, url_path, *_) in enumerate(entries)]
+    raise AssertionError("dashboard.py has no PAGES registry")
