@@ -10,6 +10,7 @@ series = data.series(release)
 
 st.title(t("overview.title"))
 st.markdown(t("overview.intro"))
+st.page_link("pages/claims.py", label=t("overview.claims_link"), icon=":material/fact_check:")
 
 # ------------------------------------------------------------------ headline figures
 poland = select.rows(series, ["udsc_residence_documents_stock", "pl_residence_document_holders_stock"],
