@@ -100,6 +100,7 @@ def render(card: ChartCard, release: data.Release) -> None:
         conflicts = conflicts_for(card.data, release)
         if not conflicts.empty:
             st.warning(t("common.conflict_warning"), icon=":material/compare_arrows:")
+            st.page_link("pages/sources.py", label=t("claims.conflicts_link"), icon=":material/compare_arrows:")
             st.dataframe(conflicts, hide_index=True, key=f"conflicts-{card.key}",
                          column_config={"source_url": st.column_config.LinkColumn("source")})
         table = export_table(card.data, release)
