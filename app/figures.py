@@ -8,9 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from plotly.colors import sample_colorscale
 
 from app import formatting
+from app import i18n
 from app.i18n import t
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -20,12 +22,18 @@ FONT = "Source Sans Pro, Helvetica Neue, Arial, sans-serif"
 CONFLICT_SYMBOL = "diamond-open"
 
 
+def separators() -> str:
+    """Plotly's `separators` (decimal mark, then thousands separator) in the reader's language."""
+    locale = i18n.babel_locale()
+    return get_decimal_symbol(locale) + get_group_symbol(locale)
+
+
 def base_layout(fig: go.Figure, y_title: str, height: int = 420) -> go.Figure:
     fig.update_layout(
         template="plotly_white", height=height, colorway=PALETTE, font=dict(family=FONT, size=13),
         margin=dict(l=10, r=10, t=30, b=10), hovermode="closest",
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title_text=""),
-        separators=".,",
+        separators=separators(),
     )
     fig.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",~r", gridcolor="#E6E8EB")
     fig.update_xaxes(gridcolor="#F0F1F3")

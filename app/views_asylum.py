@@ -9,13 +9,15 @@ has one unit), and counts and rates never share an axis (rates get their own cha
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel.lists import format_list
 
-from app import formatting, select
-from etl.codes import country_name
+from app import formatting, i18n, select
+from app.i18n import t
 
 APPLICATIONS = "unhcr_asylum_applications_flow"
 DECISIONS = "unhcr_asylum_decisions_first_instance_flow"
@@ -24,47 +26,92 @@ OFFICE_APPLICANTS = "udsc_protection_applicants_flow"
 OFFICE_DECISIONS = "udsc_protection_decisions_flow"
 OFFICE_RATE = "udsc_recognition_rate_ratio"
 
+# Codes only: what a reader sees is in the catalogue ('common.unit_<unit>', 'asylum.type_<type>',
+# 'asylum.rate_<rate>', 'asylum.outcome_<outcome>').
 UNITS = ["persons", "cases"]
-APPLICANT_TYPES = {"new": "new applications", "repeat": "repeat applications", "appeal": "appeals",
-                   "other_stage": "applications at a stage not given"}
-RATES = {"total_protection": "Any protection (refugee status or complementary protection)",
-         "refugee_status": "Refugee status only"}
-# Outcome: (label, colour). Green for protection, vermilion for refusal, grey for no decision
-# on the merits; Okabe-Ito colours, told apart with the common colour-vision deficiencies.
+APPLICANT_TYPES = ["new", "repeat", "appeal", "other_stage"]
+RATES = ["total_protection", "refugee_status"]
+# Outcome -> colour. Green for protection, vermilion for refusal, grey for no decision on the
+# merits; Okabe-Ito colours, told apart with the common colour-vision deficiencies.
 OUTCOMES = {
-    "recognized": ("Recognised as refugee", "#009E73"),
-    "complementary_protection": ("Complementary protection", "#0072B2"),
-    "rejected": ("Rejected", "#D55E00"),
-    "otherwise_closed": ("Closed without a decision on the merits", "#A9B1BA"),
+    "recognized": "#009E73",
+    "complementary_protection": "#0072B2",
+    "rejected": "#D55E00",
+    "otherwise_closed": "#A9B1BA",
 }
 OFFICE_OUTCOMES = {
-    "refugee_status": ("Refugee status", "#009E73"),
-    "subsidiary_protection": ("Subsidiary protection", "#0072B2"),
-    "tolerated_stay": ("Tolerated stay", "#E69F00"),
-    "negative": ("Negative", "#D55E00"),
-    "discontinued": ("Discontinued", "#A9B1BA"),
+    "refugee_status": "#009E73",
+    "subsidiary_protection": "#0072B2",
+    "tolerated_stay": "#E69F00",
+    "negative": "#D55E00",
+    "discontinued": "#A9B1BA",
 }
 PROVISIONAL = "p"
 PROVISIONAL_OPACITY = 0.45
+
+
+def unit_label(unit: str) -> str:
+    """'persons', 'osoby': the unit as an option and in brackets."""
+    return t(f"common.unit_{unit}")
+
+
+def in_unit(unit: str) -> str:
+    """'in persons', 'w osobach': the unit inside a sentence."""
+    return t(f"asylum.in_{unit}")
+
+
+def applicant_type_label(applicant_type: str) -> str:
+    return t(f"asylum.type_{applicant_type}")
+
+
+def rate_label(rate: str) -> str:
+    return t(f"asylum.rate_{rate}")
+
+
+def outcome_label(outcome: str) -> str:
+    return t(f"asylum.outcome_{outcome}")
+
+
+def sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def listed(items: list[str]) -> str:
+    """'2024 and 2025', '2024 i 2025': a list joined as the reader's language does (CLDR)."""
+    return format_list(items, locale=i18n.babel_locale()) if items else ""
 
 
 def _year(frame: pd.DataFrame) -> pd.Series:
     return frame["period_end"].dt.year
 
 
+# Letters that Unicode orders apart from where the reader's alphabet has them (Belarusian і, й, ў;
+# Polish ł), mapped onto their neighbours; other accents are dropped, so they only break ties.
+_ALPHABET_ORDER = str.maketrans({"і": "и", "й": "и\uffff", "ў": "у\uffff", "ł": "l\uffff"})
+
+
+def alphabetical_key(name: str) -> str:
+    """A sort key that puts names in the reader's alphabetical order ('Ірландыя' among the І's,
+    'Łotwa' after the L's), without a collation library."""
+    mapped = name.casefold().translate(_ALPHABET_ORDER)
+    return "".join(c for c in unicodedata.normalize("NFD", mapped) if not unicodedata.combining(c))
+
+
 def destination_options(series: pd.DataFrame, since: str) -> list[str]:
-    """Countries with at least one application by a Belarusian since the start year, by name."""
+    """Countries with at least one application by a Belarusian since the start year, by name in
+    the reader's language."""
     rows = select.rows(series, APPLICATIONS, category=None, since=since)
-    return sorted(rows["destination"].unique(), key=country_name)
+    return sorted(rows["destination"].unique(), key=lambda code: alphabetical_key(i18n.country(code)))
 
 
 def applications(series: pd.DataFrame, destinations: list[str], applicant_type: str, unit: str,
                  since: str) -> pd.DataFrame:
     """Applications of one type in one unit, one line per country."""
     rows = select.rows(series, APPLICATIONS, destination=destinations, category=applicant_type, unit=unit, since=since)
-    rows["_label"] = rows["destination"].map(country_name)
+    rows["_label"] = rows["destination"].map(i18n.country)
     rows["_x"] = _year(rows)
-    rows["_hover"] = [f"<b>{name}, {year}</b><br>{formatting.number(v)} {APPLICANT_TYPES[applicant_type]} ({unit})"
+    rows["_hover"] = [t("asylum.applications_hover", country=name, year=year, value=formatting.number(v),
+                        what=applicant_type_label(applicant_type), unit=unit_label(unit))
                       for name, year, v in zip(rows["_label"], _year(rows), rows["value"])]
     return rows.sort_values(["_label", "period_end"]).reset_index(drop=True)
 
@@ -104,39 +151,43 @@ def year_ranges(years: list[int]) -> str:
 
 
 def other_unit_message(found: dict[str, OtherUnit], unit: str, what: str) -> str:
+    """What the chart in `unit` leaves out because it was counted in the other unit; `what` is
+    the reader's name for the figures ('new applications', 'decisions')."""
     other = next(u for u in UNITS if u != unit)
-    only = [country_name(code) for code, gap in found.items() if gap.every_year]
-    partly = [f"{country_name(code)} in {year_ranges(gap.only)}" for code, gap in found.items()
-              if gap.only and not gap.every_year]
-    both = [f"{country_name(code)} in {year_ranges(gap.both)}" for code, gap in found.items() if gap.both]
+    only = [i18n.country(code) for code, gap in found.items() if gap.every_year]
+    partly = [t("asylum.country_years", country=i18n.country(code), years=year_ranges(gap.only))
+              for code, gap in found.items() if gap.only and not gap.every_year]
+    both = [t("asylum.country_years", country=i18n.country(code), years=year_ranges(gap.both))
+            for code, gap in found.items() if gap.both]
+    params = dict(what=what, in_other=in_unit(other))
     parts = []
     if only:
-        parts.append(f"{', '.join(only)} {'reports' if len(only) == 1 else 'report'} {what} only in {other}")
+        parts.append(t(f"asylum.other_unit_only_{'one' if len(only) == 1 else 'many'}", countries=listed(only),
+                       **params))
     if partly:
-        parts.append(f"{what} were counted in {other} for {'; '.join(partly)}")
+        parts.append(t("asylum.other_unit_partly", countries="; ".join(partly), **params))
     if both:
-        parts.append(f"part of the {what} were counted in {other} for {'; '.join(both)}")
-    sentence = "; ".join(parts)
-    return (f"{sentence[0].upper()}{sentence[1:]}: not drawn here. Choose '{other}' to see them; cases and persons "
-            "are never added.")
+        parts.append(t("asylum.other_unit_part_of", countries="; ".join(both), **params))
+    return t("asylum.other_unit_message", parts=sentence_case("; ".join(parts)), other=unit_label(other))
 
 
 def decisions(series: pd.DataFrame, destination: str, unit: str, since: str) -> tuple[pd.DataFrame, list[str]]:
     """First-instance decisions in one country by outcome (stacked: the outcomes do not overlap),
     and the outcomes left out because they are zero throughout."""
     rows = select.rows(series, DECISIONS, destination=destination, category=list(OUTCOMES), unit=unit, since=since)
-    return _outcome_bars(rows, OUTCOMES, f"decisions ({unit})")
+    return _outcome_bars(rows, OUTCOMES, unit)
 
 
-def _outcome_bars(rows: pd.DataFrame, outcomes: dict, what: str) -> tuple[pd.DataFrame, list[str]]:
+def _outcome_bars(rows: pd.DataFrame, outcomes: dict, unit: str) -> tuple[pd.DataFrame, list[str]]:
     """Bars by year and outcome in a fixed order. Outcomes that are zero in every year are left
     out, so the legend lists only what is drawn; their labels are returned for the note."""
     totals = rows.groupby("category")["value"].sum()
-    zero = [outcomes[c][0] for c in outcomes if c in totals.index and totals[c] == 0]
+    zero = [outcome_label(c) for c in outcomes if c in totals.index and totals[c] == 0]
     rows = rows[rows["category"].map(totals) > 0].copy()
-    rows["_label"] = rows["category"].map(lambda c: outcomes[c][0])
+    rows["_label"] = rows["category"].map(outcome_label)
     rows["_x"] = year_labels(rows)
-    rows["_hover"] = [f"<b>{year}: {label}</b><br>{formatting.number(v)} {what}"
+    rows["_hover"] = [t("asylum.decisions_hover", year=year, outcome=label, value=formatting.number(v),
+                        unit=unit_label(unit))
                       for year, label, v in zip(year_labels(rows, axis=False), rows["_label"], rows["value"])]
     order = {category: i for i, category in enumerate(outcomes)}
     rows = (rows.assign(_order=rows["category"].map(order)).sort_values(["_order", "period_end"])
@@ -146,7 +197,7 @@ def _outcome_bars(rows: pd.DataFrame, outcomes: dict, what: str) -> tuple[pd.Dat
 
 def colour_outcomes(fig: go.Figure, outcomes: dict) -> go.Figure:
     """One colour per outcome on every chart, whatever subset of outcomes a country has."""
-    colours = {label: colour for label, colour in outcomes.values()}
+    colours = {outcome_label(outcome): colour for outcome, colour in outcomes.items()}
     return fig.for_each_trace(lambda trace: trace.update(marker_color=colours[trace.name]))
 
 
@@ -158,10 +209,10 @@ def rates(series: pd.DataFrame, destinations: list[str], category: str, since: s
     counts = select.rows(series, DECISIONS, destination=destinations, category=on_the_merits, unit="persons",
                          since=since)
     base = counts.groupby(["destination", "period_end"])["value"].sum()
-    rows["_label"] = rows["destination"].map(country_name)
+    rows["_label"] = rows["destination"].map(i18n.country)
     rows["_x"] = _year(rows)
-    rows["_hover"] = [f"<b>{name}, {year}</b><br>{formatting.value_with_unit(v, 'percent')} of "
-                      f"{formatting.number(base.get((code, end)))} decisions on the merits (persons)"
+    rows["_hover"] = [t("asylum.rate_hover", country=name, year=year, rate=formatting.value_with_unit(v, "percent"),
+                        decisions=formatting.number(base.get((code, end))))
                       for name, year, v, code, end in zip(rows["_label"], _year(rows), rows["value"],
                                                           rows["destination"], rows["period_end"])]
     return rows.sort_values(["_label", "period_end"]).reset_index(drop=True)
@@ -194,18 +245,17 @@ def percent_axis(fig: go.Figure) -> go.Figure:
 def year_labels(rows: pd.DataFrame, axis: bool = True) -> list[str]:
     """The year, marked where the figure is provisional: on two lines for a category axis, in
     brackets for text."""
-    mark = "<br>provisional" if axis else " (provisional)"
-    return [f"{year}{mark}" if flag == PROVISIONAL else str(year) for year, flag in zip(_year(rows), rows["flag"])]
+    marked = "asylum.provisional_on_axis" if axis else "asylum.provisional_in_text"
+    return [t(marked, year=year) if flag == PROVISIONAL else str(year) for year, flag in zip(_year(rows), rows["flag"])]
 
 
 def office_applicants(series: pd.DataFrame) -> pd.DataFrame:
     """Applicants for protection in Poland: Belarusians beside all nationalities (which include
     them), as two series of the same flow, never added."""
     rows = select.rows(series, OFFICE_APPLICANTS, origin=["BLR", "ALL"], destination="POL")
-    labels = {"BLR": "Belarusians", "ALL": "All nationalities (Belarusians included)"}
-    rows["_label"] = rows["origin"].map(labels)
+    rows["_label"] = [t(f"asylum.applicants_{origin.lower()}") for origin in rows["origin"]]
     rows["_x"] = year_labels(rows)
-    rows["_hover"] = [f"<b>{year}: {label}</b><br>{formatting.number(v)} applicants (persons)"
+    rows["_hover"] = [t("asylum.applicants_hover", year=year, label=label, value=formatting.number(v))
                       for year, label, v in zip(year_labels(rows, axis=False), rows["_label"], rows["value"])]
     return rows.sort_values(["origin", "period_end"], ascending=[False, True]).reset_index(drop=True)
 
@@ -221,14 +271,14 @@ def office_decisions(series: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """The Office's decisions by outcome; its totals (all decisions, decisions on the merits) are
     sums of these parts and are left out so nothing is counted twice."""
     rows = select.rows(series, OFFICE_DECISIONS, destination="POL", category=list(OFFICE_OUTCOMES))
-    return _outcome_bars(rows, OFFICE_OUTCOMES, "decisions (persons)")
+    return _outcome_bars(rows, OFFICE_OUTCOMES, "persons")
 
 
 def office_rate(series: pd.DataFrame) -> pd.DataFrame:
     rows = select.rows(series, OFFICE_RATE, destination="POL")
-    rows["_label"] = "Recognition rate (Office for Foreigners)"
+    rows["_label"] = t("asylum.office_rate_label")
     rows["_x"] = year_labels(rows)
-    rows["_hover"] = [f"<b>{year}</b><br>{formatting.value_with_unit(v, 'percent')} of decisions on the merits"
+    rows["_hover"] = [t("asylum.office_rate_hover", year=year, rate=formatting.value_with_unit(v, "percent"))
                       for year, v in zip(year_labels(rows, axis=False), rows["value"])]
     return rows
 
@@ -243,18 +293,17 @@ def lighten_provisional(fig: go.Figure, frame: pd.DataFrame, label: str = "_labe
 
 def cross_check(series: pd.DataFrame, year: int = 2022) -> list[tuple[str, float, float]]:
     """The Office's protection decisions against UNHCR's for Poland in one year, outcome by
-    outcome: (outcome, Office value, UNHCR value)."""
-    pairs = [("refugee status", "refugee_status", "recognized"),
-             ("subsidiary (complementary) protection", "subsidiary_protection", "complementary_protection")]
+    outcome: (the Office's outcome, Office value, UNHCR value)."""
+    pairs = [("refugee_status", "recognized"), ("subsidiary_protection", "complementary_protection")]
     office = select.rows(series, OFFICE_DECISIONS, destination="POL", category=None)
     unhcr = select.rows(series, DECISIONS, destination="POL", category=None, unit="persons")
     office, unhcr = office[_year(office) == year], unhcr[_year(unhcr) == year]
     result = []
-    for label, office_category, unhcr_category in pairs:
+    for office_category, unhcr_category in pairs:
         mine = office.loc[office["category"] == office_category, "value"]
         theirs = unhcr.loc[unhcr["category"] == unhcr_category, "value"]
         if len(mine) and len(theirs):
-            result.append((label, mine.iloc[0], theirs.iloc[0]))
+            result.append((office_category, mine.iloc[0], theirs.iloc[0]))
     return result
 
 
@@ -262,7 +311,7 @@ def cross_check_sentence(pairs: list[tuple[str, float, float]], year: int = 2022
     if not pairs:
         return ""
     agree = all(mine == theirs for _, mine, theirs in pairs)
-    detail = "; ".join(f"{label}: Office {formatting.number(mine)}, UNHCR {formatting.number(theirs)}"
-                       for label, mine, theirs in pairs)
-    verdict = "match exactly" if agree else "differ"
-    return f"Cross-check: for {year}, the Office's figures and UNHCR's {verdict} ({detail})."
+    detail = "; ".join(t("asylum.cross_check_pair", outcome=t(f"asylum.cross_check_{outcome}"),
+                         office=formatting.number(mine), unhcr=formatting.number(theirs))
+                       for outcome, mine, theirs in pairs)
+    return t(f"asylum.cross_check_{'match' if agree else 'differ'}", year=year, detail=detail)

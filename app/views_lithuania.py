@@ -3,48 +3,47 @@ helpers both country pages use to show disagreeing sources side by side.
 
 Every function takes published frames (pub_series, pub_facts, pub_events) and returns the exact
 rows a chart card plots, with presentation columns (`_label`, `_x`, `_hover`, `_series`) added.
-Text for intros and alt texts is built here from the same rows, so no number is typed by hand.
+Text for intros and alt texts is built here from the same rows, so no number is typed by hand;
+every word comes from the catalogues (app/locales/<lang>/lithuania.yml), in the reader's language.
 """
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel import Locale
 from babel.dates import format_date
 
 from app import figures, formatting, select
 from app import i18n
 from app.i18n import t
 
-FLAG_NAMES = {"p": "provisional", "d": "definition differs", "b": "break in series", "e": "estimated",
-              "u": "low reliability"}
-ORIGIN_LABELS = {"BLR": "Belarusians", "BLR+RUS": "Belarusians and Russians together"}
+FLAGS = {"p", "d", "b", "e", "u"}  # Eurostat's flags; each has a name in the catalogue (flag_<code>)
+# Label keys (lithuania.label_<key>) per origin, outcome and definition.
+ORIGIN_LABELS = {"BLR": "blr", "BLR+RUS": "blr_rus"}
 SCREENING_OUTCOMES = {
-    "lt_first_permits_refused_security_flow": "First permits refused",
-    "lt_renewals_refused_security_flow": "Renewals refused",
-    "lt_permits_cancelled_security_flow": "Valid permits cancelled",
-}
-# How the intro names the largest outcome of the latest year.
-OUTCOME_PHRASES = {
-    "lt_first_permits_refused_security_flow": "refusals of a first residence permit",
-    "lt_renewals_refused_security_flow": "refusals to renew an expiring permit, that is, decisions on people "
-                                         "already living in Lithuania",
-    "lt_permits_cancelled_security_flow": "cancellations of valid permits, that is, decisions on people already "
-                                          "living in Lithuania",
+    "lt_first_permits_refused_security_flow": "first_refused",
+    "lt_renewals_refused_security_flow": "renewals_refused",
+    "lt_permits_cancelled_security_flow": "cancelled",
 }
 SINCE_QUESTIONNAIRE = {
-    "lt_permits_cancelled_security_cumulative": "Valid permits cancelled",
-    "lt_visas_refused_security_cumulative": "Visa applications refused",
+    "lt_permits_cancelled_security_cumulative": "cancelled_total",
+    "lt_visas_refused_security_cumulative": "visas_refused_total",
 }
 STOCK_LABELS = {
-    "lt_residence_permit_holders_stock": "Valid residence permits (Migration Department)",
-    "eurostat_valid_permits_stock": "Valid permits of 3 months or more (Eurostat, 31 December)",
+    "lt_residence_permit_holders_stock": "stock_migration_department",
+    "eurostat_valid_permits_stock": "stock_eurostat",
 }
-# The events the stock chart can mark, as a reader would name them.
+# The events the stock chart can mark: a group (the widget's value, named by lithuania.events_<group>)
+# and the event categories it covers.
 EVENT_GROUPS = {
-    "Restrictions": ["policy-restriction"],
-    "Border and security": ["security"],
-    "Support": ["policy-support"],
+    "restrictions": ["policy-restriction"],
+    "security": ["security"],
+    "support": ["policy-support"],
 }
+
+
+def label(key: str) -> str:
+    return t(f"lithuania.label_{key}")
 
 
 # ------------------------------------------------------------------ helpers shared by both country pages
@@ -68,26 +67,27 @@ def side_by_side(frame: pd.DataFrame, facts: pd.DataFrame, x: str = "period_end"
     out["_series"] = out["_label"]
     clash = out["conflict_group"].notna() & out.duplicated(["_label", x], keep=False)
     names = publishers(out[clash], facts)
-    out.loc[clash, "_label"] = [f"{label}, per {short_publisher(name)}"
-                                for label, name in zip(out.loc[clash, "_label"], names)]
+    out.loc[clash, "_label"] = [t("lithuania.label_per_source", label=series, source=short_publisher(name))
+                                for series, name in zip(out.loc[clash, "_label"], names)]
     return out
 
 
-def with_hover(frame: pd.DataFrame, facts: pd.DataFrame, noun: str | None = None) -> pd.DataFrame:
+def with_hover(frame: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Hover text per row: series, value with its unit, period, publisher and any caveat."""
     out = frame.copy()
     texts = []
     for row, publisher in zip(out.to_dict("records"), publishers(out, facts)):
         lines = [f"<b>{row['_label']}</b>",
-                 f"{formatting.number(row['value'])} {noun or row['unit']}, "
+                 f"{formatting.value_with_unit(row['value'], row['unit'])}, "
                  f"{formatting.period(row['period_start'], row['period_end'], row['kind'])}",
-                 f"Source: {publisher}"]
+                 t("lithuania.hover_source", publisher=publisher)]
         if pd.notna(row["flag"]):
-            lines.append(f"Flag: {FLAG_NAMES.get(row['flag'], row['flag'])}")
+            flag = t(f"lithuania.flag_{row['flag']}") if row["flag"] in FLAGS else row["flag"]
+            lines.append(t("lithuania.hover_flag", flag=flag))
         if row["verification"] == "unverified":
-            lines.append("Not re-checked against a stored copy of the source")
+            lines.append(t("lithuania.hover_unverified"))
         if pd.notna(row["conflict_group"]):
-            lines.append("Sources disagree: see the table below the chart")
+            lines.append(t("lithuania.hover_conflict"))
         texts.append("<br>".join(lines))
     out["_hover"] = texts
     return out
@@ -111,7 +111,7 @@ def colour_by_series(fig: go.Figure, frame: pd.DataFrame) -> go.Figure:
 
 def period_labels(frame: pd.DataFrame) -> list[str]:
     """'2023', 'Q1 2023', with '(provisional)' on a second line where the source flags the figure."""
-    return [formatting.period(s, e, k) + ("<br>(provisional)" if f == "p" else "")
+    return [formatting.period(s, e, k) + ("<br>" + t("lithuania.provisional_mark") if f == "p" else "")
             for s, e, k, f in zip(frame["period_start"], frame["period_end"], frame["kind"], frame["flag"])]
 
 
@@ -130,6 +130,17 @@ def year_bars(frame: pd.DataFrame, y_title: str, height: int = 400) -> go.Figure
     return fig
 
 
+def point(row, how: str) -> str:
+    """A value with its date ('58,000 on 4 August 2023'), its cut-off ('by') or its period ('in 2024',
+    marked where the source calls the figure provisional)."""
+    if how == "in":
+        period = formatting.period(row["period_start"], row["period_end"], row["kind"])
+        when = t("lithuania.period_provisional", period=period) if row["flag"] == "p" else period
+    else:
+        when = formatting.date(row["period_end"])
+    return t(f"lithuania.point_{how}", value=formatting.number(row["value"]), when=when)
+
+
 def unverified_note(frame: pd.DataFrame) -> str:
     """A sentence naming the plotted figures whose cited page could not be re-checked."""
     rows = frame[frame["verification"] == "unverified"]
@@ -137,56 +148,69 @@ def unverified_note(frame: pd.DataFrame) -> str:
         return ""
     items = [f"{formatting.number(r.value)} ({formatting.period(r.period_start, r.period_end, r.kind)})"
              for r in rows.itertuples()]
-    return "Not re-checked against a stored copy of the cited page: " + "; ".join(items) + "."
+    return t("lithuania.unverified_note", items="; ".join(items))
 
 
 def gap_note(frame: pd.DataFrame, min_days: int = 400) -> str:
     """Name the long stretches without any figure, where a line only joins two distant points."""
     gaps = []
-    for label, rows in frame.groupby("_series", sort=False):
+    for series, rows in frame.groupby("_series", sort=False):
         dates = rows["period_end"].drop_duplicates().sort_values()
         for before, after in zip(dates.iloc[:-1], dates.iloc[1:]):
             if (after - before).days > min_days:
-                gaps.append(f"{label}, {formatting.date(before)} to {formatting.date(after)}")
-    return ("No figure was published for these stretches, where the line only joins the points on either side: "
-            + "; ".join(gaps) + ".") if gaps else ""
+                gaps.append(t("lithuania.gap_item", series=series, start=formatting.date(before),
+                              end=formatting.date(after)))
+    return t("lithuania.gap_note", items="; ".join(gaps)) if gaps else ""
 
 
-def month_year(value) -> str:
-    return format_date(pd.Timestamp(value).date(), format="LLLL y", locale=i18n.babel_locale())
+def disagreement_note(frame: pd.DataFrame) -> str:
+    """'Sources differ for 2025: every figure is shown.', naming each period where plotted figures clash."""
+    clashing = frame[frame["conflict_group"].notna()].sort_values("period_end")
+    if clashing.empty:
+        return ""
+    periods = dict.fromkeys(formatting.date(r.period_end) if r.kind == "cumulative"
+                            else formatting.period(r.period_start, r.period_end, r.kind)
+                            for r in clashing.itertuples())
+    return t("lithuania.disagreement_note", periods=", ".join(periods))
 
 
-def values_text(rows: pd.DataFrame, noun: str = "") -> str:
-    """'1,634 Belarusians' or, where sources disagree, '1,634 Belarusians (another source: 1,630)'."""
+def month_year(value, governed: bool = False) -> str:
+    """'November 2022' in the reader's language (CLDR's year-and-month pattern). `governed` gives the
+    form a preposition such as 'since' takes: 'od listopada 2022', 'nuo 2022 m. lapkričio'."""
+    locale = i18n.babel_locale()
+    pattern = Locale.parse(locale).datetime_skeletons["yMMMM"].pattern
+    if governed:
+        pattern = pattern.replace("LLLL", "MMMM")
+    return format_date(pd.Timestamp(value).date(), format=pattern, locale=locale)
+
+
+def values_text(rows: pd.DataFrame) -> str:
+    """'1,634' or, where sources disagree, '1,634 (another source: 1,630)'."""
     values = [formatting.number(v) for v in rows.sort_values("fact_id")["value"]]
-    first = f"{values[0]} {noun}".strip()
-    return first + (f" (another source: {', '.join(values[1:])})" if len(values) > 1 else "")
+    if len(values) == 1:
+        return values[0]
+    return t("lithuania.value_and_others", value=values[0], others=", ".join(values[1:]))
 
 
 def join_notes(*notes: str) -> str:
-    """Join caveats from several indicators, each sentence once."""
-    sentences = []
-    for note in notes:
-        for sentence in note.replace(". ", ".\n").splitlines():
-            if sentence.strip() and sentence.strip() not in sentences:
-                sentences.append(sentence.strip())
-    return " ".join(sentences)
+    """The caveats of a chart, in order, leaving out the empty ones."""
+    return " ".join(note for note in notes if note)
 
 
 # ------------------------------------------------------------------ Lithuania
 def threat_flow(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """People judged a threat per year; Belarusians and the Belarusian+Russian total as separate series."""
     frame = select.rows(series, "lt_security_threat_flow", origin=list(ORIGIN_LABELS), destination="LTU")
-    frame["_label"] = frame["origin"].map(ORIGIN_LABELS)
+    frame["_label"] = frame["origin"].map(ORIGIN_LABELS).map(label)
     frame["_x"] = period_labels(frame)
     frame = in_order(frame, "origin", list(ORIGIN_LABELS))
-    return with_hover(side_by_side(frame, facts), facts, noun="people")
+    return with_hover(side_by_side(frame, facts), facts)
 
 
 def screening_outcomes(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Decisions per year by outcome: first permits refused, renewals refused, valid permits cancelled."""
     frame = select.rows(series, list(SCREENING_OUTCOMES), destination="LTU")
-    frame["_label"] = frame["indicator"].map(SCREENING_OUTCOMES)
+    frame["_label"] = frame["indicator"].map(SCREENING_OUTCOMES).map(label)
     frame["_x"] = period_labels(frame)
     frame = in_order(frame, "indicator", list(SCREENING_OUTCOMES))
     return with_hover(side_by_side(frame, facts), facts)
@@ -196,15 +220,15 @@ def threats_since_questionnaire(series: pd.DataFrame, facts: pd.DataFrame) -> pd
     """Running totals of people judged a threat since the questionnaire: Belarusians only and
     Belarusians with Russians as two labelled lines, never one."""
     frame = select.rows(series, "lt_security_threat_cumulative", origin=list(ORIGIN_LABELS), destination="LTU")
-    frame["_label"] = frame["origin"].map(ORIGIN_LABELS)
+    frame["_label"] = frame["origin"].map(ORIGIN_LABELS).map(label)
     frame = in_order(frame, "origin", list(ORIGIN_LABELS))
-    return with_hover(side_by_side(frame, facts), facts, noun="people")
+    return with_hover(side_by_side(frame, facts), facts)
 
 
 def decisions_since_questionnaire(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Running totals of permits cancelled and visas refused since the questionnaire."""
     frame = select.rows(series, list(SINCE_QUESTIONNAIRE), destination="LTU")
-    frame["_label"] = frame["indicator"].map(SINCE_QUESTIONNAIRE)
+    frame["_label"] = frame["indicator"].map(SINCE_QUESTIONNAIRE).map(label)
     frame = in_order(frame, "indicator", list(SINCE_QUESTIONNAIRE))
     return with_hover(side_by_side(frame, facts), facts)
 
@@ -213,69 +237,85 @@ def permit_holders(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Belarusians with a valid permit: the Migration Department's count and Eurostat's, from the
     end of 2018 so both start near the same level."""
     frame = select.rows(series, list(STOCK_LABELS), destination="LTU", since="2018-12-31")
-    frame["_label"] = frame["indicator"].map(STOCK_LABELS)
+    frame["_label"] = frame["indicator"].map(STOCK_LABELS).map(label)
     frame = in_order(frame, "indicator", list(STOCK_LABELS))
-    return with_hover(side_by_side(frame, facts), facts, noun="people")
+    return with_hover(side_by_side(frame, facts), facts)
 
 
 def event_categories(groups: list[str]) -> list[str]:
     return [category for group in groups for category in EVENT_GROUPS[group]]
 
 
-def in_year(frame: pd.DataFrame, label: str, year: int) -> pd.DataFrame:
-    return frame[(frame["_series"] == label) & (frame["period_end"].dt.year == year)]
+def in_year(frame: pd.DataFrame, origin: str, year: int) -> pd.DataFrame:
+    return frame[(frame["origin"] == origin) & (frame["period_end"].dt.year == year)]
 
 
 def intro(threats: pd.DataFrame, outcomes: pd.DataFrame, holders: pd.DataFrame, since: pd.DataFrame) -> str:
     """The page's opening paragraph, every number taken from the plotted rows."""
-    belarusians = ORIGIN_LABELS["BLR"]
     last_year = threats.loc[threats["origin"] == "BLR", "period_end"].dt.year.max()
-    previous = in_year(threats, belarusians, last_year - 1)
-    compared = f", against {values_text(previous)} in {last_year - 1}" if not previous.empty else ""
+    previous = in_year(threats, "BLR", last_year - 1)
+    compared = (t("lithuania.intro_compared", values=values_text(previous), year=last_year - 1)
+                if not previous.empty else "")
     outcomes_last = outcomes[outcomes["period_end"].dt.year == last_year]
     largest = outcomes_last.loc[outcomes_last["value"].idxmax()]
     national = holders[holders["indicator"] == "lt_residence_permit_holders_stock"]
     peak = national.loc[national["value"].idxmax()]
     latest = national.iloc[-1]
-    return (
-        f"Since {month_year(since['period_start'].min())} Lithuania has screened Belarusians who apply for visas "
-        f"and residence permits with a questionnaire and State Security Department checks. In {last_year} the "
-        f"Migration Department judged {values_text(in_year(threats, belarusians, last_year), 'Belarusians')} a "
-        f"threat to national security{compared}. The largest group of decisions that year, "
-        f"{formatting.number(largest['value'])}, were {OUTCOME_PHRASES[largest['indicator']]}. The number of "
-        f"Belarusians with a valid residence permit peaked at {formatting.number(peak['value'])} on "
-        f"{formatting.date(peak['period_end'])} and stood at {formatting.number(latest['value'])} on "
-        f"{formatting.date(latest['period_end'])}."
-    )
+    return " ".join([
+        t("lithuania.intro_screening", since=month_year(since["period_start"].min(), governed=True)),
+        t("lithuania.intro_threats", year=last_year, values=values_text(in_year(threats, "BLR", last_year)),
+          compared=compared),
+        t("lithuania.intro_largest", value=formatting.number(largest["value"]),
+          outcome=t(f"lithuania.outcome_phrase_{SCREENING_OUTCOMES[largest['indicator']]}")),
+        t("lithuania.intro_holders", peak=formatting.number(peak["value"]), peak_date=formatting.date(peak["period_end"]),
+          latest=formatting.number(latest["value"]), latest_date=formatting.date(latest["period_end"])),
+    ])
+
+
+def swapped_years(outcomes: pd.DataFrame) -> list[int]:
+    """Years in which reports give the same two numbers for refused first permits and refused
+    renewals, the other way round (both versions plotted as a conflict)."""
+    clashing = outcomes[outcomes["conflict_group"].notna()]
+    years = []
+    for year, rows in clashing.groupby(clashing["period_end"].dt.year):
+        first = rows.loc[rows["indicator"] == "lt_first_permits_refused_security_flow", "value"]
+        renewals = rows.loc[rows["indicator"] == "lt_renewals_refused_security_flow", "value"]
+        if len(first) > 1 and sorted(first) == sorted(renewals):
+            years.append(int(year))
+    return years
+
+
+def outcomes_note(outcomes: pd.DataFrame) -> str:
+    years = swapped_years(outcomes)
+    swapped = t("lithuania.outcomes_note_swapped", years=", ".join(map(str, years))) if years else ""
+    return join_notes(t("lithuania.outcomes_note"), swapped)
 
 
 def threat_flow_alt(frame: pd.DataFrame) -> str:
-    parts = [f"{row['_label']}: {formatting.number(row['value'])} in {row['_x']}" for row in frame.to_dict("records")]
-    return "Bar chart of people judged a threat to Lithuania's national security per year. " + "; ".join(parts) + "."
+    parts = [f"{row['_label']}: {point(row, 'in')}" for row in frame.to_dict("records")]
+    return t("lithuania.threats_alt", items="; ".join(parts))
 
 
 def outcomes_alt(frame: pd.DataFrame) -> str:
     parts = []
-    for period, rows in frame.groupby("_x", sort=True):
-        parts.append(f"{period}: " + ", ".join(f"{row['_label']} {formatting.number(row['value'])}"
-                                              for row in rows.to_dict("records")))
-    return "Grouped bar chart of security decisions on Belarusians per year by outcome. " + "; ".join(parts) + "."
+    for _, rows in frame.groupby("period_end", sort=True):
+        period = formatting.period(rows["period_start"].iloc[0], rows["period_end"].iloc[0], rows["kind"].iloc[0])
+        parts.append(f"{period} — " + ", ".join(f"{row['_label']}: {formatting.number(row['value'])}"
+                                                  for row in rows.to_dict("records")))
+    return t("lithuania.outcomes_alt", items="; ".join(parts))
 
 
-def running_total_alt(frame: pd.DataFrame, what: str) -> str:
-    parts = [f"{label}: " + ", ".join(f"{formatting.number(row['value'])} by {formatting.date(row['period_end'])}"
-                                      for row in rows.to_dict("records"))
-             for label, rows in frame.groupby("_label", sort=False)]
-    return (f"Line chart of {what}, running totals since {formatting.date(frame['period_start'].min())}. "
-            + "; ".join(parts) + ".")
+def running_total_alt(frame: pd.DataFrame, chart: str) -> str:
+    """Alt text of a running-total chart; `chart` names its opening sentence (lithuania.<chart>_alt)."""
+    parts = [f"{series}: " + ", ".join(point(row, "by") for row in rows.to_dict("records"))
+             for series, rows in frame.groupby("_label", sort=False)]
+    return t(f"lithuania.{chart}_alt", start=formatting.date(frame["period_start"].min()), items="; ".join(parts))
 
 
 def holders_alt(frame: pd.DataFrame) -> str:
-    def on(row) -> str:
-        return f"{formatting.number(row['value'])} on {formatting.date(row['period_end'])}"
-
     parts = []
-    for label, rows in frame.groupby("_series", sort=False):
+    for series, rows in frame.groupby("_series", sort=False):
         peak = rows.loc[rows["value"].idxmax()]
-        parts.append(f"{label}: {on(rows.iloc[0])}, peak {on(peak)}, latest {on(rows.iloc[-1])}")
-    return "Line chart of Belarusians holding a valid residence permit in Lithuania. " + "; ".join(parts) + "."
+        parts.append(t("lithuania.holders_alt_item", series=series, first=point(rows.iloc[0], "on"),
+                       peak=point(peak, "on"), latest=point(rows.iloc[-1], "on")))
+    return t("lithuania.holders_alt", items="; ".join(parts))

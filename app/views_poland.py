@@ -1,8 +1,9 @@
 """Shaping for the Poland page (IT visas and permits).
 
 Each function returns the exact rows a chart card plots (slices of pub_series plus `_` columns);
-text for the intro and alt texts is built from the same rows. The helpers that put disagreeing
-sources side by side live in app.views_lithuania and are shared with the Lithuania page.
+text for the intro and alt texts is built from the same rows, every word from the catalogues
+(app/locales/<lang>/poland.yml). The helpers that put disagreeing sources side by side live in
+app.views_lithuania and are shared with the Lithuania page.
 """
 from __future__ import annotations
 
@@ -10,48 +11,51 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app import figures, formatting, select
-from app.views_lithuania import in_order, period_labels, side_by_side, values_text, with_hover
+from app.i18n import t
+from app.views_lithuania import in_order, period_labels, point, side_by_side, values_text, with_hover
 
+# Label keys (poland.label_<key>) per series.
 PBH_LABELS = {
-    ("pl_pbh_visas_cumulative", "BLR"): "PBH visas to Belarusians",
-    ("pl_pbh_visas_cumulative", "ALL"): "PBH visas to all nationalities",
-    ("pl_visas_reported_by_udsc_cumulative", "BLR"): "Visas to Belarusians reported citing the Office for "
-                                                     "Foreigners (visa type unclear)",
+    ("pl_pbh_visas_cumulative", "BLR"): "pbh_blr",
+    ("pl_pbh_visas_cumulative", "ALL"): "pbh_all",
+    ("pl_visas_reported_by_udsc_cumulative", "BLR"): "reported_citing_udsc",
 }
 PURPOSE_LABELS = {
-    "udsc_humanitarian_visas_cumulative": "Code 21 (humanitarian)",
-    "udsc_pbh_visas_cumulative": "Code 23 (Poland. Business Harbour)",
+    "udsc_humanitarian_visas_cumulative": "code_21",
+    "udsc_pbh_visas_cumulative": "code_23",
 }
-VISA_TYPE_LABELS = {"national_d": "National long-stay visas (D)", "schengen_c": "Schengen short-stay visas (C)"}
+VISA_TYPE_LABELS = {"national_d": "visa_d", "schengen_c": "visa_c"}
 HUMANITARIAN_LABELS = {
-    "pl_humanitarian_visas_cumulative": "Reported in the press (Ministry or Office for Foreigners data)",
-    "udsc_humanitarian_visas_cumulative": "Office for Foreigners report, code 21 (C and D visas)",
+    "pl_humanitarian_visas_cumulative": "humanitarian_press",
+    "udsc_humanitarian_visas_cumulative": "humanitarian_udsc",
 }
 PERMIT_LABELS = {
-    "pl_residence_permits_granted_flow": "Residence permits granted, all types",
-    "pl_temporary_permits_issued_flow": "Temporary residence permits issued",
+    "pl_residence_permits_granted_flow": "permits_all",
+    "pl_temporary_permits_issued_flow": "permits_temporary",
 }
 STOCK_LABELS = {
-    "pl_residence_document_holders_stock": "Valid residence documents (Office for Foreigners data)",
-    "udsc_residence_documents_stock": "Valid residence documents (Office for Foreigners data)",
-    "eurostat_valid_permits_stock": "Valid permits incl. national work visas (Eurostat, 31 December)",
+    "pl_residence_document_holders_stock": "stock_national",
+    "udsc_residence_documents_stock": "stock_national",
+    "eurostat_valid_permits_stock": "stock_eurostat",
 }
-DOCUMENT_LABELS = {
-    "temporary_residence": "Temporary residence permit",
-    "permanent_residence": "Permanent residence permit",
-    "subsidiary_protection": "Subsidiary protection",
-    "eu_long_term_resident": "EU long-term resident permit",
-    "refugee_status": "Refugee status",
-    "temporary_protection": "Temporary protection",
-    "other": "Other",
-}
-# The Office for Foreigners names each voivode's office; the seat tells a reader which city it is.
+# The Office for Foreigners' document types; each has a label (poland.doc_<type>) and the phrase
+# the intro uses for holding one (poland.held_<type>).
+DOCUMENT_TYPES = ["temporary_residence", "permanent_residence", "subsidiary_protection", "eu_long_term_resident",
+                  "refugee_status", "temporary_protection", "other"]
+# The Office for Foreigners names each voivode's office ('Wojewoda Mazowiecki'), a Polish proper name
+# kept as such; the seat, in Polish, tells a reader which city it is.
 VOIVODE_SEATS = {
     "Dolnośląski": "Wrocław", "Kujawsko-Pomorski": "Bydgoszcz", "Lubelski": "Lublin", "Lubuski": "Gorzów Wielkopolski",
-    "Mazowiecki": "Warsaw", "Małopolski": "Kraków", "Opolski": "Opole", "Podkarpacki": "Rzeszów",
+    "Mazowiecki": "Warszawa", "Małopolski": "Kraków", "Opolski": "Opole", "Podkarpacki": "Rzeszów",
     "Podlaski": "Białystok", "Pomorski": "Gdańsk", "Warmińsko-Mazurski": "Olsztyn", "Wielkopolski": "Poznań",
     "Zachodniopomorski": "Szczecin", "Łódzki": "Łódź", "Śląski": "Katowice", "Świętokrzyski": "Kielce",
 }
+# Seats with a name of their own in the reader's language (poland.<key>): the capital, 'Warsaw' in English.
+SEAT_NAMES = {"Warszawa": "seat_warsaw"}
+
+
+def label(key: str) -> str:
+    return t(f"poland.label_{key}")
 
 
 def share_texts(values: pd.Series, total: float) -> list[str]:
@@ -79,8 +83,8 @@ def pbh_cumulative(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     counts something broader and has its own chart."""
     frame = select.rows(series, ["pl_pbh_visas_cumulative", "pl_visas_reported_by_udsc_cumulative"],
                         origin=["BLR", "ALL"], destination="POL")
-    frame["_label"] = [PBH_LABELS[key] for key in zip(frame["indicator"], frame["origin"])]
-    frame = in_order(frame, "_label", list(PBH_LABELS.values()))
+    frame["_label"] = [label(PBH_LABELS[key]) for key in zip(frame["indicator"], frame["origin"])]
+    frame = in_order(frame, "_label", [label(key) for key in PBH_LABELS.values()])
     return with_hover(side_by_side(frame, facts), facts)
 
 
@@ -91,7 +95,7 @@ def programme_events(events: pd.DataFrame) -> pd.DataFrame:
 
 def pbh_quarterly(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     frame = select.rows(series, "pl_pbh_visas_flow", origin="ALL", destination="POL")
-    frame["_label"] = "PBH visas, all nationalities"
+    frame["_label"] = label("pbh_quarterly")
     frame["_x"] = period_labels(frame)
     return with_hover(side_by_side(frame, facts), facts)
 
@@ -99,23 +103,24 @@ def pbh_quarterly(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
 def visas_by_purpose(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Ministry visas to Belarusians since 10 August 2020 by purpose code, split into C and D visas."""
     frame = select.rows(series, list(PURPOSE_LABELS), destination="POL", category=list(VISA_TYPE_LABELS))
-    frame["_label"] = frame["category"].map(VISA_TYPE_LABELS)
-    frame["_x"] = frame["indicator"].map(PURPOSE_LABELS).str.replace(" (", "<br>(", regex=False)
-    frame = in_order(frame, "_label", list(VISA_TYPE_LABELS.values()))
+    purpose = frame["indicator"].map(PURPOSE_LABELS).map(label)
+    frame["_label"] = frame["category"].map(VISA_TYPE_LABELS).map(label)
+    frame["_x"] = purpose.str.replace(" (", "<br>(", n=1, regex=False)
+    frame = in_order(frame, "category", list(VISA_TYPE_LABELS))
     frame = with_hover(side_by_side(frame, facts), facts)
     # The bar's purpose code heads its hover text, above the visa type.
-    frame["_hover"] = "<b>" + frame["indicator"].map(PURPOSE_LABELS) + "</b><br>" + frame["_hover"]
+    frame["_hover"] = "<b>" + frame["indicator"].map(PURPOSE_LABELS).map(label) + "</b><br>" + frame["_hover"]
     return frame
 
 
 def purpose_alt(by_purpose: pd.DataFrame, totals: pd.DataFrame) -> str:
     parts = []
-    for indicator, label in PURPOSE_LABELS.items():
+    for indicator, key in PURPOSE_LABELS.items():
         rows = by_purpose[by_purpose["indicator"] == indicator]
-        split = " and ".join(f"{formatting.number(r['value'])} {r['_label'][0].lower()}{r['_label'][1:]}"
-                             for r in rows.to_dict("records"))
-        parts.append(f"{label}, {formatting.number(totals.loc[indicator, 'value'])} in all: {split}")
-    return "Stacked bar chart of visas issued to Belarusians by purpose code. " + "; ".join(parts) + "."
+        split = ", ".join(f"{r['_label']}: {formatting.number(r['value'])}" for r in rows.to_dict("records"))
+        parts.append(t("poland.purpose_alt_item", code=label(key),
+                       total=formatting.number(totals.loc[indicator, "value"]), split=split))
+    return t("poland.purpose_alt", items="; ".join(parts))
 
 
 def visa_totals(series: pd.DataFrame) -> pd.DataFrame:
@@ -126,23 +131,41 @@ def visa_totals(series: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------ humanitarian visas and permits
 def humanitarian(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     frame = select.rows(series, list(HUMANITARIAN_LABELS), destination="POL")
-    frame["_label"] = frame["indicator"].map(HUMANITARIAN_LABELS)
+    frame["_label"] = frame["indicator"].map(HUMANITARIAN_LABELS).map(label)
     frame = in_order(frame, "indicator", list(HUMANITARIAN_LABELS))
     return with_hover(side_by_side(frame, facts), facts)
 
 
 def permits_granted(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     frame = select.rows(series, list(PERMIT_LABELS), destination="POL")
-    frame["_label"] = frame["indicator"].map(PERMIT_LABELS)
+    frame["_label"] = frame["indicator"].map(PERMIT_LABELS).map(label)
     frame["_x"] = period_labels(frame)
     frame = in_order(frame, "indicator", list(PERMIT_LABELS))
     return with_hover(side_by_side(frame, facts), facts)
 
 
+def permits_note(permits: pd.DataFrame) -> str:
+    """The caveats of the permits chart: which years count positive decisions rather than permits,
+    and where two sources disagree."""
+    decision_years = sorted(permits.loc[permits["unit"] == "decisions", "period_end"].dt.year.unique())
+    clashing = permits[permits["conflict_group"].notna()]
+    notes = [t("poland.permits_note")]
+    if decision_years:
+        notes.append(t("poland.permits_note_decisions", years=", ".join(map(str, decision_years))))
+    if not clashing.empty:
+        periods = dict.fromkeys(formatting.period(r.period_start, r.period_end, r.kind)
+                                for r in clashing.sort_values("period_end").itertuples())
+        notes.append(t("poland.permits_note_conflict", periods=", ".join(periods)))
+    return " ".join(notes)
+
+
 # ------------------------------------------------------------------ applications by voivode
 def voivode_name(category: str) -> str:
     name = category.removeprefix("Wojewoda ")
-    return f"{name} ({VOIVODE_SEATS[name]})" if name in VOIVODE_SEATS else name
+    if name not in VOIVODE_SEATS:
+        return name
+    seat = VOIVODE_SEATS[name]
+    return f"{name} ({t(f'poland.{SEAT_NAMES[seat]}') if seat in SEAT_NAMES else seat})"
 
 
 def applicant_years(series: pd.DataFrame) -> list[int]:
@@ -158,14 +181,14 @@ def applicants_by_voivode(series: pd.DataFrame, facts: pd.DataFrame, year: int) 
     frame = frame[frame["category"] != "total"].reset_index(drop=True)
     frame["_label"] = frame["category"].map(voivode_name)
     frame["_text"] = share_texts(frame["value"], total)
-    return with_hover(side_by_side(frame, facts), facts, noun="applicants")
+    return with_hover(side_by_side(frame, facts), facts)
 
 
 def applicants_per_year(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     frame = select.rows(series, "udsc_permit_applicants_flow", destination="POL")
-    frame["_label"] = "All voivodes"
+    frame["_label"] = label("all_voivodes")
     frame["_x"] = period_labels(frame)
-    return with_hover(side_by_side(frame, facts), facts, noun="applicants")
+    return with_hover(side_by_side(frame, facts), facts)
 
 
 # ------------------------------------------------------------------ how many live in Poland
@@ -174,9 +197,9 @@ def residence_stock(series: pd.DataFrame, facts: pd.DataFrame, with_eurostat: bo
     as one line), and optionally Eurostat's broader count of valid permits."""
     indicators = [i for i in STOCK_LABELS if with_eurostat or i != "eurostat_valid_permits_stock"]
     frame = select.rows(series, indicators, destination="POL", since="2018-12-31")
-    frame["_label"] = frame["indicator"].map(STOCK_LABELS)
-    frame = in_order(frame, "_label", list(dict.fromkeys(STOCK_LABELS.values())))
-    return with_hover(side_by_side(frame, facts), facts, noun="people")
+    frame["_label"] = frame["indicator"].map(STOCK_LABELS).map(label)
+    frame = in_order(frame, "_label", [label(key) for key in dict.fromkeys(STOCK_LABELS.values())])
+    return with_hover(side_by_side(frame, facts), facts)
 
 
 def documents_by_type(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
@@ -185,9 +208,9 @@ def documents_by_type(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame
     frame = frame[frame["period_end"] == frame["period_end"].max()]
     total = frame.loc[frame["category"] == "total", "value"].item()
     frame = frame[frame["category"] != "total"].reset_index(drop=True)
-    frame["_label"] = frame["category"].map(DOCUMENT_LABELS)
+    frame["_label"] = [t(f"poland.doc_{category}") for category in frame["category"]]
     frame["_text"] = share_texts(frame["value"], total)
-    return with_hover(side_by_side(frame, facts), facts, noun="people")
+    return with_hover(side_by_side(frame, facts), facts)
 
 
 # ------------------------------------------------------------------ text
@@ -199,40 +222,35 @@ def intro(stock: pd.DataFrame, documents: pd.DataFrame, totals: pd.DataFrame, pr
     verified = national[national["verification"] != "unverified"]
     first = verified[verified["period_end"] == verified["period_end"].min()]
     largest = documents.loc[documents["value"].idxmax()]
-    largest_share = "Most" if largest["value"] > documents["value"].sum() / 2 else "The largest group"
+    group = "intro_most" if largest["value"] > documents["value"].sum() / 2 else "intro_largest_group"
     code21, code23 = totals.loc["udsc_humanitarian_visas_cumulative"], totals.loc["udsc_pbh_visas_cumulative"]
-    closed = programme["date"].max()
-    return (
-        f"Poland's Office for Foreigners counted {values_text(latest, 'Belarusians')} with a valid Polish residence "
-        f"document on {formatting.date(latest['period_end'].iloc[0])}; figures reported from its data gave "
-        f"{values_text(first)} on {formatting.date(first['period_end'].iloc[0])}. {largest_share}, "
-        f"{formatting.number(largest['value'])}, held a "
-        f"{str(largest['_label']).lower()}. Many came on visas: from {formatting.date(code21['period_start'])} to "
-        f"{formatting.date(code21['period_end'])} the Ministry of Foreign Affairs issued Belarusians "
-        f"{formatting.number(code21['value'])} humanitarian visas and {formatting.number(code23['value'])} visas "
-        f"under the purpose code of Poland. Business Harbour, the relocation programme for IT specialists that "
-        f"stopped taking applications on {formatting.date(closed)}. Eurostat, which counts Poland's national work "
-        f"visas as residence permits, gives a far higher number: {formatting.number(eurostat['value'])} valid "
-        f"permits on {formatting.date(eurostat['period_end'])}."
-    )
+    return " ".join([
+        t("poland.intro_stock", latest=values_text(latest), latest_date=formatting.date(latest["period_end"].iloc[0]),
+          first=values_text(first), first_date=formatting.date(first["period_end"].iloc[0])),
+        t("poland.intro_documents", group=t(f"poland.{group}"), value=formatting.number(largest["value"]),
+          held=t(f"poland.held_{largest['category']}")),
+        t("poland.intro_visas", start=formatting.date(code21["period_start"]), end=formatting.date(code21["period_end"]),
+          humanitarian=formatting.number(code21["value"]), pbh=formatting.number(code23["value"]),
+          closed=formatting.date(programme["date"].max())),
+        t("poland.intro_eurostat", value=formatting.number(eurostat["value"]),
+          date=formatting.date(eurostat["period_end"])),
+    ])
 
 
 def series_alt(frame: pd.DataFrame, chart: str, how: str = "on") -> str:
-    """'<chart>. <series>: <value> <how> <date>, ...; <series>: ...'."""
-    parts = []
-    for label, rows in frame.groupby("_label", sort=False):
-        points = [f"{formatting.number(r['value'])} {how} "
-                  f"{formatting.date(r['period_end']) if how != 'in' else r['_x'].replace('<br>', ' ')}"
-                  for r in rows.to_dict("records")]
-        parts.append(f"{label}: " + ", ".join(points))
-    return f"{chart}. " + "; ".join(parts) + "."
+    """'<chart's opening sentence> <series>: <value> <how> <date>, ...; <series>: ...', the opening
+    sentence being poland.<chart>_alt."""
+    parts = [f"{series}: " + ", ".join(point(row, how) for row in rows.to_dict("records"))
+             for series, rows in frame.groupby("_label", sort=False)]
+    return t(f"poland.{chart}_alt", items="; ".join(parts))
 
 
-def ranked_alt(frame: pd.DataFrame, chart: str, top: int = 3) -> str:
+def ranked_alt(frame: pd.DataFrame, chart: str, **params) -> str:
+    """Alt text of a ranked bar chart: the three largest bars and the smallest."""
     ordered = frame.sort_values("value", ascending=False)
-    parts = [f"{r['_label']} {r['_text']}" for r in ordered.head(top).to_dict("records")]
+    largest = "; ".join(f"{r['_label']} {r['_text']}" for r in ordered.head(3).to_dict("records"))
     smallest = ordered.iloc[-1]
-    return f"{chart}. Largest: " + "; ".join(parts) + f". Smallest: {smallest['_label']} {smallest['_text']}."
+    return t(f"poland.{chart}_alt", largest=largest, smallest=f"{smallest['_label']} {smallest['_text']}", **params)
 
 
 def provisional_years(frame: pd.DataFrame) -> list[int]:
@@ -241,5 +259,4 @@ def provisional_years(frame: pd.DataFrame) -> list[int]:
 
 def provisional_note(frame: pd.DataFrame) -> str:
     years = provisional_years(frame)
-    return f"Figures for {', '.join(map(str, years))} are provisional." if years else ""
-
+    return t("poland.provisional_note", years=", ".join(map(str, years))) if years else ""

@@ -2,7 +2,8 @@
 snapshot, every disagreement between sources (table and dot plot), the definitional differences
 that are not disagreements, and the release diff when the build recorded one.
 
-Every number the page prints is computed here from the published tables.
+Every number the page prints is computed here from the published tables; every sentence is a
+catalogue message (namespace `sources`), and indicator texts come through app.indicator_text.
 """
 from __future__ import annotations
 
@@ -13,30 +14,50 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from app import data, figures, formatting, select
-from etl.codes import country_name
+from app import data, figures, formatting, i18n, select
+from app.i18n import t
+from app.indicator_text import indicator_text
 
-KIND_WORDS = {"stock": "a stock: people or documents on a date",
-              "flow": "a flow: events in the period",
-              "cumulative": "a running total since a start date",
-              "ratio": "a ratio"}
 RELEASE_DIFF_FILE = "release_diff.json"  # written next to the manifest by the build, when it compares releases
+UNITS_OF_THIS_PAGE = {"percent", "share"}  # the other units are counted things, named in the common catalogue
+
+
+def unit_word(unit: str) -> str:
+    return t(f"sources.unit_{unit}") if unit in UNITS_OF_THIS_PAGE else t(f"common.unit_{unit}")
+
+
+def plotly_separators() -> str:
+    """Plotly's `separators` in the reader's language (shared with every chart)."""
+    return figures.separators()
 
 
 # ------------------------------------------------------------------ data dictionary
 def indicator_dictionary(release: data.Release) -> pd.DataFrame:
-    """One row per indicator, straight from the release's metadata."""
+    """One row per indicator, from the release's metadata, in the reader's language. Columns
+    keep their codes as names; the page labels them."""
     rows = [{
-        "indicator": meta["id"], "title": meta["title"], "kind": meta["kind"], "unit": ", ".join(meta["unit"]),
-        "sources": ", ".join(meta["source_ids"]), "licence": meta["licence"],
-        "update period": meta["update_period"], "description": meta["description"], "note": meta.get("note", ""),
+        "indicator": meta["id"],
+        "title": indicator_text(meta["id"], "title"),
+        "kind": t(f"sources.kind_{meta['kind']}"),
+        "unit": ", ".join(unit_word(unit) for unit in meta["unit"]),
+        "sources": ", ".join(t(f"common.source_{s}") for s in meta["source_ids"]),
+        "licence": "; ".join(dict.fromkeys(t(f"sources.licence_{s}") for s in meta["source_ids"])),
+        "update_period": update_period(meta["update_period"]),
+        "description": indicator_text(meta["id"], "description"),
+        "note": indicator_text(meta["id"], "note"),
     } for meta in data.metadata(release)["indicators"].values()]
     return pd.DataFrame(rows).sort_values("indicator").reset_index(drop=True)
 
 
+def update_period(text: str) -> str:
+    """The metadata's update period ('annual', 'irregular (as …)'), named by its first word."""
+    return t(f"sources.update_{text.split()[0]}")
+
+
 def field_dictionary(release: data.Release) -> pd.DataFrame:
     fields = data.metadata(release)["fields"]
-    return pd.DataFrame([{"field": name, "type": spec["dtype"], "description": spec["description"]}
+    return pd.DataFrame([{"field": name, "type": t(f"sources.type_{spec['dtype']}"),
+                          "description": t(f"sources.field_{name}")}
                          for name, spec in fields.items()])
 
 
@@ -53,14 +74,15 @@ def provenance(release: data.Release) -> pd.DataFrame:
 def published_tables(release: data.Release) -> pd.DataFrame:
     """The files of this release named by the manifest, with their checksums."""
     rows = [{"table": name, "layer": entry["layer"], "rows": formatting.number(entry["rows"]),
-             "description": entry.get("description", ""), "sha256": entry["sha256"]}
+             "description": t(f"sources.table_{name}") if entry.get("description") else "",
+             "sha256": entry["sha256"]}
             for name, entry in release.manifest["tables"].items()]
     return pd.DataFrame(rows)
 
 
 def built_at(release: data.Release) -> str:
     when = pd.Timestamp(release.manifest["built_at"]).tz_convert("UTC")
-    return f"{formatting.date(when.tz_localize(None))}, {when:%H:%M} UTC"
+    return t("sources.built_at", date=formatting.date(when.tz_localize(None)), time=f"{when:%H:%M}")
 
 
 def release_diff(release: data.Release) -> dict | None:
@@ -79,13 +101,19 @@ def release_diff(release: data.Release) -> dict | None:
 def diff_summary(diff: dict) -> str:
     summary = diff.get("summary") or {}
     if diff.get("status") == "first_release":
-        return "This is the first release: there is no earlier one to compare it with."
+        return t("sources.diff_first_release")
     if not {"added", "removed", "changed", "changed_by_more_than_half"} <= set(summary):
         return ""
-    return (f"Compared with the previous release, {diff.get('published_release')}: "
-            f"{formatting.number(summary['added'])} rows added, {formatting.number(summary['removed'])} removed, "
-            f"{formatting.number(summary['changed'])} values changed "
-            f"({formatting.number(summary['changed_by_more_than_half'])} by more than half).")
+    return t("sources.diff_summary", previous=diff.get("published_release"),
+             added=formatting.number(summary["added"]), removed=formatting.number(summary["removed"]),
+             changed=formatting.number(summary["changed"]),
+             by_more_than_half=formatting.number(summary["changed_by_more_than_half"]))
+
+
+def diff_warnings(diff: dict) -> list[str]:
+    """The build's warnings (categories that vanished from an indicator), as sentences."""
+    return [t("sources.diff_vanished_category", category=row["category"], indicator=row["indicator"])
+            for row in diff.get("vanished_categories") or []]
 
 
 # ------------------------------------------------------------------ conflicts
@@ -95,8 +123,9 @@ def _group_labels(facts: pd.DataFrame) -> dict[str, str]:
     labels = {}
     for group, rows in facts.groupby("conflict_group"):
         anchor = rows[rows["fact_id"] == group].iloc[0] if (rows["fact_id"] == group).any() else rows.iloc[0]
-        place = country_name(anchor["destination"])
-        parts = [anchor["metric"]] + ([] if place in anchor["metric"] else [place])
+        # The metric is the curator's English description: the place is added unless it already names it.
+        named_in_metric = i18n.country(anchor["destination"], "en") in anchor["metric"]
+        parts = [anchor["metric"]] + ([] if named_in_metric else [i18n.country(anchor["destination"])])
         if rows[["period_start", "period_end"]].drop_duplicates().shape[0] == 1:
             parts.append(formatting.period(anchor["period_start"], anchor["period_end"], anchor["kind"]))
         labels[group] = " · ".join(parts)
@@ -114,7 +143,7 @@ def conflict_table(release: data.Release) -> pd.DataFrame:
         "period": [formatting.period(s, e, k) for s, e, k in zip(rows["period_start"], rows["period_end"], rows["kind"])],
         "publisher": rows["publisher"],
         "source_url": rows["source_url"],
-        "checked": rows["verification"],
+        "checked": [t(f"sources.verification_{v}") for v in rows["verification"]],
         "note": rows["note"],
         "fact_id": rows["fact_id"],
     }).reset_index(drop=True)
@@ -162,13 +191,14 @@ def conflict_dots(frame: pd.DataFrame) -> go.Figure:
             marker=dict(symbol=figures.CONFLICT_SYMBOL, size=12, color=figures.PALETTE[0], line=dict(width=2)),
             hovertext=dots["_hover"], hoverinfo="text", showlegend=False, cliponaxis=False,
         ), row=row, col=1)
-        fig.update_xaxes(title_text=f"{dots['unit'].iloc[0]} ({KIND_WORDS[kind]})",
+        fig.update_xaxes(title_text=t("sources.dots_axis", unit=unit_word(dots["unit"].iloc[0]),
+                                      kind=t(f"sources.dots_kind_{kind}")),
                          range=[0, dots["value"].max() * 1.15],  # from zero, room for the value labels
                          tickformat=",~r", gridcolor="#E6E8EB", title_standoff=4, row=row, col=1)
         fig.update_yaxes(autorange="reversed", row=row, col=1)
     fig.update_annotations(font=dict(size=13), xanchor="left", x=0, align="left")
     fig.update_layout(template="plotly_white", height=height, font=dict(family=figures.FONT, size=12),
-                      margin=dict(l=10, r=50, t=40, b=10), separators=".,", hovermode="closest")
+                      margin=dict(l=10, r=50, t=40, b=10), separators=plotly_separators(), hovermode="closest")
     return fig
 
 
@@ -176,11 +206,11 @@ def conflict_alt(frame: pd.DataFrame, release: data.Release) -> str:
     publishers = data.facts(release).set_index("fact_id")["publisher"]
     parts = []
     for _, rows in frame.groupby("conflict_group", sort=False):
-        figures_text = " against ".join(f"{formatting.number(v)} ({publisher})"
-                                        for v, publisher in zip(rows["value"], rows["fact_id"].map(publishers)))
-        parts.append(f"{rows['_panel'].iloc[0]}: {figures_text}")
-    return (f"Dot plot of the {frame['conflict_group'].nunique()} disagreements between sources, one panel each. "
-            + "; ".join(parts) + ".")
+        figures_text = f" {t('sources.alt_against')} ".join(
+            t("sources.alt_figure", value=formatting.number(v), publisher=publisher)
+            for v, publisher in zip(rows["value"], rows["fact_id"].map(publishers)))
+        parts.append(t("sources.alt_panel", panel=rows["_panel"].iloc[0], figures=figures_text))
+    return t("sources.alt", count=frame["conflict_group"].nunique(), panels="; ".join(parts))
 
 
 # ------------------------------------------------------------------ definitions that differ
@@ -209,28 +239,22 @@ def definition_contrasts(release: data.Release) -> list[tuple[str, str]]:
     pbh_publisher = data.facts(release).set_index("fact_id").at[pbh["fact_id"], "publisher"]
 
     return [
-        ("Eurostat's residence permits are not the Office for Foreigners' residence documents",
-         "Eurostat counts every permit valid for at least three months, and Poland reports its national long-stay "
-         f"work visas as permits: {formatting.value_with_unit(short_share, 'share')} of the first permits Poland issued "
-         f"to Belarusians in {duration_year.year} ran for less than 12 months. So Eurostat has "
-         f"{formatting.number(eurostat_pl['value'])} valid permits held by Belarusians in Poland on "
-         f"{formatting.date(eurostat_pl['period_end'])}, while Poland's Office for Foreigners counts "
-         f"{formatting.number(udsc_pl['value'])} Belarusians with a valid residence document on "
-         f"{formatting.date(udsc_pl['period_end'])}. Both are right; they count different things."),
-        ("UNHCR's formal protection is not everyone who left",
-         "UNHCR counts refugees, asylum seekers and other people in need of international protection: "
-         f"{formatting.number(mandate_total['value'])} Belarusians worldwide on "
-         f"{formatting.date(mandate_total['period_end'])}. Most of those who left since 2020 live on work or "
-         "residence permits instead; published estimates of everyone who left, which are not counts, range from "
-         f"{formatting.number(estimates['value'].min())} to {formatting.number(estimates['value'].max())} people "
-         f"(running totals reported between {formatting.date(estimates['period_end'].min())} and "
-         f"{formatting.date(estimates['period_end'].max())})."),
-        ("Visa code 23 is not the count of the IT-visa programme",
-         f"The Office for Foreigners reports {formatting.number(code23['value'])} visas issued to Belarusians under "
-         f"purpose code 23 (Poland. Business Harbour) between {formatting.date(code23['period_start'])} and "
-         f"{formatting.date(code23['period_end'])}, short-stay Schengen and national visas alike. The programme's "
-         f"own latest reported count is {formatting.number(pbh['value'])} visas to Belarusians by "
-         f"{formatting.date(pbh['period_end'])}, as reported by {pbh_publisher}; other reports differ (see the table "
-         "above). "
-         "The first is a broader count over a longer period, not a revision of the second."),
+        (t("sources.contrast_permits_heading"),
+         t("sources.contrast_permits",
+           short_share=formatting.value_with_unit(short_share, "share"), year=duration_year.year,
+           eurostat_value=formatting.number(eurostat_pl["value"]), eurostat_date=formatting.date(eurostat_pl["period_end"]),
+           udsc_value=formatting.number(udsc_pl["value"]), udsc_date=formatting.date(udsc_pl["period_end"]))),
+        (t("sources.contrast_unhcr_heading"),
+         t("sources.contrast_unhcr",
+           mandate_value=formatting.number(mandate_total["value"]),
+           mandate_date=formatting.date(mandate_total["period_end"]),
+           estimate_min=formatting.number(estimates["value"].min()),
+           estimate_max=formatting.number(estimates["value"].max()),
+           estimate_first=formatting.date(estimates["period_end"].min()),
+           estimate_last=formatting.date(estimates["period_end"].max()))),
+        (t("sources.contrast_code23_heading"),
+         t("sources.contrast_code23",
+           code23_value=formatting.number(code23["value"]), code23_start=formatting.date(code23["period_start"]),
+           code23_end=formatting.date(code23["period_end"]), pbh_value=formatting.number(pbh["value"]),
+           pbh_date=formatting.date(pbh["period_end"]), pbh_publisher=pbh_publisher)),
     ]

@@ -11,35 +11,57 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel import Locale
+from babel.dates import format_date
+from babel.lists import format_list
 
-from app import formatting, select
-from etl.codes import country_name
+from app import formatting, i18n, select
+from app.i18n import t
 
 MANDATE = "unhcr_under_mandate_stock"
 PERMITS = "eurostat_valid_permits_stock"
 POLISH_DOCUMENTS = "udsc_residence_documents_stock"
 LITHUANIAN_PERMITS = "lt_residence_permit_holders_stock"
 
-# Eurostat's flag letters as its API labels them; shown beside the figure they qualify.
-EUROSTAT_FLAGS = {"b": "break in series", "d": "definition differs", "e": "estimated", "p": "provisional",
-                  "u": "low reliability"}
+# Eurostat's flag letters, shown beside the figure they qualify; what each means is in the catalogue.
+EUROSTAT_FLAGS = ("b", "d", "e", "p", "u")
+# UN M49 codes of the statistical subregions in pub_countries: CLDR names them in every language.
+M49_SUBREGIONS = {
+    "Northern Africa": "015", "Sub-Saharan Africa": "202", "Latin America and the Caribbean": "419",
+    "Northern America": "021", "Central Asia": "143", "Eastern Asia": "030", "South-eastern Asia": "035",
+    "Southern Asia": "034", "Western Asia": "145", "Eastern Europe": "151", "Northern Europe": "154",
+    "Southern Europe": "039", "Western Europe": "155", "Australia and New Zealand": "053", "Melanesia": "054",
+    "Micronesia": "057", "Polynesia": "061",
+}
 
 
 @dataclass(frozen=True)
 class Measure:
+    """What the map and ranking count. Its texts are the catalogue's 'where.<key>_<part>' messages
+    (option, map_title, hover...), one set per count, so every language words each sentence whole."""
     indicator: str
-    option: str          # the radio label
-    counted: str         # what one unit is, in a sentence: "people under UNHCR's mandate"
-    who: str             # the subject of a title
-    region: str          # where the map's countries are, for titles
+    key: str
+
+    def text(self, part: str, **params) -> str:
+        return t(f"where.{self.key}_{part}", **params)
 
 
-MEASURES = {
-    "mandate": Measure(MANDATE, "Under UNHCR's mandate (refugees and asylum seekers)", "people under UNHCR's mandate",
-                       "Belarusians under UNHCR's mandate", "in Europe"),
-    "permits": Measure(PERMITS, "Valid residence permits (Eurostat)", "people with a valid residence permit",
-                       "Belarusians with a valid residence permit", "in the EU and EFTA"),
-}
+MEASURES = {"mandate": Measure(MANDATE, "mandate"), "permits": Measure(PERMITS, "permits")}
+
+
+def flag_meaning(letter: str) -> str:
+    return t(f"where.flag_{letter}") if letter in EUROSTAT_FLAGS else letter
+
+
+def listed(items: list[str]) -> str:
+    """'Lithuania and Poland', 'Litwa i Polska': a list joined as the reader's language does (CLDR)."""
+    return format_list(items, locale=i18n.babel_locale()) if items else ""
+
+
+def subregion_name(subregion: str) -> str:
+    """A UN M49 subregion in the reader's language (CLDR), e.g. 'Western Asia', 'Azja Zachodnia'."""
+    code = M49_SUBREGIONS.get(subregion)
+    return Locale.parse(i18n.babel_locale()).territories.get(code, subregion) if code else subregion
 
 
 def map_destinations(series: pd.DataFrame, measure: Measure, countries: pd.DataFrame) -> list[str]:
@@ -62,10 +84,10 @@ def outside_map_note(series: pd.DataFrame, measure: Measure, countries: pd.DataF
     if grey.empty:
         return ""
     subregion = grey["destination"].map(countries.set_index("iso3")["unsd_subregion"])
-    groups = [", ".join(f"{name} ({formatting.number(v)})" for name, v in zip(rows["_label"], rows["value"]))
-              + f" in {region}" for region, rows in grey.groupby(subregion, sort=False)]
-    return (f"Europe as the UN Statistics Division defines it (M49), which puts {'; '.join(groups)}: "
-            "left grey here.")
+    groups = [t("where.outside_group", region=subregion_name(region), countries=", ".join(
+                f"{name} ({formatting.number(v)})" for name, v in zip(rows["_label"], rows["value"])))
+              for region, rows in grey.groupby(subregion, sort=False)]
+    return t("where.outside_note", groups="; ".join(groups))
 
 
 def years(series: pd.DataFrame, measure: Measure, destinations: list[str], since: int = 2015) -> list[int]:
@@ -80,9 +102,13 @@ def _reporting(series: pd.DataFrame, measure: Measure, destinations: list[str]) 
 
 def missing_from(series: pd.DataFrame, measure: Measure, destinations: list[str], year: int) -> list[str]:
     """Countries that reported the year before but not this year: a ranking without them is not
-    comparable (Eurostat's 2025 figures still lack Poland and Lithuania)."""
+    comparable (Eurostat's 2025 figures still lack Poland and Lithuania). Largest gap first: the
+    order of the year before's figures."""
     reporting = _reporting(series, measure, destinations)
-    return sorted(reporting.get(year - 1, set()) - reporting.get(year, set()), key=country_name)
+    missing = reporting.get(year - 1, set()) - reporting.get(year, set())
+    if not missing:
+        return []
+    return snapshot(series, measure, sorted(missing), year - 1)["destination"].tolist()
 
 
 def default_year(series: pd.DataFrame, measure: Measure, destinations: list[str]) -> int:
@@ -96,19 +122,24 @@ def default_year(series: pd.DataFrame, measure: Measure, destinations: list[str]
 def _flag_note(flag) -> str:
     if not isinstance(flag, str):
         return ""
-    return f" ({flag}: {', '.join(EUROSTAT_FLAGS.get(letter, letter) for letter in flag)})"
+    return f" ({flag}: {', '.join(flag_meaning(letter) for letter in flag)})"
+
+
+def flags_note() -> str:
+    """What Eurostat's flag letters mean, for a chart that shows them."""
+    return t("where.flags_note", flags="; ".join(f"{letter} {flag_meaning(letter)}" for letter in EUROSTAT_FLAGS))
 
 
 def snapshot(series: pd.DataFrame, measure: Measure, destinations: list[str] | None, year: int) -> pd.DataFrame:
     """One row per country on 31 December of the year, with name, hover and bar label."""
     rows = select.rows(series, measure.indicator, destination=destinations)
     rows = rows[rows["period_end"].dt.year == year].sort_values("value", ascending=False).reset_index(drop=True)
-    names = rows["destination"].map(country_name)
+    names = rows["destination"].map(i18n.country)
     rows["_label"] = names
     rows["_text"] = [formatting.number(v) + (f" ({f})" if isinstance(f, str) else "")
                      for v, f in zip(rows["value"], rows["flag"])]
-    rows["_hover"] = [f"<b>{name}</b><br>{formatting.number(v)} {measure.counted}<br>on {formatting.date(end)}"
-                      f"{_flag_note(flag)}"
+    rows["_hover"] = [measure.text("hover", country=name, value=formatting.number(v), date=formatting.date(end),
+                                   flags=_flag_note(flag))
                       for name, v, end, flag in zip(names, rows["value"], rows["period_end"], rows["flag"])]
     return rows
 
@@ -121,9 +152,9 @@ def worldwide_destinations(countries: pd.DataFrame) -> list[str]:
 def over_time(series: pd.DataFrame, destinations: list[str], since: str) -> pd.DataFrame:
     """End-year stocks under UNHCR's mandate for the chosen countries, one line each."""
     rows = select.rows(series, MANDATE, destination=destinations, since=since)
-    rows["_label"] = rows["destination"].map(country_name)
-    rows["_hover"] = [f"<b>{name}</b><br>{formatting.number(v)} people under UNHCR's mandate<br>"
-                      f"on {formatting.date(end)}"
+    rows["_label"] = rows["destination"].map(i18n.country)
+    rows["_hover"] = [MEASURES["mandate"].text("hover", country=name, value=formatting.number(v),
+                                               date=formatting.date(end), flags="")
                       for name, v, end in zip(rows["_label"], rows["value"], rows["period_end"])]
     return rows.sort_values(["_label", "period_end"]).reset_index(drop=True)
 
@@ -136,10 +167,15 @@ def mandate_options(series: pd.DataFrame, countries: pd.DataFrame, since: str) -
 
 
 # ---------------------------------------------------------------- protection vs residence
-COMPARED = {"POL": "Poland", "LTU": "Lithuania"}
-PROTECTION_LABEL = "Under UNHCR's mandate (refugees, asylum seekers, others in need of protection)"
-NATIONAL_LABEL = "Valid residence documents, national data"
-EUROSTAT_LABEL = "Valid residence permits, Eurostat"
+COMPARED = ("POL", "LTU")
+# The three counts compared, as codes in `_count`; their legend labels are 'where.count_<code>'.
+PROTECTION = "protection"
+NATIONAL = "national"
+EUROSTAT = "eurostat"
+
+
+def count_label(count: str) -> str:
+    return t(f"where.count_{count}")
 
 
 def _at_latest_date(frame: pd.DataFrame) -> pd.DataFrame:
@@ -150,25 +186,36 @@ def _at_latest_date(frame: pd.DataFrame) -> pd.DataFrame:
 def protection_vs_residence(series: pd.DataFrame) -> pd.DataFrame:
     """For Poland and Lithuania, the latest stock of each count side by side. All are stocks of
     persons, but on different dates and of different things: they are shown, never added.
-    `_count` names the count; `_label` (the legend) adds its date where both countries share it."""
+    `_count` names the count (PROTECTION, NATIONAL, EUROSTAT); `_label` (the legend) is its label,
+    with its date where both countries share it."""
     parts = []
     for iso3 in COMPARED:
         national_indicator = POLISH_DOCUMENTS if iso3 == "POL" else LITHUANIAN_PERMITS
-        for indicator, count in [(MANDATE, PROTECTION_LABEL), (national_indicator, NATIONAL_LABEL),
-                                 (PERMITS, EUROSTAT_LABEL)]:
+        for indicator, count in [(MANDATE, PROTECTION), (national_indicator, NATIONAL), (PERMITS, EUROSTAT)]:
             rows = select.rows(series, indicator, destination=iso3)
             if not rows.empty:
                 parts.append(_at_latest_date(rows).assign(_count=count))
     frame = pd.concat(parts, ignore_index=True)
-    frame["_x"] = frame["destination"].map(COMPARED)
+    frame["_x"] = frame["destination"].map(i18n.country)
     one_date = frame.groupby("_count")["period_end"].transform("nunique") == 1
-    frame["_label"] = [f"{count}, {formatting.date(end)}" if same else count
+    frame["_label"] = [t("where.count_on_date", count=count_label(count), date=formatting.date(end)) if same
+                       else count_label(count)
                        for count, end, same in zip(frame["_count"], frame["period_end"], one_date)]
     frame["_text"] = frame["value"].map(formatting.number)
-    frame["_hover"] = [f"<b>{country}: {count}</b><br>{formatting.number(v)} people on {formatting.date(end)}"
+    frame["_hover"] = [t("where.comparison_hover", country=country, count=count_label(count),
+                         value=formatting.number(v), date=formatting.date(end))
                        for country, count, v, end in zip(frame["_x"], frame["_count"], frame["value"],
                                                          frame["period_end"])]
     return frame
+
+
+def mixed_dates_note(frame: pd.DataFrame) -> str:
+    """The dates of each count whose two figures are on different dates (the legend dates the others)."""
+    return " ".join(
+        t("where.count_dates", count=count_label(count), dates=", ".join(
+            t("where.country_date", country=country, date=formatting.date(end))
+            for country, end in zip(group["_x"], group["period_end"])))
+        for count, group in frame.groupby("_count", sort=False) if group["period_end"].nunique() > 1)
 
 
 def label_bars(fig: go.Figure, frame: pd.DataFrame) -> go.Figure:
@@ -181,10 +228,13 @@ def label_bars(fig: go.Figure, frame: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def year_end_ticks(fig: go.Figure) -> go.Figure:
-    """Ticks on 31 December, where the end-year stocks sit, labelled 'Dec 2024': on a plain date
-    axis the 2024 figure would sit beside the '2025' tick."""
-    fig.update_xaxes(tick0="2015-12-31", dtick="M12", tickformat="%b %Y")
+def year_end_ticks(fig: go.Figure, dates: pd.Series) -> go.Figure:
+    """Ticks on the dates of the end-year stocks, labelled 'Dec 2024' ('gru 2024') in the reader's
+    language: on a plain date axis the 2024 figure would sit beside the '2025' tick, and Plotly
+    would name the months in English."""
+    ticks = sorted(pd.to_datetime(dates).unique())
+    fig.update_xaxes(tickvals=ticks, ticktext=[format_date(pd.Timestamp(d).date(), "LLL y",
+                                                           locale=i18n.babel_locale()) for d in ticks])
     return fig
 
 
@@ -192,17 +242,16 @@ def comparison_sentences(frame: pd.DataFrame) -> dict[str, str]:
     """One sentence per country: the protection count against the national document count, with
     both dates, as a ratio of two stocks (never a sum)."""
     sentences = {}
-    for iso3, country in COMPARED.items():
+    for iso3 in COMPARED:
         rows = frame[frame["destination"] == iso3]
-        protection = rows[rows["_count"] == PROTECTION_LABEL]
-        documents = rows[rows["_count"] == NATIONAL_LABEL]
+        protection = rows[rows["_count"] == PROTECTION]
+        documents = rows[rows["_count"] == NATIONAL]
         if protection.empty or documents.empty:
             continue
         protected, held = protection.iloc[0], documents.iloc[0]
-        sentences[iso3] = (
-            f"{country}: {formatting.number(protected['value'])} Belarusians under UNHCR's mandate on "
-            f"{formatting.date(protected['period_end'])}, against {formatting.number(held['value'])} with a valid "
-            f"residence document on {formatting.date(held['period_end'])}: formal protection is about "
-            f"{formatting.value_with_unit(protected['value'] / held['value'], 'share')} of the document count."
-        )
+        sentences[iso3] = t(
+            "where.comparison_sentence", country=i18n.country(iso3),
+            protected=formatting.number(protected["value"]), protected_date=formatting.date(protected["period_end"]),
+            held=formatting.number(held["value"]), held_date=formatting.date(held["period_end"]),
+            share=formatting.value_with_unit(protected["value"] / held["value"], "share"))
     return sentences

@@ -8,11 +8,17 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import figures, select
+from app import figures, i18n, select
 from app import views_asylum as asylum
 from tests.page_registry import DASHBOARD
 
 SINCE = "2015-01-01"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the English texts; other modules may have left another language set."""
+    i18n.set_language("en")
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +51,7 @@ def test_years_counted_in_cases_are_reported_not_drawn(series):
     found = asylum.years_in_other_unit(series, asylum.APPLICATIONS, ["USA", "POL"], "persons", SINCE, "new")
     assert "POL" not in found, "Poland counts persons only"
     assert found["USA"].only == sorted(cases - persons) and found["USA"].both == sorted(cases & persons)
-    message = asylum.other_unit_message(found, "persons", "new applications")
+    message = asylum.other_unit_message(found, "persons", asylum.applicant_type_label("new"))
     assert "United States" in message and "cases" in message
 
 
@@ -62,7 +68,7 @@ def test_decisions_are_non_overlapping_outcomes_in_one_unit(series):
                        & (series["destination"] == "LTU") & (series["unit"] == "persons")
                        & (series["period_end"] >= pd.Timestamp(SINCE))]
     totals = published.groupby("category")["value"].sum()
-    assert zero == [asylum.OUTCOMES[c][0] for c in asylum.OUTCOMES if c in totals and totals[c] == 0]
+    assert zero == [asylum.outcome_label(c) for c in asylum.OUTCOMES if c in totals and totals[c] == 0]
     assert frame["value"].sum() == published["value"].sum()
 
 
@@ -71,7 +77,8 @@ def test_outcome_colours_do_not_depend_on_which_outcomes_a_country_has(series):
         frame, _ = asylum.decisions(series, destination, "persons", SINCE)
         fig = asylum.colour_outcomes(figures.bars(frame, "decisions", barmode="stack"), asylum.OUTCOMES)
         for trace in fig.data:
-            assert trace.marker.color == dict(asylum.OUTCOMES.values())[trace.name]
+            outcome = next(c for c in asylum.OUTCOMES if asylum.outcome_label(c) == trace.name)
+            assert trace.marker.color == asylum.OUTCOMES[outcome]
 
 
 def test_rates_are_ratios_with_the_decisions_they_rest_on(series):

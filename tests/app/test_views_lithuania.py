@@ -5,8 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from app import figures, formatting, select
+from app import figures, formatting, i18n, select
 from app import views_lithuania as view
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Labels and sentences are checked in English; the other languages have their own tests."""
+    i18n.set_language("en")
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +56,7 @@ def test_running_totals_have_one_line_per_origin(tables):
 def test_permit_holders_are_stocks_from_two_labelled_definitions(tables):
     frame = view.permit_holders(*tables)
     assert select.one_kind(frame) == "stock"
-    assert set(frame["_series"]) == set(view.STOCK_LABELS.values())
+    assert set(frame["_series"]) == {view.label(key) for key in view.STOCK_LABELS.values()}
     assert (frame["destination"] == "LTU").all()
 
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from app import formatting, select
+from app import formatting, i18n, select
 from app import views_poland as view
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Labels and sentences are checked in English; the other languages have their own tests."""
+    i18n.set_language("en")
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,19 @@
-"""The Sources and methods page's tables are complete, and its conflict chart keeps one kind per panel."""
+"""The Sources and methods page's tables are complete, and its conflict chart keeps one kind per panel.
+(Read in English here; tests/app/test_i18n_sources.py covers the other languages.)"""
 from __future__ import annotations
 
 import json
 
 import pandas as pd
+import pytest
 
-from app import data, select, views_sources
+from app import data, i18n, select, views_sources
 from etl.paths import DataPaths
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    i18n.set_language("en")
 
 
 def test_indicator_dictionary_has_every_indicator(release, app_data):
@@ -14,7 +21,7 @@ def test_indicator_dictionary_has_every_indicator(release, app_data):
     metadata = json.loads((paths.root / manifest["tables"]["pub_metadata"]["path"]).read_text(encoding="utf-8"))
     dictionary = views_sources.indicator_dictionary(release)
     assert sorted(dictionary["indicator"]) == sorted(metadata["indicators"])
-    assert {"title", "kind", "unit", "sources", "licence", "update period", "description", "note"} <= set(dictionary.columns)
+    assert {"title", "kind", "unit", "sources", "licence", "update_period", "description", "note"} <= set(dictionary.columns)
     assert sorted(views_sources.field_dictionary(release)["field"]) == sorted(metadata["fields"])
 
 
@@ -64,6 +71,9 @@ def test_release_diff_is_shown_only_for_this_release(tmp_path, release):
     assert views_sources.release_diff(elsewhere) == diff
     assert views_sources.diff_summary(diff) == ("Compared with the previous release, older: 1,200 rows added, "
                                                 "0 removed, 3 values changed (0 by more than half).")
+    assert views_sources.diff_warnings(diff) == []
+    vanished = {**diff, "vanished_categories": [{"indicator": "udsc_protection_decisions_flow", "category": "tolerated"}]}
+    assert views_sources.diff_warnings(vanished) == ["Category 'tolerated' vanished from udsc_protection_decisions_flow."]
     blocked = {**diff, "status": "blocked", "candidate_release": "a candidate that was not published"}
     report.write_text(json.dumps(blocked), encoding="utf-8")
     assert views_sources.release_diff(elsewhere) is None

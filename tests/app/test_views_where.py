@@ -11,9 +11,15 @@ import plotly.io
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import figures, formatting, select
+from app import figures, formatting, i18n, select
 from app import views_where as where
 from tests.page_registry import DASHBOARD
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the English texts; other modules may have left another language set."""
+    i18n.set_language("en")
 
 
 @pytest.fixture(scope="module")
@@ -73,10 +79,10 @@ def test_protection_and_residence_are_latest_stocks_never_added(series):
     assert select.one_kind(frame) == "stock" and set(frame["unit"]) == {"persons"}
     assert not frame.duplicated(["_x", "_label"]).any(), "one bar per count and country: nothing summed"
     documents = series[(series["indicator"] == where.POLISH_DOCUMENTS) & (series["category"] == "total")]
-    poland = frame[(frame["destination"] == "POL") & (frame["_count"] == where.NATIONAL_LABEL)]
+    poland = frame[(frame["destination"] == "POL") & (frame["_count"] == where.NATIONAL)]
     assert poland["value"].tolist() == documents.loc[documents["period_end"].idxmax(), ["value"]].tolist()
     lithuania = belarusian(series, where.LITHUANIAN_PERMITS)
-    shown = frame[(frame["destination"] == "LTU") & (frame["_count"] == where.NATIONAL_LABEL)]
+    shown = frame[(frame["destination"] == "LTU") & (frame["_count"] == where.NATIONAL)]
     assert shown["period_end"].max() == lithuania["period_end"].max()
     sentences = where.comparison_sentences(frame)
     assert formatting.number(poland["value"].iloc[0]) in sentences["POL"]

@@ -1,0 +1,54 @@
+"""The Poland page in Polish, Lithuanian and Belarusian: it runs, no English text from the page's
+catalogues is left anywhere a reader sees it (in every state of its widgets), numbers follow the
+language, and the voivodes' offices keep their Polish names."""
+from __future__ import annotations
+
+import pytest
+
+from app import formatting, i18n, views_poland
+from tests.app.test_i18n_lithuania import TRANSLATED, english_leftovers, render, rendered_texts
+
+
+@pytest.fixture(autouse=True)
+def english_outside_pages():
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_poland_page_has_no_english_left(lang):
+    at = render("pages/poland.py", lang)
+    assert at.title[0].value == i18n.t("poland.title", lang)
+    assert english_leftovers(at, lang) == []
+    assert [text for text in rendered_texts(at) if ".." in text] == []
+
+    at.toggle(key="poland_eurostat").set_value(False).run()
+    at.get("button_group")[0].set_value(2021).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert english_leftovers(at, lang) == []
+    assert any(i18n.t("poland.voivode_title", lang, year=2021) in text for text in rendered_texts(at))
+
+
+def test_numbers_in_the_text_follow_the_language(published):
+    documents = published("pub_series").query("indicator == 'udsc_residence_documents_stock' and category == 'total'")
+    latest = documents.loc[documents["period_end"].idxmax(), "value"]
+    at = render("pages/poland.py", "pl")
+    intro = at.markdown[0].value
+    assert formatting.number(latest, locale="pl_PL") in intro and formatting.number(latest, locale="en_GB") not in intro
+
+
+@pytest.mark.parametrize("lang, mazowiecki", [("en", "Mazowiecki (Warsaw)"), ("pl", "Mazowiecki (Warszawa)"),
+                                              ("lt", "Mazowiecki (Warszawa)"), ("be", "Mazowiecki (Warszawa)")])
+def test_voivode_offices_keep_their_polish_names(lang, mazowiecki, published):
+    i18n.set_language(lang)
+    frame = views_poland.applicants_by_voivode(published("pub_series"), published("pub_facts"), 2025)
+    assert mazowiecki in set(frame["_label"])
+    assert "Podlaski (Białystok)" in set(frame["_label"])
+
+
+def test_provisional_years_are_marked_in_the_reader_language(published):
+    i18n.set_language("pl")
+    frame = views_poland.applicants_per_year(published("pub_series"), published("pub_facts"))
+    assert frame["_x"].iloc[-1] == "2025<br>" + i18n.t("lithuania.provisional_mark")
+    assert views_poland.provisional_note(frame) == i18n.t("poland.provisional_note", years="2025")

@@ -1,0 +1,179 @@
+"""The Sources page in Polish, Lithuanian and Belarusian shows no English text of its catalogues;
+the catalogues that repeat the project's own English texts (indicator metadata, curated events,
+the field dictionary, table descriptions, licences) stay equal to them; every event is translated."""
+from __future__ import annotations
+
+import json
+import re
+import string
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import events, i18n, views_sources
+from app.indicator_text import FIELDS, indicator_text
+from etl.fields import FIELDS as FIELD_DICTIONARY
+from etl.metadata import load_indicators
+from etl.publish import DESCRIPTIONS
+from tests.page_registry import DASHBOARD
+
+TRANSLATED = [lang for lang in i18n.LANGUAGES if lang != "en"]
+NAMESPACES = ("sources", "indicators", "events")
+SHORTEST_CHECKED = 12  # shorter English fragments ("SHA-256", "link") may read the same in any language
+MARKDOWN_ESCAPE = re.compile(r"\\(.)")
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    yield
+    i18n.set_language("en")
+
+
+def messages(namespace: str, lang: str) -> dict[str, str]:
+    prefix = f"{namespace}."
+    return {key[len(prefix):]: text for key, text in i18n.catalogue(lang).items() if key.startswith(prefix)}
+
+
+def literal_fragments(text: str) -> set[str]:
+    """The fixed text of a message, between its placeholders."""
+    return {literal.strip() for literal, *_ in string.Formatter().parse(text) if literal.strip()}
+
+
+def english_fragments(lang: str) -> set[str]:
+    """English text of this page's namespaces that the translation into `lang` does not share."""
+    found = set()
+    for namespace in NAMESPACES:
+        translated = messages(namespace, lang)
+        for key, text in messages(namespace, "en").items():
+            found |= {fragment for fragment in literal_fragments(text) - literal_fragments(translated[key])
+                      if len(fragment) > SHORTEST_CHECKED}
+    return found
+
+
+def strings_in(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in strings_in(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in strings_in(item)]
+    return []
+
+
+def column_labels(table) -> dict[str, str]:
+    """The headers a reader sees: the configured label, else the column's name."""
+    config = json.loads(table.proto.columns or "{}")
+    return {str(column): config.get(str(column), {}).get("label", str(column)) for column in table.value.columns}
+
+
+def rendered_texts(at: AppTest) -> list[str]:
+    """Everything a reader reads on the page: text elements, labels, table cells, chart texts."""
+    texts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
+             for e in getattr(at, kind)]
+    texts += [e.label for kind in ("metric", "expander", "button_group", "toggle", "selectbox")
+              for e in getattr(at, kind)]
+    for table in at.dataframe:
+        frame = table.value
+        texts += list(column_labels(table).values())
+        texts += [cell for column in frame.columns for cell in frame[column] if isinstance(cell, str)]
+    for chart in at.get("plotly_chart"):
+        texts += strings_in(json.loads(chart.proto.spec))
+        texts.append(chart.proto.alt)
+    return [MARKDOWN_ESCAPE.sub(r"\1", text) for text in texts]
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_sources_page_shows_no_english_catalogue_text(lang):
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("pages/sources.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == i18n.t("sources.title", lang)
+    page = "\n".join(rendered_texts(at))
+    assert i18n.t("sources.contrast_code23_heading", lang) in page
+    assert i18n.t("indicators.unhcr_refugees_stock.note", lang) in page
+    leftovers = sorted(fragment for fragment in english_fragments(lang) if fragment in page)
+    assert leftovers == []
+
+    # The page's own five tables carry headers in the reader's language, not their column codes.
+    labelled = {column[len("col_"):] for column in messages("sources", "en") if column.startswith("col_")}
+    own_tables = [column_labels(table) for table in at.dataframe if set(table.value.columns) <= labelled]
+    assert len(own_tables) == 5
+    for headers in own_tables:
+        assert headers == {column: i18n.t(f"sources.col_{column}", lang) for column in headers}
+
+
+# ------------------------------------------------------------------ catalogues that repeat project texts
+def test_indicator_texts_in_english_are_the_metadata(app_data):
+    paths, manifest = app_data
+    published = json.loads((paths.root / manifest["tables"]["pub_metadata"]["path"]).read_text(encoding="utf-8"))
+    for indicators in (load_indicators(), published["indicators"]):
+        expected = {f"{indicator}.{field}": meta[field] for indicator, meta in indicators.items() for field in FIELDS}
+        assert messages("indicators", "en") == expected
+
+
+def test_indicator_text_is_in_the_readers_language():
+    i18n.set_language("be")
+    assert indicator_text("eurostat_valid_permits_stock", "title") == messages("indicators", "be")[
+        "eurostat_valid_permits_stock.title"]
+    with pytest.raises(ValueError):
+        indicator_text("eurostat_valid_permits_stock", "licence")
+
+
+def test_dictionary_texts_in_english_are_the_etl_texts():
+    english = messages("sources", "en")
+    assert {name: english[f"field_{name}"] for name in FIELD_DICTIONARY} == {
+        name: spec["description"] for name, spec in FIELD_DICTIONARY.items()}
+    assert {name: english[f"table_{name}"] for name in DESCRIPTIONS} == DESCRIPTIONS
+    for meta in load_indicators().values():
+        (source,) = meta["source_ids"]
+        assert english[f"licence_{source}"] == meta["licence"], meta["id"]
+        assert views_sources.update_period(meta["update_period"]) == meta["update_period"], meta["id"]
+
+
+def test_dictionary_is_in_the_readers_language(release):
+    i18n.set_language("lt")
+    dictionary = views_sources.indicator_dictionary(release).set_index("indicator")
+    lithuanian = messages("indicators", "lt")
+    assert dictionary.at["unhcr_refugees_stock", "title"] == lithuanian["unhcr_refugees_stock.title"]
+    assert dictionary.at["unhcr_refugees_stock", "kind"] == i18n.t("sources.kind_stock")
+    fields = views_sources.field_dictionary(release).set_index("field")
+    assert fields.at["sha256", "description"] == i18n.t("sources.field_sha256")
+
+
+# ------------------------------------------------------------------ events
+def test_every_event_is_translated_and_its_english_is_the_curated_text(published):
+    pub_events = published("pub_events")
+    keys = events.event_keys(pub_events)
+    assert messages("events", "en") == dict(zip(keys, pub_events["event"]))
+    for lang in TRANSLATED:
+        assert sorted(set(keys) - set(messages("events", lang))) == [], f"untranslated events in {lang}"
+
+
+def test_event_keys_number_a_second_event_of_the_same_day_and_country():
+    frame = pd.DataFrame({"date": pd.to_datetime(["2022-03-11", "2022-03-11", "2022-03-11"]),
+                          "country": ["LTU", "POL", "LTU"]})
+    assert list(events.event_keys(frame)) == ["2022-03-11_LTU", "2022-03-11_POL", "2022-03-11_LTU_2"]
+
+
+def test_event_hover_is_in_the_readers_language_with_the_source_title_as_published(release):
+    i18n.set_language("pl")
+    lithuanian_events = events.country_events(release, ["LTU"])
+    row = lithuanian_events[lithuanian_events["_key"] == "2022-03-11_LTU"].iloc[0]
+    hover = row["_hover"].replace("<br>", " ")
+    assert messages("events", "pl")["2022-03-11_LTU"] in hover
+    assert row["event"] not in hover
+    assert row["source_title"] in hover
+    assert "11 marca 2022" in hover
+
+
+def test_an_untranslated_event_falls_back_to_its_curated_text():
+    assert events.event_text("1999-01-01_BLR", "As recorded.") == "As recorded."
+
+
+def test_conflict_chart_numbers_use_the_readers_separators():
+    assert views_sources.plotly_separators() == ".,"
+    i18n.set_language("pl")
+    assert views_sources.plotly_separators() == ",\u00a0"
