@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from app import data, formatting, select
+from app import events as app_events
 from app.i18n import MissingMessage, t
 
 VERDICT_ICONS = {"supported": ":material/check_circle:", "partly_supported": ":material/contrast:",
@@ -79,7 +80,7 @@ def cards(release: data.Release) -> list[ClaimCard]:
     claims = data.table(release, "pub_claims")
     verdicts = data.table(release, "pub_claim_verdicts").set_index("claim_id")
     figures = data.table(release, "pub_claim_figures")
-    series, events = data.series(release), data.events(release)
+    series, events = data.series(release), app_events.all_events(release)
     out = []
     for claim in claims.itertuples():
         own = figures[figures["claim_id"] == claim.claim_id]
@@ -106,11 +107,3 @@ def chartable(rows: pd.DataFrame) -> bool:
         return False
     return rows["unit"].nunique() == 1 and len(rows) > 1
 
-
-def event_text(event) -> str:
-    """An event's description in the reader's language (events namespace), else as recorded."""
-    key = f"events.{pd.Timestamp(event.date):%Y-%m-%d}_{event.country}"
-    try:
-        return t(key)
-    except MissingMessage:
-        return event.event

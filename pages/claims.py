@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from app import chart_card, data, figures, formatting, i18n
+from app import chart_card, data, events, figures, formatting, i18n
 from app import views_claims as claims
 from app.i18n import t
 
@@ -70,6 +70,7 @@ for card in claims.cards(release):
             ), release)
         if not card.events.empty:
             st.markdown(f"**{t('claims.events_heading')}**")
-            for event in card.events.itertuples():
-                st.markdown(f"- **{formatting.date(event.date)}**: {chart_card.md(claims.event_text(event))} "
-                            f"([{chart_card.md(event.source_title)}](<{event.source_url}>))")
+            for _, event in card.events.iterrows():
+                text = events.event_text(event["_key"], event["event"])
+                st.markdown(f"- **{formatting.date(event['date'])}**: {chart_card.md(text)} "
+                            f"([{chart_card.md(event['source_title'])}](<{event['source_url']}>))")
