@@ -122,6 +122,18 @@ def in_order(frame: pd.DataFrame, column: str, order: list) -> pd.DataFrame:
             .drop(columns="_rank").reset_index(drop=True))
 
 
+def labelled(frame: pd.DataFrame, facts: pd.DataFrame, column: str, labels: dict, name=label,
+             periods_on_x: bool = True) -> pd.DataFrame:
+    """Name each series from `labels` (keyed by `column`, message keys translated by `name`, the
+    calling page's own catalogue), order the series as `labels` lists them, set disagreeing sources side by side and add hover text: the shape every chart of
+    curated series on the Lithuania and Poland pages shares."""
+    frame["_label"] = frame[column].map(labels).map(name)
+    if periods_on_x:
+        frame["_x"] = period_labels(frame)
+    frame = in_order(frame, column, list(labels))
+    return with_hover(side_by_side(frame, facts), facts)
+
+
 def year_bars(frame: pd.DataFrame, y_title: str, height: int = 400) -> go.Figure:
     """Grouped bars by period with disagreeing sources side by side, periods in time order."""
     fig = colour_by_series(figures.bars(frame, y_title, height=height), frame)
@@ -201,19 +213,13 @@ def join_notes(*notes: str) -> str:
 def threat_flow(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """People judged a threat per year; Belarusians and the Belarusian+Russian total as separate series."""
     frame = select.rows(series, "lt_security_threat_flow", origin=list(ORIGIN_LABELS), destination="LTU")
-    frame["_label"] = frame["origin"].map(ORIGIN_LABELS).map(label)
-    frame["_x"] = period_labels(frame)
-    frame = in_order(frame, "origin", list(ORIGIN_LABELS))
-    return with_hover(side_by_side(frame, facts), facts)
+    return labelled(frame, facts, "origin", ORIGIN_LABELS)
 
 
 def screening_outcomes(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Decisions per year by outcome: first permits refused, renewals refused, valid permits cancelled."""
     frame = select.rows(series, list(SCREENING_OUTCOMES), destination="LTU")
-    frame["_label"] = frame["indicator"].map(SCREENING_OUTCOMES).map(label)
-    frame["_x"] = period_labels(frame)
-    frame = in_order(frame, "indicator", list(SCREENING_OUTCOMES))
-    return with_hover(side_by_side(frame, facts), facts)
+    return labelled(frame, facts, "indicator", SCREENING_OUTCOMES)
 
 
 def threats_since_questionnaire(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:

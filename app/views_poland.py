@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from app import figures, formatting, select
 from app.i18n import t
-from app.views_lithuania import in_order, period_labels, point, side_by_side, values_text, with_hover
+from app.views_lithuania import in_order, labelled, period_labels, point, side_by_side, values_text, with_hover
 
 # Label keys (poland.label_<key>) per series.
 PBH_LABELS = {
@@ -131,17 +131,12 @@ def visa_totals(series: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------ humanitarian visas and permits
 def humanitarian(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     frame = select.rows(series, list(HUMANITARIAN_LABELS), destination="POL")
-    frame["_label"] = frame["indicator"].map(HUMANITARIAN_LABELS).map(label)
-    frame = in_order(frame, "indicator", list(HUMANITARIAN_LABELS))
-    return with_hover(side_by_side(frame, facts), facts)
+    return labelled(frame, facts, "indicator", HUMANITARIAN_LABELS, name=label, periods_on_x=False)
 
 
 def permits_granted(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     frame = select.rows(series, list(PERMIT_LABELS), destination="POL")
-    frame["_label"] = frame["indicator"].map(PERMIT_LABELS).map(label)
-    frame["_x"] = period_labels(frame)
-    frame = in_order(frame, "indicator", list(PERMIT_LABELS))
-    return with_hover(side_by_side(frame, facts), facts)
+    return labelled(frame, facts, "indicator", PERMIT_LABELS, name=label)
 
 
 def permits_note(permits: pd.DataFrame) -> str:
