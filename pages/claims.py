@@ -56,7 +56,7 @@ for card in claims.cards(release):
             rows["_x"] = [t("claims.figure_label", indicator=indicator_title(i), place=i18n.country(d),
                             date=formatting.date(e))
                           for i, d, e in zip(rows["indicator"], rows["destination"], rows["period_end"])]
-            rows["_label"] = [indicator_title(i) for i in rows["indicator"]]
+            rows["_text"] = [formatting.number(v) for v in rows["value"]]
             kind = rows["kind"].iloc[0]
             unit = t(f"common.unit_{rows['unit'].iloc[0]}")
             chart_card.render(chart_card.ChartCard(
@@ -64,7 +64,8 @@ for card in claims.cards(release):
                 title=t("claims.chart_title", claim_id=card.claim_id),
                 subtitle=t("claims.chart_subtitle", kind=t(f"claims.kind_{kind}")),
                 data=rows,
-                build=lambda frame, unit=unit: figures.bars(frame, t("claims.chart_axis", unit=unit), barmode="relative"),
+                # Horizontal bars: the labels name indicator, place and date and are too long for an x axis.
+                build=lambda frame, unit=unit: figures.ranked_bars(frame, t("claims.chart_axis", unit=unit), label="_x"),
                 alt=t("claims.chart_alt", count=len(rows), claim_id=card.claim_id,
                       values="; ".join(f"{x}: {formatting.number(v)}" for x, v in zip(rows["_x"], rows["value"]))),
             ), release)
