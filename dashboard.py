@@ -1,8 +1,9 @@
 """Entry point: `streamlit run dashboard.py`.
 
-Picks the reader's language (URL ?lang=, else the browser's), makes sure a current published
+Picks the reader's language (URL ?lang=, else the session's, else the browser's), makes sure a current published
 release exists (building it from the embedded raw snapshots on a fresh clone, with a visible
-message), draws the shared chrome and runs the selected page. Pages live in pages/, UI only.
+message), draws the shared chrome and runs the selected page between url_state.begin() and
+url_state.finish(), which read its filters from the URL and write them back in canonical form. Pages live in pages/, UI only.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from app import chrome, data, entry, i18n
+from app import chrome, data, entry, i18n, url_state
 from app.i18n import t
 
 
@@ -29,15 +30,19 @@ PAGES = [
     PageEntry("pages/lithuania.py", "common.nav_lithuania", "lithuania", ":material/gpp_maybe:"),
     PageEntry("pages/poland.py", "common.nav_poland", "poland", ":material/badge:"),
     PageEntry("pages/asylum.py", "common.nav_asylum", "asylum", ":material/shield_person:"),
+    PageEntry("pages/briefing.py", "common.nav_briefing", "briefing", ":material/picture_as_pdf:"),
     PageEntry("pages/sources.py", "common.nav_sources", "sources", ":material/menu_book:"),
 ]
 
 with entry.entrypoint():
-    i18n.set_language(i18n.pick_language(st.query_params.get("lang"), st.context.locale))
+    i18n.set_language(url_state.pick_language(st.context.locale))
     st.set_page_config(page_title=t("common.app_title"), page_icon=":material/insights:", layout="wide")
     pages = [st.Page(p.file, title=t(p.title_key), url_path=p.url_path, icon=p.icon, default=(i == 0))
              for i, p in enumerate(PAGES)]
     release = data.ensure_release()
     navigation = st.navigation(pages)
     chrome.render(release, sources_page=pages[-1])
+    current = next(entry for entry, page in zip(PAGES, pages) if page.url_path == navigation.url_path)
+    url_state.begin(current.url_path, public_path=navigation.url_path)
     navigation.run()
+    url_state.finish()  # canonical URL; not reached when the page stopped or reran

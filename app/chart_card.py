@@ -1,11 +1,13 @@
 """The chart card: the one way a chart reaches a page.
 
 Title, subtitle, the chart, a note, the source line (publisher, title, link, licence), the data
-date, alt text, the plotted data as a table and a CSV download of exactly those rows. Where
-curated sources disagree, both values are marked on the chart and listed under it.
+date, alt text, the plotted data as a table and a CSV download of exactly those rows, and a share
+menu: the link to the view, an embed snippet, PNG and SVG images with title, source and date drawn
+in. Where curated sources disagree, both values are marked on the chart and listed under it.
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -14,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import data, formatting
+from app import data, formatting, image_export, url_state
 from app.i18n import t
 from app.sources import CURATED_LICENCE, SourceRef, refs_for, with_source_columns
 
@@ -83,16 +85,62 @@ def conflicts_for(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
                         period_end=table["period_end"].dt.strftime("%Y-%m-%d"))
 
 
+def focus_css(card_key: str) -> str:
+    """Style that leaves one card alone on the page (embeds): everything in the main area that
+    neither is nor contains the card is hidden; its column takes the full width. `card_key` is one
+    of our own card keys, matched against the URL, never URL text."""
+    card = f".st-key-card-{card_key}"
+    main = '[data-testid="stMain"]'
+    return (f"<style>{main} [data-testid='stVerticalBlock'] > :not(:has({card})):not({card}):not({card} *)"
+            "{display:none !important}"
+            f"{main} [data-testid='stHorizontalBlock']:not({card} *) > :not(:has({card}))"
+            "{display:none !important}"
+            f"{main} [data-testid='stColumn']:has({card}){{width:100% !important;flex:1 1 100% !important}}</style>")
+
+
+def embed_snippet(link: str, title: str) -> str:
+    """A responsive iframe: full width of the article column, a height that fits chart, note and
+    source without inner scrolling on a laptop."""
+    return (f'<iframe src="{html.escape(link)}" title="{html.escape(title)}" loading="lazy" '
+            'style="width:100%;height:720px;border:0;"></iframe>')
+
+
+def share_controls(card: ChartCard, release: data.Release, figure: go.Figure) -> None:
+    """Link to the view, embed snippet and images with title, source and date drawn in."""
+    view = url_state.current_or_none()
+    link = url_state.link(view, card.key) if view is not None else None
+    # Built now, in the reader's language; kaleido draws it only when a button is clicked.
+    exported = image_export.export_figure(card, release, link=link, figure=figure)
+    with st.popover(t("common.share"), icon=":material/share:", key=f"share-{card.key}"):
+        if view is not None:
+            st.markdown(t("common.share_link_label"))
+            st.code(link, language=None, wrap_lines=True)
+            st.markdown(t("common.embed_label"))
+            st.code(embed_snippet(url_state.link(view, card.key, alone=True),
+                                  t("common.embed_title", title=card.title)), language="html", wrap_lines=True)
+        st.caption(t("common.image_help"))
+        for fmt in image_export.FORMATS:
+            st.download_button(t(f"common.download_{fmt}"), lambda fmt=fmt: image_export.image_bytes(exported, fmt),
+                               file_name=image_export.file_name(card.key, fmt), mime=image_export.MIME[fmt],
+                               key=f"{fmt}-{card.key}", on_click="ignore", icon=":material/image:")
+
+
 def render(card: ChartCard, release: data.Release) -> None:
+    focus = url_state.focused()
+    if focus is not None and focus != card.key:
+        url_state.note_card(card.key)
+        return  # the URL asks for another card alone: skip the work of drawing this one
+    if url_state.note_card(card.key):
+        st.html(focus_css(card.key))
     figure = card.build(card.data)
     refs = refs_for(card.data, release)
     with st.container(border=True, key=f"card-{card.key}"):
-        st.markdown(f"### {md(card.title)}")
+        st.subheader(md(card.title), anchor=card.key)
         st.markdown(md(card.subtitle))
+        # The toolbar's camera would save the plot without its title and source; images come
+        # from the share menu instead, drawn with both.
         st.plotly_chart(figure, key=f"chart-{card.key}", alt=card.alt, config={
-            "displaylogo": False,
-            "toImageButtonOptions": {"format": "png", "filename": f"belarus-exiles-{card.key}", "scale": 2},
-        })
+            "displaylogo": False, "modeBarButtonsToRemove": ["toImage"]})
         if card.note:
             st.caption(f"**{t('common.note_label')}** {md(card.note)}")
         st.caption(source_line(refs))
@@ -112,3 +160,4 @@ def render(card: ChartCard, release: data.Release) -> None:
             st.download_button(t("common.download_csv"), table.to_csv(index=False).encode("utf-8"),
                                file_name=f"belarus-exiles-{card.key}.csv", mime="text/csv",
                                key=f"csv-{card.key}", on_click="ignore", icon=":material/download:")
+        share_controls(card, release, figure)

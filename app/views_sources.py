@@ -258,3 +258,16 @@ def definition_contrasts(release: data.Release) -> list[tuple[str, str]]:
            code23_end=formatting.date(code23["period_end"]), pbh_value=formatting.number(pbh["value"]),
            pbh_date=formatting.date(pbh["period_end"]), pbh_publisher=pbh_publisher)),
     ]
+
+
+# ------------------------------------------------------------------ downloads
+def dataset_readme(release: data.Release) -> str:
+    """README of the dataset ZIP in the reader's language: what the files are, how to read them,
+    and every source with its citation, link and licence."""
+    sources = data.sources(release).drop_duplicates(["source_id", "title"])
+    lines = [f"# {t('sources.readme_title')}", "",
+             t("sources.readme_release", release=release.release_id, built=built_at(release)), "",
+             t("sources.readme_files"), "", t("sources.readme_kinds"), "", t("sources.readme_conflicts"), "",
+             f"## {t('sources.readme_sources')}", ""]
+    lines += [f"- {row.citation or row.title} <{row.url}> ({row.licence})" for row in sources.itertuples()]
+    return "\n".join(lines) + "\n"

@@ -37,6 +37,15 @@ DESCRIPTIONS = {
 }
 
 
+INDICATOR_FIELDS = ["title", "description", "unit", "kind", "licence", "note"]
+SOURCE_FILE_FIELDS = ["source_id", "file", "producer", "title", "url", "licence", "citation", "release", "accessed"]
+
+
+def source_files(raw_files, source_ids: list[str]) -> list[dict]:
+    return [{field: raw.provenance.get(field) for field in SOURCE_FILE_FIELDS} | {"file": raw.path.name}
+            for raw in raw_files if raw.provenance.get("source_id") in source_ids]
+
+
 def validate_published(tables: dict, indicators: dict[str, dict]) -> dict[str, pd.DataFrame]:
     validated = {}
     declared = {key: meta["kind"] for key, meta in indicators.items()}
@@ -66,11 +75,16 @@ def write_release(tables: dict, indicators: dict[str, dict], release_dir: Path, 
     for name, frame in published.items():
         path = release_dir / "pub" / f"{name}.parquet"
         columns = list(frame.columns)
-        file_meta = {"exile_dashboard": json.dumps({
-            "table": name, "description": DESCRIPTIONS[name],
-            "fields": describe([c for c in columns if c in FIELDS]),
-            "sources": sources_of.get(name, []),
-        }, ensure_ascii=False)}
+        # A downloaded file must explain itself: what each field means, where every row came
+        # from (citation, link, licence) and, for series, what each indicator counts.
+        doc = {"table": name, "description": DESCRIPTIONS[name], "release": release_dir.name,
+               "fields": describe([c for c in columns if c in FIELDS]),
+               "sources": sources_of.get(name, []),
+               "source_files": source_files(raw_files, sources_of.get(name, []))}
+        if "indicator" in frame.columns:
+            doc["indicators"] = {key: {field: indicators[key].get(field) for field in INDICATOR_FIELDS}
+                                 for key in sorted(frame["indicator"].dropna().unique()) if key in indicators}
+        file_meta = {"exile_dashboard": json.dumps(doc, ensure_ascii=False)}
         record(name, path, write_parquet_atomic(path, frame, file_meta), len(frame), "pub", sources_of.get(name, []))
     boundaries = tables["pub_boundaries_europe"]
     path = release_dir / "pub" / "pub_boundaries_europe.geojson"

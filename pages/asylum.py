@@ -2,7 +2,7 @@
 (UNHCR), and Poland's own figures from the Office for Foreigners."""
 import streamlit as st
 
-from app import chart_card, data, figures, formatting, i18n, select
+from app import chart_card, data, figures, formatting, i18n, select, url_state
 from app import views_asylum as asylum
 from app.i18n import t
 from app.indicator_text import indicator_text
@@ -10,6 +10,8 @@ from app.indicator_text import indicator_text
 release = data.ensure_release()
 series = data.series(release)
 DEFAULT_COUNTRIES = ("POL", "LTU", "DEU")
+MOST_COUNTRIES = 8
+view = url_state.current()
 
 st.title(t("asylum.title"))
 st.markdown(t("asylum.intro"))
@@ -17,17 +19,20 @@ st.markdown(t("asylum.intro"))
 # ------------------------------------------------------------------ controls shared by the UNHCR charts
 countries_column, since_column, unit_column = st.columns([4, 1, 1])
 with since_column:
-    first_year = st.radio(t("asylum.since_label"), [2015, 2019], horizontal=True, key="asylum_since")
+    first_year = st.radio(t("asylum.since_label"), [2015, 2019], horizontal=True,
+                          key=view.bind("since", "asylum_since", [2015, 2019], default=2015))
 since = f"{first_year}-01-01"
 options = asylum.destination_options(series, since)
 with countries_column:
-    chosen = st.multiselect(t("asylum.countries_label"), options,
-                            default=[c for c in DEFAULT_COUNTRIES if c in options], format_func=i18n.country,
-                            key="asylum_destinations", max_selections=8,
-                            placeholder=t("asylum.countries_placeholder"))
+    chosen = st.multiselect(t("asylum.countries_label"), options, format_func=i18n.country,
+                            max_selections=MOST_COUNTRIES, placeholder=t("asylum.countries_placeholder"),
+                            key=view.bind("countries", "asylum_destinations", options, multi=True,
+                                          limit=MOST_COUNTRIES,
+                                          default=[c for c in DEFAULT_COUNTRIES if c in options]))
 with unit_column:
     unit = st.radio(t("asylum.unit_label"), asylum.UNITS, format_func=asylum.unit_label, horizontal=True,
-                    key="asylum_unit", help=t("asylum.unit_help"))
+                    key=view.bind("unit", "asylum_unit", asylum.UNITS, default=asylum.UNITS[0]),
+                    help=t("asylum.unit_help"))
 in_unit = asylum.in_unit(unit)
 
 
@@ -37,7 +42,9 @@ def applications_section() -> None:
     st.subheader(t("asylum.applications_heading"))
     applicant_type = st.radio(t("asylum.type_label"), asylum.APPLICANT_TYPES,
                               format_func=lambda code: asylum.sentence_case(asylum.applicant_type_label(code)),
-                              horizontal=True, key="asylum_type", help=t("asylum.type_help"))
+                              horizontal=True, help=t("asylum.type_help"),
+                              key=view.bind("type", "asylum_type", asylum.APPLICANT_TYPES,
+                                            default=asylum.APPLICANT_TYPES[0]))
     what = asylum.applicant_type_label(applicant_type)
     applied = asylum.applications(series, chosen, applicant_type, unit, since)
     elsewhere = asylum.years_in_other_unit(series, asylum.APPLICATIONS, chosen, unit, since,
@@ -99,7 +106,7 @@ def decisions_section() -> None:
 def recognition_rate_section() -> None:
     st.subheader(t("asylum.rate_heading"))
     rate_category = st.radio(t("asylum.rate_label"), asylum.RATES, format_func=asylum.rate_label, horizontal=True,
-                             key="asylum_rate")
+                             key=view.bind("rate", "asylum_rate", asylum.RATES, default=asylum.RATES[0]))
     rated = asylum.rates(series, chosen, rate_category, since)
     if rated.empty:
         st.info(t("asylum.no_rate"), icon=":material/info:")

@@ -2,7 +2,7 @@
 and how many Belarusians hold a valid residence permit."""
 import streamlit as st
 
-from app import chart_card, data, events, figures, headlines, select
+from app import cards, chart_card, data, events, figures, headlines, select, url_state
 from app import views_lithuania as view
 from app.i18n import t
 
@@ -42,26 +42,9 @@ for column, (name, frame) in zip(st.columns(len(HEADLINES)), HEADLINES):
 st.header(t("lithuania.header_per_year"))
 left, right = st.columns(2)
 with left:
-    chart_card.render(chart_card.ChartCard(
-        key="lithuania-threats-per-year",
-        title=t("lithuania.threats_title"),
-        subtitle=t("lithuania.threats_subtitle"),
-        data=threats,
-        build=lambda frame: view.year_bars(frame, t("lithuania.threats_y")),
-        alt=view.threat_flow_alt(threats),
-        note=view.join_notes(t("lithuania.threats_note"), view.disagreement_note(threats),
-                             t("lithuania.threats_note_first_year")),
-    ), release)
+    chart_card.render(cards.lithuania_threats(release), release)
 with right:
-    chart_card.render(chart_card.ChartCard(
-        key="lithuania-decisions-by-outcome",
-        title=t("lithuania.outcomes_title"),
-        subtitle=t("lithuania.outcomes_subtitle"),
-        data=outcomes,
-        build=lambda frame: view.year_bars(frame, t("lithuania.outcomes_y")),
-        alt=view.outcomes_alt(outcomes),
-        note=view.outcomes_note(outcomes),
-    ), release)
+    chart_card.render(cards.lithuania_outcomes(release), release)
 
 # ------------------------------------------------------------------ running totals since the questionnaire
 st.header(t("lithuania.header_since", start=view.month_year(questionnaire_start)))
@@ -92,8 +75,9 @@ with right:
 # ------------------------------------------------------------------ how many live in Lithuania
 st.header(t("lithuania.header_holders"))
 shown_groups = st.pills(t("lithuania.events_label"), options=list(view.EVENT_GROUPS), selection_mode="multi",
-                        default=["restrictions", "security"], key="lithuania_events",
-                        format_func=lambda group: t(f"lithuania.events_{group}"))
+                        format_func=lambda group: t(f"lithuania.events_{group}"),
+                        key=url_state.current().bind("events", "lithuania_events", list(view.EVENT_GROUPS),
+                                                     default=["restrictions", "security"], multi=True))
 lithuanian_events = events.country_events(release, ["LTU"], since="2019-01-01")
 lithuanian_events = lithuanian_events[
     lithuanian_events["event_category"].isin(view.event_categories(shown_groups or []))]

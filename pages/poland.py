@@ -2,7 +2,7 @@
 Belarusians hold a Polish residence document."""
 import streamlit as st
 
-from app import chart_card, data, events, figures, formatting, headlines, select
+from app import cards, chart_card, data, figures, formatting, headlines, select, url_state
 from app import views_lithuania as shared
 from app import views_poland as view
 from app.i18n import t
@@ -11,7 +11,7 @@ release = data.ensure_release()
 series = data.series(release)
 facts = data.facts(release)
 
-programme = view.programme_events(events.country_events(release, ["POL"], since="2020-01-01"))
+programme = cards.programme(release)
 launched = programme["date"].min()
 since_launch = shared.month_year(launched, governed=True)
 visa_totals = view.visa_totals(series)
@@ -43,17 +43,7 @@ for column, (name, frame) in zip(st.columns(len(HEADLINES)), HEADLINES):
 
 # ------------------------------------------------------------------ Poland. Business Harbour
 st.header(t("poland.header_pbh"))
-pbh = view.pbh_cumulative(series, facts)
-chart_card.render(chart_card.ChartCard(
-    key="poland-pbh-running-total",
-    title=t("poland.pbh_title"),
-    subtitle=t("poland.pbh_subtitle", launched=formatting.date(launched)),
-    data=pbh,
-    build=lambda frame: figures.add_events(shared.colour_by_series(
-        figures.lines(frame, t("poland.pbh_y", since=since_launch), height=460), frame), programme),
-    alt=view.series_alt(pbh, "pbh", how="by"),
-    note=shared.join_notes(t("poland.pbh_note"), shared.unverified_note(pbh)),
-), release)
+chart_card.render(cards.poland_pbh(release), release)
 
 left, right = st.columns(2)
 with left:
@@ -114,7 +104,8 @@ st.header(t("poland.header_voivodes"))
 years = view.applicant_years(series)
 provisional = view.provisional_years(applicants_total)
 year = st.segmented_control(
-    t("poland.year_label"), options=years, default=years[-1], key="poland_voivode_year",
+    t("poland.year_label"), options=years, key=url_state.current().bind("year", "poland_voivode_year", years,
+                                                                        default=years[-1]),
     format_func=lambda y: t("poland.year_provisional", year=y) if y in provisional else str(y)) or years[-1]
 applicants_note = shared.join_notes(t("poland.applicants_note"), view.provisional_note(applicants_total))
 left, right = st.columns([3, 2])
@@ -143,19 +134,9 @@ with right:
 
 # ------------------------------------------------------------------ how many live in Poland
 st.header(t("poland.header_stock"))
-with_eurostat = st.toggle(t("poland.toggle_eurostat"), value=True, key="poland_eurostat")
-stock = view.residence_stock(series, facts, with_eurostat)
-chart_card.render(chart_card.ChartCard(
-    key="poland-residence-documents",
-    title=t("poland.stock_title"),
-    subtitle=t("poland.stock_subtitle"),
-    data=stock,
-    build=lambda frame: shared.colour_by_series(figures.lines(frame, t("poland.stock_y"), height=460), frame),
-    alt=view.series_alt(stock, "stock"),
-    note=shared.join_notes(t("poland.stock_note"), shared.disagreement_note(stock),
-                           t("poland.stock_note_eurostat") if with_eurostat else "",
-                           shared.unverified_note(stock), shared.gap_note(stock)),
-), release)
+with_eurostat = st.toggle(t("poland.toggle_eurostat"),
+                          key=url_state.current().bind("eurostat", "poland_eurostat", [False, True], default=True))
+chart_card.render(cards.poland_residence(release, with_eurostat), release)
 documents_date = formatting.date(documents["period_end"].max())
 chart_card.render(chart_card.ChartCard(
     key="poland-documents-by-type",

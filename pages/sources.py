@@ -2,7 +2,7 @@
 disagree, which differences are definitions rather than disagreements, and the data dictionary."""
 import streamlit as st
 
-from app import chart_card, data, views_sources
+from app import chart_card, data, downloads, formatting, views_sources
 from app.i18n import t
 
 release = data.ensure_release()
@@ -41,6 +41,39 @@ else:
 with st.expander(t("sources.tables_expander")):
     st.dataframe(views_sources.published_tables(release), hide_index=True, key="sources_tables",
                  column_config=column_labels("table", "layer", "rows", "sha256", description=wide_text))
+
+# ------------------------------------------------------------------ downloads
+# Files are made on click (deferred) and no button reruns the page, so reading stays where it was.
+st.header(t("sources.download_header"))
+st.markdown(t("sources.download_text"))
+dictionary = downloads.dictionary_csv(views_sources.field_dictionary(release),
+                                      views_sources.indicator_dictionary(release))
+readme = views_sources.dataset_readme(release)
+zip_column, dictionary_column = st.columns(2)
+with zip_column:
+    st.download_button(t("sources.download_zip"), lambda: downloads.dataset_zip(release, dictionary, readme),
+                       file_name=downloads.file_name(release, "dataset", "zip"), mime="application/zip",
+                       key="download-zip", on_click="ignore", icon=":material/folder_zip:", type="primary")
+with dictionary_column:
+    st.download_button(t("sources.download_dictionary"), dictionary,
+                       file_name=downloads.file_name(release, "data_dictionary", "csv"), mime="text/csv",
+                       key="download-dictionary", on_click="ignore", icon=":material/menu_book:")
+for item in downloads.published_files(release):
+    name_column, csv_column, file_column = st.columns([4, 1, 1], vertical_alignment="center")
+    with name_column:
+        st.markdown(f"**{item.name}** · {chart_card.md(t(f'sources.table_{item.name}'))} "
+                    f"· {t('sources.download_rows', rows=formatting.number(item.rows))}")
+    if item.suffix == "parquet":
+        with csv_column:
+            st.download_button(t("sources.download_csv"), lambda path=item.path: downloads.csv_bytes(path),
+                               file_name=downloads.file_name(release, item.name, "csv"), mime="text/csv",
+                               key=f"download-{item.name}-csv", on_click="ignore", icon=":material/download:")
+    with file_column:
+        st.download_button(t("sources.download_original", format=item.suffix),
+                           lambda path=item.path: downloads.file_bytes(path),
+                           file_name=downloads.file_name(release, item.name, item.suffix),
+                           mime="application/octet-stream", key=f"download-{item.name}-file", on_click="ignore",
+                           icon=":material/download:")
 
 # ------------------------------------------------------------------ provenance
 st.header(t("sources.provenance_header"))

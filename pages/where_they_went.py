@@ -2,7 +2,7 @@
 and how small formal protection is next to the residence-document counts."""
 import streamlit as st
 
-from app import chart_card, data, events, figures, formatting, i18n, select
+from app import cards, chart_card, data, events, figures, formatting, i18n, select, url_state
 from app import views_where as where
 from app.i18n import t
 from app.indicator_text import indicator_text
@@ -14,6 +14,7 @@ boundaries = data.boundaries(release)
 TOP = 15
 SINCE = "2015-01-01"
 
+view = url_state.current()
 st.title(t("where.title"))
 st.markdown(t("where.intro"))
 
@@ -22,43 +23,31 @@ measure_column, year_column = st.columns([2, 3])
 with measure_column:
     measure_key = st.radio(t("where.measure_label"), list(where.MEASURES),
                            format_func=lambda key: where.MEASURES[key].text("option"), horizontal=True,
-                           key="where_measure")
+                           key=view.bind("measure", "where_measure", list(where.MEASURES), default="mandate"))
 measure = where.MEASURES[measure_key]
 on_map = where.map_destinations(series, measure, countries)
 with year_column:
     # One key per count: their year ranges differ, so each keeps its own choice.
-    year = st.select_slider(t("where.year_label"), options=where.years(series, measure, on_map),
-                            value=where.default_year(series, measure, on_map), key=f"where_year_{measure_key}")
+    year_options = where.years(series, measure, on_map)
+    year = st.select_slider(t("where.year_label"), options=year_options, key=view.bind(
+        "year", f"where_year_{measure_key}", year_options, default=where.default_year(series, measure, on_map)))
 
 missing = where.missing_from(series, measure, on_map, year)
 if missing:
     st.warning(t("where.incomplete_year", countries=where.listed([i18n.country(c) for c in missing]),
                  previous=year - 1, year=year), icon=":material/warning:")
 
-on_the_map = where.snapshot(series, measure, on_map, year)
-select.one_kind(on_the_map)
-leaders = ", ".join(f"{name} ({formatting.number(v)})"
-                    for name, v in zip(on_the_map["_label"].head(3), on_the_map["value"].head(3)))
-outside_note = where.outside_map_note(series, measure, countries, boundaries, year)
 indicator_note = indicator_text(measure.indicator, "note")
 year_end = formatting.date(f"{year}-12-31")
 
 map_column, ranking_column = st.columns([3, 2])
 with map_column:
-    chart_card.render(chart_card.ChartCard(
-        key="where-map",
-        title=measure.text("map_title", year=year),
-        subtitle=t("where.map_subtitle", description=indicator_text(measure.indicator, "description"),
-                   date=year_end),
-        data=on_the_map,
-        build=lambda frame: figures.choropleth(frame, boundaries, t("where.map_legend")),
-        alt=measure.text("map_alt", date=year_end, count=len(on_the_map), leaders=leaders),
-        note=" ".join(part for part in (indicator_note, outside_note, t("where.borders_note")) if part),
-    ), release)
+    chart_card.render(cards.where_map(release, measure_key, year), release)
 
 with ranking_column:
     worldwide = measure.indicator == where.MANDATE and st.toggle(
-        t("where.worldwide_label"), value=True, key="where_worldwide", help=t("where.worldwide_help"))
+        t("where.worldwide_label"), help=t("where.worldwide_help"),
+        key=view.bind("worldwide", "where_worldwide", [False, True], default=True))
     ranked_from = where.worldwide_destinations(countries) if worldwide else on_map
     ranking = where.snapshot(series, measure, ranked_from, year).head(TOP)
     select.one_kind(ranking)
@@ -101,9 +90,9 @@ chart_card.render(chart_card.ChartCard(
 st.divider()
 st.subheader(t("where.trend_heading"))
 options = where.mandate_options(series, countries, SINCE)
-chosen = st.multiselect(t("where.countries_label"), options,
-                        default=[c for c in ("POL", "LTU", "DEU") if c in options],
-                        format_func=i18n.country, key="where_destinations",
+chosen = st.multiselect(t("where.countries_label"), options, format_func=i18n.country,
+                        key=view.bind("countries", "where_destinations", options, multi=True,
+                                      default=[c for c in ("POL", "LTU", "DEU") if c in options]),
                         placeholder=t("where.countries_placeholder"))
 if not chosen:
     st.info(t("where.choose_country"), icon=":material/info:")

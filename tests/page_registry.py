@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from etl.paths import REPO_ROOT
 
 DASHBOARD = REPO_ROOT / "dashboard.py"
+# Pages that draw no chart themselves: the briefing page draws its charts into a PDF.
+WITHOUT_CHARTS = {"briefing"}
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,10 @@ class RegisteredPage:
     file: str
     url_path: str
     default: bool
+
+    @property
+    def charts(self) -> bool:
+        return self.url_path not in WITHOUT_CHARTS
 
 
 def registered_pages() -> list[RegisteredPage]:

@@ -75,7 +75,7 @@ def test_dates_spell_out_month_names_in_the_language():
 def test_switching_the_language_keeps_the_other_url_parameters():
     at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
     at.query_params["lang"] = "pl"
-    at.query_params["focus"] = "sources-conflicts"
+    at.query_params["eurostat"] = "true"  # a filter of the overview
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     switch = at.button_group(key="chrome_language")
@@ -83,5 +83,5 @@ def test_switching_the_language_keeps_the_other_url_parameters():
     switch.set_value("lt").run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.query_params["lang"] == "lt"
-    assert at.query_params["focus"] == "sources-conflicts"
+    assert at.query_params["eurostat"] == "true"
     assert at.title[0].value == i18n.t("overview.title", "lt")

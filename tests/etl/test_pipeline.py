@@ -153,3 +153,7 @@ def test_parquet_carries_field_descriptions_and_sources(built):
     doc = json.loads(meta[b"exile_dashboard"])
     assert doc["table"] == "pub_series" and "unhcr" in doc["sources"]
     assert any(f["field"] == "kind" and "Never add" in f["description"] for f in doc["fields"])
+    assert doc["release"] == manifest["release_id"]
+    unhcr = [f for f in doc["source_files"] if f["source_id"] == "unhcr"]
+    assert unhcr and all(f["url"].startswith("https://") and f["licence"] and f["citation"] for f in unhcr)
+    assert doc["indicators"]["unhcr_under_mandate_stock"]["kind"] == "stock"

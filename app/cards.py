@@ -1,0 +1,180 @@
+"""Chart cards that are used outside their own page: the briefing pack builds them at their
+default view, their pages build them with the reader's filters. One function per card, so both
+draw exactly the same chart from the same rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from app import data, events, figures, formatting, select
+from app import views_lithuania as lithuania
+from app import views_poland as poland
+from app import views_where as where
+from app.chart_card import ChartCard
+from app.i18n import t
+from app.indicator_text import indicator_text
+
+SINCE = "2019-01-01"
+
+
+# ------------------------------------------------------------------ overview
+def national_stocks(series: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Belarusians holding a residence document in Poland and in Lithuania since 2019 (national counts)."""
+    poland_rows = select.rows(series, ["udsc_residence_documents_stock", "pl_residence_document_holders_stock"],
+                              destination="POL", since=SINCE)
+    lithuania_rows = select.rows(series, "lt_residence_permit_holders_stock", destination="LTU", since=SINCE)
+    return poland_rows, lithuania_rows
+
+
+def overview_stocks(release: data.Release, compare: bool = False) -> ChartCard:
+    series = data.series(release)
+    poland_rows, lithuania_rows = national_stocks(series)
+    national = pd.concat([poland_rows, lithuania_rows], ignore_index=True)
+    national["_label"] = [t(f"overview.label_national_{code.lower()}") for code in national["destination"]]
+    plotted = [national]
+    if compare:
+        eurostat = select.rows(series, "eurostat_valid_permits_stock", destination=["POL", "LTU"], since=SINCE)
+        eurostat["_label"] = [t(f"overview.label_eurostat_{code.lower()}") for code in eurostat["destination"]]
+        plotted.append(eurostat)
+    stocks = pd.concat(plotted, ignore_index=True).sort_values(["_label", "period_end"]).reset_index(drop=True)
+    select.one_kind(stocks)  # all stocks: people holding a document on a date
+    stocks["_hover"] = [
+        t("overview.hover", label=label, value=formatting.number(v), date=formatting.period(s, e, "stock"))
+        + ("<br>" + t("overview.hover_conflict") if pd.notna(g) else "")
+        for label, v, s, e, g in zip(stocks["_label"], stocks["value"], stocks["period_start"], stocks["period_end"],
+                                     stocks["conflict_group"])
+    ]
+    key_events = events.key_events(release)
+
+    def first_last(frame: pd.DataFrame, which: int) -> tuple[str, str]:
+        return formatting.number(frame["value"].iloc[which]), formatting.date(frame["period_end"].iloc[which])
+
+    (pl_first, pl_first_date), (pl_last, pl_last_date) = first_last(poland_rows, 0), first_last(poland_rows, -1)
+    (lt_first, lt_first_date), (lt_last, lt_last_date) = first_last(lithuania_rows, 0), first_last(lithuania_rows, -1)
+    return ChartCard(
+        key="overview-stocks",
+        title=t("overview.chart_title"),
+        subtitle=t("overview.chart_subtitle", first=stocks["period_end"].min().year,
+                   last=stocks["period_end"].max().year),
+        data=stocks,
+        build=lambda frame: figures.add_events(figures.lines(frame, t("overview.y_axis")), key_events),
+        alt=t("overview.alt", pl_first=pl_first, pl_first_date=pl_first_date, pl_last=pl_last,
+              pl_last_date=pl_last_date, lt_first=lt_first, lt_first_date=lt_first_date,
+              lt_peak=formatting.number(lithuania_rows["value"].max()), lt_last=lt_last, lt_last_date=lt_last_date),
+        note=t("overview.note"),
+    )
+
+
+# ------------------------------------------------------------------ where they went
+def where_map(release: data.Release, measure_key: str = "mandate", year: int | None = None) -> ChartCard:
+    """The Europe map of one count in one year (default: the latest complete year)."""
+    series, countries, boundaries = data.series(release), data.table(release, "pub_countries"), data.boundaries(release)
+    measure = where.MEASURES[measure_key]
+    on_map = where.map_destinations(series, measure, countries)
+    year = year if year is not None else where.default_year(series, measure, on_map)
+    on_the_map = where.snapshot(series, measure, on_map, year)
+    select.one_kind(on_the_map)
+    leaders = ", ".join(f"{name} ({formatting.number(v)})"
+                        for name, v in zip(on_the_map["_label"].head(3), on_the_map["value"].head(3)))
+    outside_note = where.outside_map_note(series, measure, countries, boundaries, year)
+    year_end = formatting.date(f"{year}-12-31")
+    return ChartCard(
+        key="where-map",
+        title=measure.text("map_title", year=year),
+        subtitle=t("where.map_subtitle", description=indicator_text(measure.indicator, "description"),
+                   date=year_end),
+        data=on_the_map,
+        build=lambda frame: figures.choropleth(frame, boundaries, t("where.map_legend")),
+        alt=measure.text("map_alt", date=year_end, count=len(on_the_map), leaders=leaders),
+        note=" ".join(part for part in (indicator_text(measure.indicator, "note"), outside_note,
+                                        t("where.borders_note")) if part),
+    )
+
+
+# ------------------------------------------------------------------ Lithuania
+def lithuania_threats(release: data.Release) -> ChartCard:
+    threats = lithuania.threat_flow(data.series(release), data.facts(release))
+    return ChartCard(
+        key="lithuania-threats-per-year",
+        title=t("lithuania.threats_title"),
+        subtitle=t("lithuania.threats_subtitle"),
+        data=threats,
+        build=lambda frame: lithuania.year_bars(frame, t("lithuania.threats_y")),
+        alt=lithuania.threat_flow_alt(threats),
+        note=lithuania.join_notes(t("lithuania.threats_note"), lithuania.disagreement_note(threats),
+                                  t("lithuania.threats_note_first_year")),
+    )
+
+
+def lithuania_outcomes(release: data.Release) -> ChartCard:
+    outcomes = lithuania.screening_outcomes(data.series(release), data.facts(release))
+    return ChartCard(
+        key="lithuania-decisions-by-outcome",
+        title=t("lithuania.outcomes_title"),
+        subtitle=t("lithuania.outcomes_subtitle"),
+        data=outcomes,
+        build=lambda frame: lithuania.year_bars(frame, t("lithuania.outcomes_y")),
+        alt=lithuania.outcomes_alt(outcomes),
+        note=lithuania.outcomes_note(outcomes),
+    )
+
+
+# ------------------------------------------------------------------ Poland
+def programme(release: data.Release) -> pd.DataFrame:
+    """The events of the Poland. Business Harbour programme (launch, extensions, closure)."""
+    return poland.programme_events(events.country_events(release, ["POL"], since="2020-01-01"))
+
+
+def poland_pbh(release: data.Release) -> ChartCard:
+    pbh = poland.pbh_cumulative(data.series(release), data.facts(release))
+    programme_events = programme(release)
+    launched = programme_events["date"].min()
+    since_launch = lithuania.month_year(launched, governed=True)
+    return ChartCard(
+        key="poland-pbh-running-total",
+        title=t("poland.pbh_title"),
+        subtitle=t("poland.pbh_subtitle", launched=formatting.date(launched)),
+        data=pbh,
+        build=lambda frame: figures.add_events(lithuania.colour_by_series(
+            figures.lines(frame, t("poland.pbh_y", since=since_launch), height=460), frame), programme_events),
+        alt=poland.series_alt(pbh, "pbh", how="by"),
+        note=lithuania.join_notes(t("poland.pbh_note"), lithuania.unverified_note(pbh)),
+    )
+
+
+def poland_residence(release: data.Release, with_eurostat: bool = True) -> ChartCard:
+    stock = poland.residence_stock(data.series(release), data.facts(release), with_eurostat)
+    return ChartCard(
+        key="poland-residence-documents",
+        title=t("poland.stock_title"),
+        subtitle=t("poland.stock_subtitle"),
+        data=stock,
+        build=lambda frame: lithuania.colour_by_series(figures.lines(frame, t("poland.stock_y"), height=460), frame),
+        alt=poland.series_alt(stock, "stock"),
+        note=lithuania.join_notes(t("poland.stock_note"), lithuania.disagreement_note(stock),
+                                  t("poland.stock_note_eurostat") if with_eurostat else "",
+                                  lithuania.unverified_note(stock), lithuania.gap_note(stock)),
+    )
+
+
+# ------------------------------------------------------------------ the briefing's choice
+@dataclass(frozen=True)
+class Briefable:
+    key: str                                   # the chart card's key
+    page: str                                  # url_path of the page it lives on
+    build: Callable[[data.Release], ChartCard]  # at the page's default view
+
+
+# The six headline charts, in the order of a briefing: who left and where, then each country.
+BRIEFING = [
+    Briefable("overview-stocks", "overview", overview_stocks),
+    Briefable("where-map", "where", where_map),
+    Briefable("lithuania-threats-per-year", "lithuania", lithuania_threats),
+    Briefable("lithuania-decisions-by-outcome", "lithuania", lithuania_outcomes),
+    Briefable("poland-pbh-running-total", "poland", poland_pbh),
+    Briefable("poland-residence-documents", "poland", poland_residence),
+]
+BRIEFING_KEYS = [item.key for item in BRIEFING]
