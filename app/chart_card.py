@@ -95,7 +95,10 @@ def focus_css(card_key: str) -> str:
             "{display:none !important}"
             f"{main} [data-testid='stHorizontalBlock']:not({card} *) > :not(:has({card}))"
             "{display:none !important}"
-            f"{main} [data-testid='stColumn']:has({card}){{width:100% !important;flex:1 1 100% !important}}</style>")
+            f"{main} [data-testid='stColumn']:has({card}){{width:100% !important;flex:1 1 100% !important}}"
+            # Streamlit's embed mode keeps the sidebar; an embedded chart has no use for it.
+            "[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']{display:none !important}"
+            f"{main} .block-container{{padding-top:1rem !important}}</style>")
 
 
 def embed_snippet(link: str, title: str) -> str:
@@ -106,23 +109,35 @@ def embed_snippet(link: str, title: str) -> str:
 
 
 def share_controls(card: ChartCard, release: data.Release, figure: go.Figure) -> None:
-    """Link to the view, embed snippet and images with title, source and date drawn in."""
+    """Link to the view, embed snippet and images with title, source and date drawn in.
+
+    The menu is filled when the page has run (url_state.finish): only then are all of the page's
+    filters known, including those drawn below this card."""
     view = url_state.current_or_none()
-    link = url_state.link(view, card.key) if view is not None else None
-    # Built now, in the reader's language; kaleido draws it only when a button is clicked.
-    exported = image_export.export_figure(card, release, link=link, figure=figure)
-    with st.popover(t("common.share"), icon=":material/share:", key=f"share-{card.key}"):
-        if view is not None:
-            st.markdown(t("common.share_link_label"))
-            st.code(link, language=None, wrap_lines=True)
-            st.markdown(t("common.embed_label"))
-            st.code(embed_snippet(url_state.link(view, card.key, alone=True),
-                                  t("common.embed_title", title=card.title)), language="html", wrap_lines=True)
-        st.caption(t("common.image_help"))
-        for fmt in image_export.FORMATS:
-            st.download_button(t(f"common.download_{fmt}"), lambda fmt=fmt: image_export.image_bytes(exported, fmt),
-                               file_name=image_export.file_name(card.key, fmt), mime=image_export.MIME[fmt],
-                               key=f"{fmt}-{card.key}", on_click="ignore", icon=":material/image:")
+    menu = st.popover(t("common.share"), icon=":material/share:", key=f"share-{card.key}")
+
+    def fill() -> None:
+        link = url_state.link(view, card.key) if view is not None else None
+        # Built now, in the reader's language; kaleido draws it only when a button is clicked.
+        exported = image_export.export_figure(card, release, link=link, figure=figure)
+        with menu:
+            if link is not None:
+                st.markdown(t("common.share_link_label"))
+                st.code(link, language=None, wrap_lines=True)
+                st.markdown(t("common.embed_label"))
+                st.code(embed_snippet(url_state.link(view, card.key, alone=True),
+                                      t("common.embed_title", title=card.title)), language="html", wrap_lines=True)
+            st.caption(t("common.image_help"))
+            for fmt in image_export.FORMATS:
+                st.download_button(t(f"common.download_{fmt}"),
+                                   lambda fmt=fmt: image_export.image_bytes(exported, fmt),
+                                   file_name=image_export.file_name(card.key, fmt), mime=image_export.MIME[fmt],
+                                   key=f"{fmt}-{card.key}", on_click="ignore", icon=":material/image:")
+
+    if view is None:
+        fill()
+    else:
+        view.when_finished(fill)
 
 
 def render(card: ChartCard, release: data.Release) -> None:
@@ -130,7 +145,8 @@ def render(card: ChartCard, release: data.Release) -> None:
     if focus is not None and focus != card.key:
         url_state.note_card(card.key)
         return  # the URL asks for another card alone: skip the work of drawing this one
-    if url_state.note_card(card.key):
+    alone = url_state.note_card(card.key)
+    if alone:
         st.html(focus_css(card.key))
     figure = card.build(card.data)
     refs = refs_for(card.data, release)
@@ -160,4 +176,8 @@ def render(card: ChartCard, release: data.Release) -> None:
             st.download_button(t("common.download_csv"), table.to_csv(index=False).encode("utf-8"),
                                file_name=f"belarus-exiles-{card.key}.csv", mime="text/csv",
                                key=f"csv-{card.key}", on_click="ignore", icon=":material/download:")
-        share_controls(card, release, figure)
+        if alone:  # an embed: the way back to the whole dashboard, at this view
+            st.link_button(t("common.open_in_dashboard"), url_state.link(url_state.current(), card.key),
+                           icon=":material/open_in_new:")
+        else:
+            share_controls(card, release, figure)

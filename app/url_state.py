@@ -96,6 +96,10 @@ class PageView:
     bindings: list[Binding] = field(default_factory=list)
     focus: str | None = None                      # a chart card key, matched against rendered cards
     rendered_cards: list[str] = field(default_factory=list)
+    finishers: list = field(default_factory=list)  # run when the page is done (all filters known)
+
+    def when_finished(self, callback) -> None:
+        self.finishers.append(callback)
 
     def bind(self, name: str, key: str, options: Sequence, default: Any, multi: bool = False,
              limit: int = MAX_ITEMS) -> str:
@@ -231,6 +235,8 @@ def finish() -> None:
     view = state["view"]
     if view is None:
         return
+    for callback in view.finishers:
+        callback()
     canonical = query(view, with_language=state["explicit_lang"], with_chart=True)
     state["last"][view.page] = {k: v for k, v in canonical.items() if k not in (LANG, CHART)}
     present = {name: st.query_params.get_all(name) for name in st.query_params}

@@ -1,0 +1,162 @@
+"""The briefing page (pages/briefing.py, app/briefing.py): the chart choice (all six headline charts
+by default, labelled with their titles, or the ones a link names), the PDF it makes (cover, one
+page per chart, the sources; the charts' titles and source URLs; a file name of our own words),
+the empty choice, the page in Belarusian, and the links printed under each chart.
+
+Drawing the PDF needs Debian's chromium; those tests are skipped where it is missing."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+from pypdf import PdfReader
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from app import briefing, cards, i18n
+from app.sources import refs_for
+from tests.app.test_downloads import served, served_files  # noqa: F401  (fixture)
+from tests.page_registry import DASHBOARD, registered_pages
+
+BRIEFING = "pages/briefing.py"
+LOCALES = Path(__file__).resolve().parents[2] / "app" / "locales"
+TWO = ["overview-stocks", "poland-pbh-running-total"]
+needs_chromium = pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
+                                    reason="the PDF's charts are drawn by chromium: /usr/bin/chromium is missing "
+                                           "(apt-get install -y chromium)")
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture
+def running_server(monkeypatch):
+    """A server past its first run. AppTest resets PagesManager.uses_pages_directory before every
+    run, so each run starts in Streamlit's legacy pages/ mode, where the page's entry check
+    (app/entry.py) reruns through dashboard.py and the rerun drops a button click. A real server
+    leaves that mode for good at dashboard.py's first st.navigation call."""
+    init = PagesManager.__init__
+
+    def past_first_run(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+    monkeypatch.setattr(PagesManager, "__init__", past_first_run)
+
+
+def briefing_page(params: dict[str, str] | None = None, lang: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=180)
+    if lang:
+        at.query_params["lang"] = lang
+    at.run()
+    for name, value in (params or {}).items():
+        at.query_params[name] = value
+    at.switch_page(BRIEFING).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def make_pdf(at: AppTest) -> PdfReader:
+    at.button(key="briefing_make").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    return PdfReader(io.BytesIO(at.session_state["briefing_pdf"][3]))
+
+
+def squeezed(reader: PdfReader) -> str:
+    return re.sub(r"\s+", "", " ".join(page.extract_text() for page in reader.pages))
+
+
+def catalogue(lang: str, part: str) -> dict[str, str]:
+    return yaml.safe_load((LOCALES / lang / f"{part}.yml").read_text(encoding="utf-8"))
+
+
+def test_all_six_charts_are_chosen_by_default_and_labelled_with_their_titles(release):
+    at = briefing_page()
+    pills = at.button_group(key="briefing_charts")
+    assert len(cards.BRIEFING_KEYS) == 6
+    assert pills.value == cards.BRIEFING_KEYS
+    assert [option.content for option in pills.proto.options] == [
+        item.build(release).title for item in cards.BRIEFING]
+    assert at.button(key="briefing_make")
+
+
+def test_a_link_chooses_its_charts():
+    at = briefing_page({"charts": ",".join(TWO)})
+    assert at.button_group(key="briefing_charts").value == TWO
+
+
+@needs_chromium
+def test_two_charts_make_a_pdf_with_their_titles_and_sources(running_server, served_files, release):  # noqa: F811
+    at = briefing_page({"charts": ",".join(TWO), "utm_source": "evil.example/x.exe"})
+    reader = make_pdf(at)
+    chosen = [cards.overview_stocks(release), cards.poland_pbh(release)]
+    texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+
+    # A cover, one page per chart, then the sources (as many pages as the list of sources needs).
+    assert len(reader.pages) >= 4
+    assert texts[1].startswith("Chart 1 of 2") and chosen[0].title in texts[1]
+    assert texts[2].startswith("Chart 2 of 2") and chosen[1].title in texts[2]
+    assert texts[3].startswith("Sources")
+    assert not any(re.match(r"Chart \d+ of \d+", text) for text in texts[3:])
+    assert all(f"of {len(reader.pages)}" in text for text in texts)
+    assert all(card.title in texts[0] for card in chosen), "the cover lists the charts"
+
+    everything = squeezed(reader)
+    urls = {ref.url for card in chosen for ref in refs_for(card.data, release)}
+    assert len(urls) >= 2
+    assert sorted(url for url in urls if re.sub(r"\s+", "", url) not in everything) == []
+
+    download = next(button for button in at.get("download_button") if button.key == "briefing_download")
+    assert download.proto.ignore_rerun
+    name, data = served(served_files, download)
+    assert data == at.session_state["briefing_pdf"][3]
+    assert re.fullmatch(r"belarus-exiles-briefing_\d{4}-\d{2}-\d{2}_en\.pdf", name)
+
+
+def test_no_chart_chosen_says_so_and_offers_no_pdf():
+    at = briefing_page()
+    at.button_group(key="briefing_charts").set_value([]).run()
+    assert not at.exception
+    assert [info.value for info in at.info] == [catalogue("en", "briefing")["page_none"]]
+    assert [button.key for button in at.button] == []
+    assert [button.key for button in at.get("download_button")] == []
+
+
+@needs_chromium
+def test_the_page_and_its_pdf_in_belarusian(running_server):
+    belarusian = catalogue("be", "briefing")
+    at = briefing_page({"charts": "lithuania-threats-per-year"}, lang="be")
+    assert at.title[0].value == belarusian["page_title"]
+    assert at.button(key="briefing_make").label == belarusian["page_generate"]
+    reader = make_pdf(at)
+    assert len(reader.pages) >= 3
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert len(re.findall(r"[\u0400-\u04FF]", text)) > 200, "the pack is written in Cyrillic"
+    assert " ".join(catalogue("be", "lithuania")["threats_title"].split()) in " ".join(text.split())
+
+
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_links_point_to_each_charts_page_in_the_readers_language(monkeypatch, lang):
+    monkeypatch.setenv("EXILE_PUBLIC_URL", "https://exiles.example")
+    i18n.set_language(lang)
+    paths = {page.url_path: "" if page.default else page.url_path for page in registered_pages()}
+    assert paths["overview"] == "", "the overview is served at /"
+    keys = ["overview-stocks", "where-map", "poland-pbh-running-total"]
+    links = briefing.links(keys)
+    assert links == {
+        "overview-stocks": f"https://exiles.example/?lang={lang}#overview-stocks",
+        "where-map": f"https://exiles.example/where?lang={lang}#where-map",
+        "poland-pbh-running-total": f"https://exiles.example/poland?lang={lang}#poland-pbh-running-total",
+    }
+    for key, link in links.items():
+        parts = urlsplit(link)
+        assert (parts.scheme, parts.netloc, parts.fragment) == ("https", "exiles.example", key)
+        assert parse_qs(parts.query) == {"lang": [lang]}
+        page = next(item.page for item in cards.BRIEFING if item.key == key)
+        assert parts.path == f"/{paths[page]}"
