@@ -84,6 +84,8 @@ class Binding:
         """The canonical URL value, or None when it is the default (kept out of the URL)."""
         if value == self.default or not self.valid(value):
             return None
+        if self.multi and not value:
+            return None  # nothing chosen: a view not worth sharing; the link opens the default
         return ",".join(token(v) for v in value) if self.multi else token(value)
 
 

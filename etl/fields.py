@@ -44,6 +44,16 @@ FIELDS: dict[str, dict[str, str]] = {
     "accessed": {"dtype": "string", "description": "Date the raw file was retrieved."},
     "sha256": {"dtype": "string", "description": "SHA-256 of the raw file's exact bytes."},
     "bytes": {"dtype": "int", "description": "Size of the raw file in bytes."},
+    "iso3": {"dtype": "string", "description": "ISO 3166-1 alpha-3 country code (XKX for Kosovo)."},
+    "name": {"dtype": "string", "description": "Country name in English, as UNHCR gives it."},
+    "unsd_region": {"dtype": "string", "description": "UN Statistics Division region (M49), e.g. Europe; used for 'across Europe' totals."},
+    "unsd_subregion": {"dtype": "string", "description": "UN Statistics Division subregion (M49), e.g. Eastern Europe."},
+    "unhcr_region": {"dtype": "string", "description": "UNHCR's own regional bureau of the country."},
+    "verdict": {"dtype": "string", "description": "Verdict on a claim, computed at build time: supported, partly_supported, not_supported or not_checkable."},
+    "rule": {"dtype": "string", "description": "The rule that decides the verdict (etl/metadata/claims.yml): at_least, events_exist or not_checkable."},
+    "threshold": {"dtype": "float", "description": "The number an at_least rule compares the figures with; empty for other rules."},
+    "figure": {"dtype": "string", "description": "Name of a figure a claim's verdict rests on (as named in claims.yml)."},
+    "role": {"dtype": "string", "description": "figure (a row of pub_series), derived:<op> (computed from figures: sum, difference, ratio, min, max) or event (a row of pub_events)."},
 }
 
 

@@ -16,6 +16,15 @@ from streamlit.testing.v1 import AppTest
 from tests.page_registry import DASHBOARD
 
 
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """Outside a Streamlit session the language is process-wide: a test that switches it must
+    not leave the next test reading another language."""
+    yield
+    from app import i18n
+    i18n.set_language("en")
+
+
 @pytest.fixture(scope="module", autouse=True)
 def app_data(built):
     paths, manifest = built

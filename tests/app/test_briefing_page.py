@@ -30,11 +30,6 @@ needs_chromium = pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
                                            "(apt-get install -y chromium)")
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    i18n.set_language("en")
-
 
 @pytest.fixture
 def running_server(monkeypatch):

@@ -33,11 +33,6 @@ def uris(reader: PdfReader) -> set[str]:
     return found
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    i18n.set_language("en")
-
 
 @pytest.fixture(scope="module")
 def cards(release):

@@ -143,10 +143,6 @@ def test_parquet_files_carry_fields_release_sources_and_kinds(app_data, publishe
         assert meta["kind"] == dictionary["indicators"][indicator]["kind"] == indicator.rsplit("_", 1)[1]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "etl/publish.py write_release describes only columns found in etl/fields.py FIELDS: pub_countries "
-    "(iso3, name, unhcr_region, unsd_region, unsd_subregion), pub_claim_verdicts (rule, verdict, threshold) "
-    "and pub_claim_figures (role, figure) ship columns their metadata and the data dictionary never explain"))
 def test_every_column_of_every_published_parquet_is_described(app_data):
     paths, manifest = app_data
     undescribed = {}

@@ -12,11 +12,6 @@ from tests.app.test_i18n_where import TRANSLATED, english_fragments, messages, p
 NAMESPACE = "asylum"
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    i18n.set_language("en")
-
 
 def test_every_key_has_the_same_placeholders_in_every_language():
     english = messages(NAMESPACE, "en")

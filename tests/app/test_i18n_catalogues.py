@@ -21,11 +21,6 @@ def namespace_files(lang: str) -> dict[str, dict]:
             for path in sorted((i18n.LOCALES_DIR / lang).glob("*.yml"))}
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    i18n.set_language("en")
-
 
 def test_every_language_has_the_same_namespaces():
     english = set(namespace_files("en"))

@@ -24,11 +24,6 @@ SHORTEST_CHECKED = 12  # shorter English fragments ("SHA-256", "link") may read 
 MARKDOWN_ESCAPE = re.compile(r"\\(.)")
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    i18n.set_language("en")
-
 
 def messages(namespace: str, lang: str) -> dict[str, str]:
     prefix = f"{namespace}."

@@ -22,11 +22,6 @@ SHORTEST_CHECKED = 12  # shorter English fragments ("Q3", "EU") may read the sam
 MARKDOWN_ESCAPE = re.compile(r"\\(.)")
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    i18n.set_language("en")
-
 
 def messages(namespace: str, lang: str) -> dict[str, str]:
     path = i18n.LOCALES_DIR / lang / f"{namespace}.yml"

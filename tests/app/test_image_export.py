@@ -51,11 +51,6 @@ def layout_texts(fig) -> str:
     return html.unescape(" ".join(text or "" for text in texts).replace("<br>", " "))
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    i18n.set_language("en")
-
 
 @pytest.fixture(scope="module")
 def cards(release):

@@ -59,6 +59,7 @@ def test_defaults_stay_out_of_the_url_and_others_are_written_as_tokens():
     assert SWITCH.encode(True) == "true"
     assert COUNTRIES.encode(["POL", "LTU"]) is None
     assert COUNTRIES.encode(["DEU"]) == "DEU"
+    assert COUNTRIES.encode([]) is None
     assert YEAR.encode(1999) is None  # never write what is not an option
 
 
