@@ -94,6 +94,27 @@ def where_map(release: data.Release, measure_key: str = "mandate", year: int | N
     )
 
 
+def where_protection_vs_residence(release: data.Release) -> ChartCard:
+    """Formal protection next to residence documents: stocks of persons on different dates, side by side."""
+    comparison = where.protection_vs_residence(data.series(release))
+    select.one_kind(comparison)  # all stocks of persons; on different dates, so shown side by side, never added
+    sentences = where.comparison_sentences(comparison)
+    eurostat_permits = comparison[comparison["_count"] == where.EUROSTAT]
+    return ChartCard(
+        key="where-protection-vs-residence",
+        title=t("where.comparison_title"),
+        subtitle=t("where.comparison_subtitle"),
+        data=comparison,
+        build=lambda frame: where.label_bars(figures.bars(frame, t("where.comparison_axis")), frame),
+        alt=t("where.comparison_alt", sentences=" ".join(sentences.values()), permits="; ".join(
+            t("where.value_on_date", country=country, value=formatting.number(v), date=formatting.date(end))
+            for country, v, end in zip(eurostat_permits["_x"], eurostat_permits["value"],
+                                       eurostat_permits["period_end"]))),
+        # The legend dates a count whose two figures share a date; the note dates the others.
+        note=" ".join(part for part in (where.mixed_dates_note(comparison), t("where.comparison_note")) if part),
+    )
+
+
 # ------------------------------------------------------------------ Lithuania
 def lithuania_threats(release: data.Release) -> ChartCard:
     threats = lithuania.threat_flow(data.series(release), data.facts(release))
@@ -119,6 +140,27 @@ def lithuania_outcomes(release: data.Release) -> ChartCard:
         build=lambda frame: lithuania.year_bars(frame, t("lithuania.outcomes_y")),
         alt=lithuania.outcomes_alt(outcomes),
         note=lithuania.outcomes_note(outcomes),
+    )
+
+
+LITHUANIA_EVENT_GROUPS = ["restrictions", "security"]  # the events drawn on the holders chart by default
+
+
+def lithuania_holders(release: data.Release, event_groups: list[str] | None = None) -> ChartCard:
+    """Belarusians holding a Lithuanian residence permit, with the chosen groups of events."""
+    holders = lithuania.permit_holders(data.series(release), data.facts(release))
+    groups = LITHUANIA_EVENT_GROUPS if event_groups is None else event_groups
+    shown = events.country_events(release, ["LTU"], since=SINCE)
+    shown = shown[shown["event_category"].isin(lithuania.event_categories(groups))]
+    return ChartCard(
+        key="lithuania-permit-holders",
+        title=t("lithuania.holders_title"),
+        subtitle=t("lithuania.holders_subtitle"),
+        data=holders,
+        build=lambda frame: figures.add_events(
+            lithuania.colour_by_series(figures.lines(frame, t("lithuania.holders_y"), height=460), frame), shown),
+        alt=lithuania.holders_alt(holders),
+        note=lithuania.join_notes(t("lithuania.holders_note"), lithuania.gap_note(holders)),
     )
 
 
@@ -160,21 +202,41 @@ def poland_residence(release: data.Release, with_eurostat: bool = True) -> Chart
     )
 
 
+def poland_documents(release: data.Release) -> ChartCard:
+    documents = poland.documents_by_type(data.series(release), data.facts(release))
+    documents_date = formatting.date(documents["period_end"].max())
+    return ChartCard(
+        key="poland-documents-by-type",
+        title=t("poland.documents_title", date=documents_date),
+        subtitle=t("poland.documents_subtitle"),
+        data=documents,
+        build=lambda frame: poland.ranked(frame, t("poland.documents_x")),
+        alt=poland.ranked_alt(documents, "documents"),
+        note=t("poland.documents_note", date=documents_date),
+    )
+
+
 # ------------------------------------------------------------------ the briefing's choice
 @dataclass(frozen=True)
 class Briefable:
     key: str                                   # the chart card's key
     page: str                                  # url_path of the page it lives on
     build: Callable[[data.Release], ChartCard]  # at the page's default view
+    headline: bool = False                     # one of the six ticked by default
 
 
-# The six headline charts, in the order of a briefing: who left and where, then each country.
+# In the order of a briefing: who left and where, then each country. The six headline charts
+# (the mission's flows, revoked permits, IT visas and the map) are ticked by default.
 BRIEFING = [
-    Briefable("overview-stocks", "overview", overview_stocks),
-    Briefable("where-map", "where", where_map),
-    Briefable("lithuania-threats-per-year", "lithuania", lithuania_threats),
-    Briefable("lithuania-decisions-by-outcome", "lithuania", lithuania_outcomes),
-    Briefable("poland-pbh-running-total", "poland", poland_pbh),
-    Briefable("poland-residence-documents", "poland", poland_residence),
+    Briefable("overview-stocks", "overview", overview_stocks, headline=True),
+    Briefable("where-map", "where", where_map, headline=True),
+    Briefable("where-protection-vs-residence", "where", where_protection_vs_residence),
+    Briefable("lithuania-threats-per-year", "lithuania", lithuania_threats, headline=True),
+    Briefable("lithuania-decisions-by-outcome", "lithuania", lithuania_outcomes, headline=True),
+    Briefable("lithuania-permit-holders", "lithuania", lithuania_holders),
+    Briefable("poland-pbh-running-total", "poland", poland_pbh, headline=True),
+    Briefable("poland-residence-documents", "poland", poland_residence, headline=True),
+    Briefable("poland-documents-by-type", "poland", poland_documents),
 ]
 BRIEFING_KEYS = [item.key for item in BRIEFING]
+HEADLINE_KEYS = [item.key for item in BRIEFING if item.headline]

@@ -16,8 +16,8 @@ st.markdown(t("briefing.page_intro"))
 titles = briefing.chart_titles(release)
 chosen = st.pills(t("briefing.page_choose"), options=cards.BRIEFING_KEYS, selection_mode="multi",
                   format_func=lambda key: titles[key],
-                  key=view.bind("charts", "briefing_charts", cards.BRIEFING_KEYS, default=cards.BRIEFING_KEYS,
-                                multi=True))
+                  key=view.bind("charts", "briefing_charts", cards.BRIEFING_KEYS, default=cards.HEADLINE_KEYS,
+                                multi=True, limit=len(cards.BRIEFING_KEYS)))
 chosen = [key for key in cards.BRIEFING_KEYS if key in (chosen or [])]  # the pack follows the page order
 st.caption(t("briefing.page_pages", charts=len(chosen), pages=len(chosen) + 2))
 

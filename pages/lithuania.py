@@ -2,7 +2,7 @@
 and how many Belarusians hold a valid residence permit."""
 import streamlit as st
 
-from app import cards, chart_card, data, events, figures, headlines, select, url_state
+from app import cards, chart_card, data, figures, headlines, select, url_state
 from app import views_lithuania as view
 from app.i18n import t
 
@@ -77,18 +77,5 @@ st.header(t("lithuania.header_holders"))
 shown_groups = st.pills(t("lithuania.events_label"), options=list(view.EVENT_GROUPS), selection_mode="multi",
                         format_func=lambda group: t(f"lithuania.events_{group}"),
                         key=url_state.current().bind("events", "lithuania_events", list(view.EVENT_GROUPS),
-                                                     default=["restrictions", "security"], multi=True))
-lithuanian_events = events.country_events(release, ["LTU"], since="2019-01-01")
-lithuanian_events = lithuanian_events[
-    lithuanian_events["event_category"].isin(view.event_categories(shown_groups or []))]
-chart_card.render(chart_card.ChartCard(
-    key="lithuania-permit-holders",
-    title=t("lithuania.holders_title"),
-    subtitle=t("lithuania.holders_subtitle"),
-    data=holders,
-    build=lambda frame: figures.add_events(
-        view.colour_by_series(figures.lines(frame, t("lithuania.holders_y"), height=460), frame),
-        lithuanian_events),
-    alt=view.holders_alt(holders),
-    note=view.join_notes(t("lithuania.holders_note"), view.gap_note(holders)),
-), release)
+                                                     default=cards.LITHUANIA_EVENT_GROUPS, multi=True))
+chart_card.render(cards.lithuania_holders(release, shown_groups or []), release)

@@ -137,13 +137,4 @@ st.header(t("poland.header_stock"))
 with_eurostat = st.toggle(t("poland.toggle_eurostat"),
                           key=url_state.current().bind("eurostat", "poland_eurostat", [False, True], default=True))
 chart_card.render(cards.poland_residence(release, with_eurostat), release)
-documents_date = formatting.date(documents["period_end"].max())
-chart_card.render(chart_card.ChartCard(
-    key="poland-documents-by-type",
-    title=t("poland.documents_title", date=documents_date),
-    subtitle=t("poland.documents_subtitle"),
-    data=documents,
-    build=lambda frame: view.ranked(frame, t("poland.documents_x")),
-    alt=view.ranked_alt(documents, "documents"),
-    note=t("poland.documents_note", date=documents_date),
-), release)
+chart_card.render(cards.poland_documents(release), release)

@@ -71,20 +71,7 @@ select.one_kind(comparison)  # all stocks of persons; on different dates, so sho
 sentences = where.comparison_sentences(comparison)
 st.markdown("\n".join(f"- {chart_card.md(sentence)}" for sentence in sentences.values()))
 
-eurostat_permits = comparison[comparison["_count"] == where.EUROSTAT]
-chart_card.render(chart_card.ChartCard(
-    key="where-protection-vs-residence",
-    title=t("where.comparison_title"),
-    subtitle=t("where.comparison_subtitle"),
-    data=comparison,
-    build=lambda frame: where.label_bars(figures.bars(frame, t("where.comparison_axis")), frame),
-    alt=t("where.comparison_alt", sentences=" ".join(sentences.values()), permits="; ".join(
-        t("where.value_on_date", country=country, value=formatting.number(v), date=formatting.date(end))
-        for country, v, end in zip(eurostat_permits["_x"], eurostat_permits["value"],
-                                   eurostat_permits["period_end"]))),
-    # The legend dates a count whose two figures share a date; the note dates the others.
-    note=" ".join(part for part in (where.mixed_dates_note(comparison), t("where.comparison_note")) if part),
-), release)
+chart_card.render(cards.where_protection_vs_residence(release), release)
 
 # ------------------------------------------------------------------ over time
 st.divider()
