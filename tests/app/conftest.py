@@ -17,11 +17,12 @@ from tests.page_registry import DASHBOARD
 
 
 @pytest.fixture(autouse=True)
-def english_afterwards():
-    """Outside a Streamlit session the language is process-wide: a test that switches it must
-    not leave the next test reading another language."""
-    yield
+def english_around_each_test():
+    """Outside a Streamlit session the language is process-wide: every test starts in English
+    and one that switches it leaves English behind for the next."""
     from app import i18n
+    i18n.set_language("en")
+    yield
     i18n.set_language("en")
 
 
@@ -63,3 +64,14 @@ def dashboard() -> AppTest:
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+@pytest.fixture(scope="module")
+def series(published) -> pd.DataFrame:
+    return published("pub_series")
+
+
+@pytest.fixture(scope="module")
+def tables(published) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """pub_series and pub_facts, for views that put curated figures beside the series."""
+    return published("pub_series"), published("pub_facts")

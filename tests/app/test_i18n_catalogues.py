@@ -38,6 +38,14 @@ def test_every_key_exists_in_every_language_with_the_same_placeholders(lang):
     assert differing == {}
 
 
+@pytest.mark.parametrize("lang", [lang for lang in i18n.LANGUAGES if lang != "en"])
+def test_every_catalogue_file_keeps_the_english_order_of_keys(lang):
+    """Translators work file by file beside the English one: same keys, same order."""
+    english = namespace_files("en")
+    for namespace, messages in namespace_files(lang).items():
+        assert list(messages) == list(english[namespace]), f"{lang}/{namespace}.yml"
+
+
 @pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
 def test_no_message_is_empty(lang):
     for namespace, messages in namespace_files(lang).items():

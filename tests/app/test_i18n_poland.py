@@ -6,34 +6,29 @@ from __future__ import annotations
 import pytest
 
 from app import formatting, i18n, views_poland
-from tests.app.test_i18n_lithuania import TRANSLATED, english_leftovers, render, rendered_texts
-
-
-@pytest.fixture(autouse=True)
-def english_outside_pages():
-    i18n.set_language("en")
-    yield
-    i18n.set_language("en")
+from tests.app.i18n_checks import TRANSLATED, english_fragments, english_leftovers, page_in, rendered_texts
+from tests.app.test_i18n_lithuania import NAMESPACES
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_poland_page_has_no_english_left(lang):
-    at = render("pages/poland.py", lang)
+    english = english_fragments(NAMESPACES, lang)
+    at = page_in("pages/poland.py", lang)
     assert at.title[0].value == i18n.t("poland.title", lang)
-    assert english_leftovers(at, lang) == []
+    assert english_leftovers(rendered_texts(at), english) == []
     assert [text for text in rendered_texts(at) if ".." in text] == []
 
     at.toggle(key="poland_eurostat").set_value(False).run()
     at.get("button_group")[0].set_value(2021).run()
     assert not at.exception, [e.message for e in at.exception]
-    assert english_leftovers(at, lang) == []
+    assert english_leftovers(rendered_texts(at), english) == []
     assert any(i18n.t("poland.voivode_title", lang, year=2021) in text for text in rendered_texts(at))
 
 
 def test_numbers_in_the_text_follow_the_language(published):
     documents = published("pub_series").query("indicator == 'udsc_residence_documents_stock' and category == 'total'")
     latest = documents.loc[documents["period_end"].idxmax(), "value"]
-    at = render("pages/poland.py", "pl")
+    at = page_in("pages/poland.py", "pl")
     intro = at.markdown[0].value
     assert formatting.number(latest, locale="pl_PL") in intro and formatting.number(latest, locale="en_GB") not in intro
 

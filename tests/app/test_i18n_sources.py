@@ -4,92 +4,28 @@ the field dictionary, table descriptions, licences) stay equal to them; every ev
 from __future__ import annotations
 
 import json
-import re
-import string
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from app import events, i18n, views_sources
 from app.indicator_text import FIELDS, indicator_text
 from etl.fields import FIELDS as FIELD_DICTIONARY
 from etl.metadata import load_indicators
 from etl.publish import DESCRIPTIONS
-from tests.page_registry import DASHBOARD
+from tests.app.i18n_checks import TRANSLATED, column_labels, english_fragments, messages, page_in, rendered_texts
 
-TRANSLATED = [lang for lang in i18n.LANGUAGES if lang != "en"]
 NAMESPACES = ("sources", "indicators", "events")
-SHORTEST_CHECKED = 12  # shorter English fragments ("SHA-256", "link") may read the same in any language
-MARKDOWN_ESCAPE = re.compile(r"\\(.)")
-
-
-
-def messages(namespace: str, lang: str) -> dict[str, str]:
-    prefix = f"{namespace}."
-    return {key[len(prefix):]: text for key, text in i18n.catalogue(lang).items() if key.startswith(prefix)}
-
-
-def literal_fragments(text: str) -> set[str]:
-    """The fixed text of a message, between its placeholders."""
-    return {literal.strip() for literal, *_ in string.Formatter().parse(text) if literal.strip()}
-
-
-def english_fragments(lang: str) -> set[str]:
-    """English text of this page's namespaces that the translation into `lang` does not share."""
-    found = set()
-    for namespace in NAMESPACES:
-        translated = messages(namespace, lang)
-        for key, text in messages(namespace, "en").items():
-            found |= {fragment for fragment in literal_fragments(text) - literal_fragments(translated[key])
-                      if len(fragment) > SHORTEST_CHECKED}
-    return found
-
-
-def strings_in(value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in strings_in(item)]
-    if isinstance(value, list):
-        return [s for item in value for s in strings_in(item)]
-    return []
-
-
-def column_labels(table) -> dict[str, str]:
-    """The headers a reader sees: the configured label, else the column's name."""
-    config = json.loads(table.proto.columns or "{}")
-    return {str(column): config.get(str(column), {}).get("label", str(column)) for column in table.value.columns}
-
-
-def rendered_texts(at: AppTest) -> list[str]:
-    """Everything a reader reads on the page: text elements, labels, table cells, chart texts."""
-    texts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
-             for e in getattr(at, kind)]
-    texts += [e.label for kind in ("metric", "expander", "button_group", "toggle", "selectbox")
-              for e in getattr(at, kind)]
-    for table in at.dataframe:
-        frame = table.value
-        texts += list(column_labels(table).values())
-        texts += [cell for column in frame.columns for cell in frame[column] if isinstance(cell, str)]
-    for chart in at.get("plotly_chart"):
-        texts += strings_in(json.loads(chart.proto.spec))
-        texts.append(chart.proto.alt)
-    return [MARKDOWN_ESCAPE.sub(r"\1", text) for text in texts]
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_sources_page_shows_no_english_catalogue_text(lang):
-    at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page("pages/sources.py").run()
-    assert not at.exception, [e.message for e in at.exception]
+    at = page_in("pages/sources.py", lang)
     assert at.title[0].value == i18n.t("sources.title", lang)
-    page = "\n".join(rendered_texts(at))
+    page = "\n".join(rendered_texts(at, cells=True))
     assert i18n.t("sources.contrast_code23_heading", lang) in page
     assert i18n.t("indicators.unhcr_refugees_stock.note", lang) in page
-    leftovers = sorted(fragment for fragment in english_fragments(lang) if fragment in page)
+    leftovers = sorted(fragment for fragment in english_fragments(NAMESPACES, lang, trimmed=False) if fragment in page)
     assert leftovers == []
 
     # The page's own five tables carry headers in the reader's language, not their column codes.

@@ -8,22 +8,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import figures, i18n, select
+from app import figures, select
 from app import views_asylum as asylum
 from tests.page_registry import DASHBOARD
 
 SINCE = "2015-01-01"
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """These tests read the English texts; other modules may have left another language set."""
-    i18n.set_language("en")
-
-
-@pytest.fixture(scope="module")
-def series(published):
-    return published("pub_series")
 
 
 @pytest.mark.parametrize("unit", asylum.UNITS)

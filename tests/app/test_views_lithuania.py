@@ -3,21 +3,11 @@ Belarusian+Russian counts never share a series, kinds never mix, and text number
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
-from app import figures, formatting, i18n, select
+from app import figures, formatting, select
 from app import views_lithuania as view
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """Labels and sentences are checked in English; the other languages have their own tests."""
-    i18n.set_language("en")
-
-
-@pytest.fixture(scope="module")
-def tables(published):
-    return published("pub_series"), published("pub_facts")
 
 
 def no_overlapping_bars(frame: pd.DataFrame) -> bool:

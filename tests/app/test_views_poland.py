@@ -5,19 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from app import formatting, i18n, select
+from app import formatting, select
 from app import views_poland as view
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """Labels and sentences are checked in English; the other languages have their own tests."""
-    i18n.set_language("en")
-
-
-@pytest.fixture(scope="module")
-def tables(published):
-    return published("pub_series"), published("pub_facts")
 
 
 def test_pbh_running_total_keeps_all_sources_and_excludes_code_23(tables):

@@ -5,15 +5,9 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import pytest
 
-from app import data, i18n, select, views_sources
+from app import data, select, views_sources
 from etl.paths import DataPaths
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    i18n.set_language("en")
 
 
 def test_indicator_dictionary_has_every_indicator(release, app_data):

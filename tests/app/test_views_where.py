@@ -11,20 +11,11 @@ import plotly.io
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import figures, formatting, i18n, select
+from app import figures, formatting, select
 from app import views_where as where
 from tests.page_registry import DASHBOARD
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """These tests read the English texts; other modules may have left another language set."""
-    i18n.set_language("en")
-
-
-@pytest.fixture(scope="module")
-def series(published):
-    return published("pub_series")
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,106 @@
+"""What the per-page language tests share: the English text of a page's catalogues that its
+translation does not repeat, everything a reader reads on a rendered page, and the page rendered
+in a language. Each tests/app/test_i18n_<page>.py drives its own page through its states."""
+from __future__ import annotations
+
+import json
+import re
+import string
+
+from streamlit.testing.v1 import AppTest
+
+from app import i18n
+from tests.page_registry import DASHBOARD
+
+TRANSLATED = [lang for lang in i18n.LANGUAGES if lang != "en"]
+SHORTEST_CHECKED = 12  # shorter English fragments ("Q3", "EU", "SHA-256") may read the same in any language
+MARKDOWN_ESCAPE = re.compile(r"\\(.)")
+TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "info", "warning")
+WIDGETS = ("radio", "multiselect", "toggle", "select_slider", "selectbox", "metric")
+LABELLED = ("expander", "download_button")
+
+
+def messages(namespace: str, lang: str) -> dict[str, str]:
+    prefix = f"{namespace}."
+    return {key.removeprefix(prefix): text for key, text in i18n.catalogue(lang).items() if key.startswith(prefix)}
+
+
+def literal_fragments(text: str) -> set[str]:
+    """The fixed text of a message, between its placeholders."""
+    return {literal.strip() for literal, *_ in string.Formatter().parse(text) if literal.strip()}
+
+
+def english_fragments(namespaces: list[str] | tuple[str, ...], lang: str, trimmed: bool = True) -> set[str]:
+    """English text of the namespaces that the translation into `lang` does not share: each
+    literal part of an English message that is not a literal part of its translation and, with
+    `trimmed`, the same part without its end punctuation unless the translation contains it.
+    (A page whose tables quote curated English sources checks whole literal parts only: a short
+    trimmed phrase such as "as reported by" also occurs in those quotations.)"""
+    found = set()
+    for namespace in namespaces:
+        translated = messages(namespace, lang)
+        for key, english in messages(namespace, "en").items():
+            other = translated[key]
+            for fragment in literal_fragments(english):
+                if len(fragment) > SHORTEST_CHECKED and fragment not in literal_fragments(other):
+                    found.add(fragment)
+                bare = fragment.strip(" .,;:")
+                if trimmed and english != other and len(bare) > SHORTEST_CHECKED and bare not in other:
+                    found.add(bare)
+    return found
+
+
+def strings_in(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in strings_in(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in strings_in(item)]
+    return []
+
+
+def column_labels(table) -> dict[str, str]:
+    """The headers a reader sees: the configured label, else the column's name."""
+    config = json.loads(table.proto.columns or "{}")
+    return {str(column): config.get(str(column), {}).get("label", str(column)) for column in table.value.columns}
+
+
+def rendered_texts(at: AppTest, cells: bool = False) -> list[str]:
+    """Everything a reader reads on the page, markdown escapes removed: text elements; widget
+    labels, help, placeholders and options; expander and button labels; table headers (and, with
+    `cells`, their text cells: data tables quote curated sources in English as published); every
+    string of every chart (titles, legends, hover, ticks) and its alt text."""
+    texts = [e.value for kind in TEXT_ELEMENTS for e in at.get(kind)]
+    for kind in WIDGETS:
+        for widget in at.get(kind):
+            texts.append(widget.label)
+            texts += [str(getattr(widget.proto, field, "")) for field in ("help", "placeholder")]
+            texts += [str(option) for option in getattr(widget.proto, "options", [])]
+    texts += [element.label for kind in LABELLED for element in at.get(kind)]
+    for group in at.get("button_group"):
+        texts += [group.label] + [option.content for option in group.proto.options]
+    for table in at.dataframe:
+        frame = table.value
+        texts += list(column_labels(table).values())
+        if cells:
+            texts += [cell for column in frame.columns for cell in frame[column] if isinstance(cell, str)]
+    for chart in at.get("plotly_chart"):
+        texts += strings_in(json.loads(chart.proto.spec))
+        texts.append(chart.proto.alt)
+    return [MARKDOWN_ESCAPE.sub(r"\1", str(text)) for text in texts]
+
+
+def english_leftovers(texts: list[str], fragments: set[str]) -> list[tuple[str, str]]:
+    return sorted({(fragment, text[:120]) for text in texts for fragment in fragments if fragment in text})
+
+
+def page_in(page: str, lang: str) -> AppTest:
+    """`page` rendered with ?lang=`lang`, reached from the default page as a reader would."""
+    i18n.set_language(lang)  # AppTest formats option labels outside the session, in the process's language
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
