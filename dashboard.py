@@ -1,9 +1,10 @@
 """Entry point: `streamlit run dashboard.py`.
 
-Picks the reader's language (URL ?lang=, else the session's, else the browser's), makes sure a current published
-release exists (building it from the embedded raw snapshots on a fresh clone, with a visible
-message), draws the shared chrome and runs the selected page between url_state.begin() and
-url_state.finish(), which read its filters from the URL and write them back in canonical form. Pages live in pages/, UI only.
+Picks the reader's language (URL ?lang=, else the session's, else the browser's), makes sure a
+current published release exists (building it from the embedded raw snapshots on a fresh clone,
+with a visible message), draws the shared chrome and runs the selected page between
+url_state.begin() and url_state.finish(), which read its filters from the URL and write them
+back in canonical form. Pages live in pages/, UI only.
 """
 from __future__ import annotations
 

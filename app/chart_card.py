@@ -141,11 +141,9 @@ def share_controls(card: ChartCard, release: data.Release, figure: go.Figure) ->
 
 
 def render(card: ChartCard, release: data.Release) -> None:
-    focus = url_state.focused()
-    if focus is not None and focus != card.key:
-        url_state.note_card(card.key)
-        return  # the URL asks for another card alone: skip the work of drawing this one
     alone = url_state.note_card(card.key)
+    if url_state.focused() not in (None, card.key):
+        return  # the URL asks for another card alone: skip the work of drawing this one
     if alone:
         st.html(focus_css(card.key))
     figure = card.build(card.data)

@@ -17,6 +17,7 @@ Where a value comes from, per page run:
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -275,7 +276,6 @@ _HOST = re.compile(r"^[A-Za-z0-9.\-]{1,253}(:\d{1,5})?$")
 def base_url() -> str:
     """Where the dashboard is served: EXILE_PUBLIC_URL when set (behind a proxy), else the
     address the reader's browser used, checked, else localhost on the configured port."""
-    import os
     for candidate in (os.environ.get("EXILE_PUBLIC_URL"), _browser_base()):
         if candidate:
             parts = urlsplit(candidate)

@@ -46,8 +46,9 @@ with st.expander(t("sources.tables_expander")):
 # Files are made on click (deferred) and no button reruns the page, so reading stays where it was.
 st.header(t("sources.download_header"))
 st.markdown(t("sources.download_text"))
-dictionary = downloads.dictionary_csv(views_sources.field_dictionary(release),
-                                      views_sources.indicator_dictionary(release))
+field_dictionary = views_sources.field_dictionary(release)
+indicator_dictionary = views_sources.indicator_dictionary(release)  # shown at the end of the page too
+dictionary = downloads.dictionary_csv(field_dictionary, indicator_dictionary)
 readme = views_sources.dataset_readme(release)
 zip_column, dictionary_column = st.columns(2)
 with zip_column:
@@ -109,9 +110,9 @@ for heading, text in views_sources.definition_contrasts(release):
 # ------------------------------------------------------------------ data dictionary
 st.header(t("sources.dictionary_header"))
 st.markdown(t("sources.dictionary_text"))
-st.dataframe(views_sources.indicator_dictionary(release), hide_index=True, key="sources_indicators", height=560,
+st.dataframe(indicator_dictionary, hide_index=True, key="sources_indicators", height=560,
              column_config=column_labels("indicator", "title", "kind", "unit", "sources", "licence", "update_period",
                                          description=wide_text, note=wide_text))
 st.subheader(t("sources.fields_header"))
-st.dataframe(views_sources.field_dictionary(release), hide_index=True, key="sources_fields",
+st.dataframe(field_dictionary, hide_index=True, key="sources_fields",
              column_config=column_labels("field", "type", description=wide_text))
