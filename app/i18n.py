@@ -89,6 +89,12 @@ def babel_locale(lang: str | None = None) -> str:
     return BABEL_LOCALE[lang or language()]
 
 
+def format_count(count: float, lang: str) -> str:
+    """A count as the language writes it: '1,234' in English, '1 234' in Polish."""
+    decimals = "" if float(count).is_integer() else ".0"
+    return format_decimal(count, format="#,##0" + decimals, locale=BABEL_LOCALE[lang])
+
+
 def t(key: str, lang: str | None = None, **params) -> str:
     """The message `key` in the current language, with {placeholders} filled in.
 
@@ -104,8 +110,7 @@ def t(key: str, lang: str | None = None, **params) -> str:
         if isinstance(message, dict):
             form = plural_category(count, lang)
             message = message.get(form, message["other"])
-        decimals = "" if float(count).is_integer() else ".0"
-        params["count"] = format_decimal(count, format="#,##0" + decimals, locale=BABEL_LOCALE[lang])
+        params["count"] = format_count(count, lang)
     elif isinstance(message, dict):
         if "count" not in params:
             raise TypeError(f"{key!r} has plural forms: call t() with count=<number>")
