@@ -9,6 +9,7 @@ from etl import atomic, pipeline
 from etl.atomic import sha256_file
 from etl.raw import RawSnapshotError
 from etl.schemas import SchemaViolation
+from tests.snapshots import later_folder, newest_snapshot
 
 
 def quiet(*_):
@@ -130,14 +131,15 @@ def test_schema_violation_publishes_nothing(raw_copy, monkeypatch):
 
 def test_a_changed_input_makes_the_release_stale(raw_copy):
     pipeline.build(raw_copy, log=quiet)
-    extra = raw_copy.root / "raw" / "curated" / "2026-11-25"
-    (raw_copy.root / "raw" / "curated" / "2026-12-01").mkdir()
-    for path in extra.iterdir():
-        (raw_copy.root / "raw" / "curated" / "2026-12-01" / path.name).write_bytes(path.read_bytes())
+    newest = newest_snapshot("curated", raw_copy.raw)
+    extra = later_folder(newest)
+    extra.mkdir()
+    for path in newest.iterdir():
+        (extra / path.name).write_bytes(path.read_bytes())
     up_to_date, reason = pipeline.status(raw_copy)
     assert not up_to_date and "changed" in reason
     manifest = pipeline.build(raw_copy, log=quiet)
-    assert {s["release_dir"] for s in manifest["sources"] if s["source_id"] == "curated"} == {"2026-12-01"}
+    assert {s["release_dir"] for s in manifest["sources"] if s["source_id"] == "curated"} == {extra.name}
 
 
 def test_old_releases_are_pruned(raw_copy):
