@@ -36,7 +36,8 @@ def run(shared_data: Path, raw_root: Path, log=print, sources: list[str] | None 
     catalogue = load_catalogue()
     unknown = sorted(set(sources or []) - set(catalogue))
     if unknown:
-        raise ValueError(f"--source names unknown source(s) {unknown}; {SOURCES_CATALOGUE.name} has {sorted(catalogue)}")
+        raise ValueError(f"--source names unknown source(s) {unknown}; "
+                         f"{SOURCES_CATALOGUE.name} has {sorted(catalogue)}")
     chosen = {source_id: entry for source_id, entry in catalogue.items() if not sources or source_id in sources}
     # Check everything before writing anything, so a refused import leaves data/raw as it was.
     plan = []
