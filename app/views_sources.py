@@ -221,13 +221,13 @@ def estimates_table(release: data.Release) -> pd.DataFrame:
     rows = estimates.smallest_first(estimates.table(release))
     return pd.DataFrame({
         "publisher": rows["publisher"],
+        "source_url": rows["source_url"],
+        "published": rows["published"].map(published_date),
         "figure": [estimates.figure(row) for _, row in rows.iterrows()],
         "low": rows["low"].map(formatting.number),
         "high": rows["high"].map(formatting.number),
         "counted": [estimates.who(row) for _, row in rows.iterrows()],
-        "published": rows["published"].map(published_date),
         "source_title": rows["source_title"],
-        "source_url": rows["source_url"],
         "checked": [t(f"sources.verification_{v}") for v in rows["verification"]],
     }).reset_index(drop=True)
 

@@ -116,8 +116,8 @@ for heading, text in views_sources.definition_contrasts(release):
 st.subheader(t("sources.estimates_header"))
 st.markdown(t("sources.estimates_text"))
 st.dataframe(views_sources.estimates_table(release), hide_index=True, key="sources_estimates", height="content",
-             column_config=column_labels("publisher", "figure", "low", "high", "published", "checked",
-                                         counted=wide_text, source_title=wide_text, source_url=host_link))
+             column_config=column_labels("publisher", "published", "figure", "low", "high", "counted", "checked",
+                                         source_title=wide_text, source_url=host_link))
 
 # ------------------------------------------------------------------ data dictionary
 st.header(t("sources.dictionary_header"))
