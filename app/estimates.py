@@ -55,8 +55,8 @@ def sentence(estimates: pd.DataFrame) -> str:
     if len(items) == 1:
         return t("overview.intro_estimate", estimates=items[0])
     low, high = value_range(estimates)
-    return t("overview.intro_estimates", low=md(formatting.number(low)), high=md(formatting.number(high)),
-             estimates="; ".join(items))
+    return t("overview.intro_estimates", count=len(items), low=md(formatting.number(low)),
+             high=md(formatting.number(high)), estimates="; ".join(items))
 
 
 def table(release: data.Release) -> pd.DataFrame:

@@ -52,7 +52,8 @@ def test_opening_sentence_is_the_range_of_the_published_estimates_with_every_sou
     low, high = number(ends.min(), lang), number(ends.max(), lang)
     assert (low, high) == (number(200_000, lang), number(600_000, lang))
     sentence = plain(text)
-    opening_words = i18n.t("overview.intro_estimates", lang, low=low, high=high, estimates="\0").split("\0")[0]
+    opening_words = i18n.t("overview.intro_estimates", lang, count=len(estimates), low=low, high=high,
+                           estimates="\0").split("\0")[0]
     assert sentence.startswith(opening_words), sentence[:200]
     # Who says what: every estimate's figure, who it counts, its publisher linked, with host and date.
     links = {url: (plain(name), plain(details)) for name, url, details in LINK.findall(text)}
@@ -145,3 +146,15 @@ def test_a_headline_trend_says_which_of_two_disagreeing_figures_it_draws(publish
         assert str(rows["period_end"].min().year) in helps[label]  # the span is the data's, not a typed year
         assert trends[label], label
     assert "since 2019" not in " ".join(helps.values())
+
+
+@pytest.mark.parametrize(("lang", "rows", "start"), [
+    ("en", 4, "4 published estimates of how many"), ("en", 1, "The one published estimate"),
+    ("pl", 4, "Według 4 opublikowanych szacunków"), ("pl", 1, "Jedyny opublikowany szacunek"),
+    ("lt", 2, "Pagal 2 paskelbtus vertinimus"), ("be", 2, "Паводле 2 апублікаваных ацэнак"),
+])
+def test_the_sentence_counts_the_estimates_in_the_languages_plural_form(published, lang, rows, start):
+    from app import estimates
+    i18n.set_language(lang)
+    text = plain(estimates.sentence(published("pub_estimates").head(rows)))
+    assert text.startswith(start), text[:80]  # one estimate is quoted, not called a range
