@@ -18,7 +18,7 @@ import streamlit as st
 
 from app import data, formatting, image_export, url_state
 from app.i18n import t
-from app.sources import CURATED_LICENCE, SourceRef, refs_for, with_source_columns
+from app.sources import CURATED_LICENCE, HOST_DISPLAY, SourceRef, host, refs_for, with_source_columns
 
 EXPORT_FIRST = ["indicator", "origin", "destination", "category", "period_start", "period_end", "value", "unit",
                 "kind", "flag", "fact_id", "conflict_group", "verification", "source", "source_url"]
@@ -41,17 +41,23 @@ def md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
+def link_with_host(text: str, url: str) -> str:
+    """A markdown link followed by the host it leads to: '[Pozirk](<…>) (pozirk.online)'."""
+    return f"[{md(text)}](<{url}>) ({md(host(url))})"
+
+
 def source_line(refs: list[SourceRef]) -> str:
-    """'Source: publisher, title (link), release — licence'. Curated figures, often many per
-    chart, are listed compactly as linked publishers; each row's full citation is in the data."""
+    """'Source: publisher, title (link) (host), release — licence'. Curated figures, often many per
+    chart, are listed compactly as linked publishers with their hosts; each row's full citation
+    (title, date, link) is in the chart's data table."""
     structured = [r for r in refs if r.licence != CURATED_LICENCE]
     curated = [r for r in refs if r.licence == CURATED_LICENCE]
     parts = []
     for ref in structured:
         released = f", {md(ref.released)}" if ref.released else ""
-        parts.append(f"{md(ref.publisher)}, [{md(ref.title)}](<{ref.url}>){released} — {md(ref.licence)}")
+        parts.append(f"{md(ref.publisher)}, {link_with_host(ref.title, ref.url)}{released} — {md(ref.licence)}")
     if curated:
-        links = ", ".join(f"[{md(r.publisher)}](<{r.url}>)" for r in curated)
+        links = ", ".join(link_with_host(r.publisher, r.url) for r in curated)
         parts.append(t("common.curated_sources", links=links))
     return f"**{t('common.source_label')}** " + "; ".join(parts) if parts else ""
 
@@ -169,7 +175,8 @@ def render(card: ChartCard, release: data.Release) -> None:
         with st.expander(t("common.data_expander")):
             st.markdown(f"**{t('common.what_chart_shows')}** {md(card.alt)}")
             st.dataframe(table, hide_index=True, key=f"table-{card.key}", alt=card.alt,
-                         column_config={"source_url": st.column_config.LinkColumn("source link"),
+                         column_config={"source_url": st.column_config.LinkColumn("source link",
+                                                                                   display_text=HOST_DISPLAY),
                                         "value": st.column_config.NumberColumn(format="localized")})
             st.download_button(t("common.download_csv"), table.to_csv(index=False).encode("utf-8"),
                                file_name=f"belarus-exiles-{card.key}.csv", mime="text/csv",

@@ -1,15 +1,43 @@
 """Who said each number: source lines for chart cards, built from the release's provenance
-table (structured sources) and the curated figures' own citations."""
+table (structured sources) and the curated figures' own citations. Every link a reader sees is
+shown with its host (`host`), so a reader knows where a click goes before clicking."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pandas as pd
+from babel import Locale
+from babel.dates import format_date
 
-from app import data, formatting
+from app import data, formatting, i18n
 from app.i18n import t
 
 CURATED_LICENCE = "figure quoted from the cited publication"
+# For st.column_config.LinkColumn(display_text=…): a link cell shows the host it leads to.
+HOST_DISPLAY = r"^https?://(?:www\.)?([^/?#:]+)"
+
+
+def host(url: str) -> str:
+    """Where a link leads, as a reader reads it: 'pozirk.online', 'svaboda.org' (no 'www.')."""
+    name = urlsplit(str(url)).hostname or ""
+    return name.removeprefix("www.")
+
+
+def published_date(text) -> str:
+    """A publication date as given ('2023', '2024-05', '2024-05-08'), in the reader's language,
+    never more precise than given: a year, a month and year, or a date."""
+    if not isinstance(text, str) or not text.strip():
+        return ""
+    text = text.strip()
+    if re.fullmatch(r"\d{4}", text):
+        return text
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        locale = i18n.babel_locale()
+        pattern = Locale.parse(locale).datetime_skeletons["yMMMM"].pattern
+        return format_date(pd.Timestamp(text + "-01").date(), format=pattern, locale=locale)
+    return formatting.date(text)
 
 
 @dataclass(frozen=True)
@@ -19,6 +47,10 @@ class SourceRef:
     url: str
     licence: str
     released: str  # release or publication date as a reader reads it ('' when unknown)
+
+    @property
+    def host(self) -> str:
+        return host(self.url)
 
 
 def _source_table_refs(release: data.Release) -> dict[str, SourceRef]:
@@ -44,25 +76,48 @@ def refs_for(frame: pd.DataFrame, release: data.Release) -> list[SourceRef]:
             if row.source_url in seen:
                 continue
             seen.add(row.source_url)
-            refs.append(SourceRef(row.publisher, row.source_title, row.source_url, CURATED_LICENCE,
-                                  row.published if isinstance(row.published, str) else ""))
+            refs.append(curated_ref(row))
     return refs
 
 
+def curated_ref(row) -> SourceRef:
+    """The citation of one curated figure (a row of pub_facts or pub_estimates)."""
+    return SourceRef(row.publisher, row.source_title, row.source_url, CURATED_LICENCE, published_date(row.published))
+
+
+def structured_ref(source_id: str, release: data.Release) -> SourceRef:
+    return _source_table_refs(release)[source_id]
+
+
+def ref_for_row(row, release: data.Release) -> SourceRef:
+    """The citation of one published row: its curated figure's own, or its source's dataset."""
+    if row["source_id"] == "curated" and isinstance(row["fact_id"], str):
+        return curated_ref(data.facts(release).set_index("fact_id").loc[row["fact_id"]])
+    return structured_ref(row["source_id"], release)
+
+
 def with_source_columns(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
-    """Add the publisher and link of each row, so a downloaded CSV carries its own citation."""
+    """Add the publisher, title, publication date and link of each row, so the chart's data table
+    and a downloaded CSV carry each row's own citation (curated rows: the cited publication)."""
     structured = _source_table_refs(release)
+    released = {s["source_id"]: s.get("release_date") or s.get("accessed") for s in release.manifest["sources"]}
     facts = data.facts(release).set_index("fact_id")
     out = frame.copy()
-    publisher, url = [], []
+    publisher, title, published, url = [], [], [], []
     for source_id, fact_id in zip(out["source_id"], out["fact_id"]):
         if source_id == "curated" and isinstance(fact_id, str) and fact_id in facts.index:
             publisher.append(facts.at[fact_id, "publisher"])
+            title.append(facts.at[fact_id, "source_title"])
+            published.append(facts.at[fact_id, "published"] if isinstance(facts.at[fact_id, "published"], str) else "")
             url.append(facts.at[fact_id, "source_url"])
         else:
             ref = structured.get(source_id)
             publisher.append(ref.publisher if ref else source_id)
+            title.append(ref.title if ref else "")
+            published.append(str(released.get(source_id) or ""))
             url.append(ref.url if ref else "")
     out["source"] = publisher
+    out["source_title"] = title
+    out["published"] = published  # as the publication gives it (a year, a month or a date), ISO
     out["source_url"] = url
     return out

@@ -14,9 +14,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from app import data, figures, formatting, i18n, select
+from app import data, estimates, figures, formatting, i18n, select
 from app.i18n import t
 from app.indicator_text import indicator_text
+from app.sources import published_date
 
 RELEASE_DIFF_FILE = "release_diff.json"  # written next to the manifest by the build, when it compares releases
 UNITS_OF_THIS_PAGE = {"percent", "share"}  # the other units are counted things, named in the common catalogue
@@ -213,6 +214,24 @@ def conflict_alt(frame: pd.DataFrame, release: data.Release) -> str:
     return t("sources.alt", count=frame["conflict_group"].nunique(), panels="; ".join(parts))
 
 
+# ------------------------------------------------------------------ estimates of how many left
+def estimates_table(release: data.Release) -> pd.DataFrame:
+    """Every published estimate of how many left, smallest first: both ends as the source states
+    them, who it counts, and its source (publisher, title, publication date as given, link)."""
+    rows = estimates.smallest_first(estimates.table(release))
+    return pd.DataFrame({
+        "publisher": rows["publisher"],
+        "source_url": rows["source_url"],
+        "published": rows["published"].map(published_date),
+        "figure": [estimates.figure(row) for _, row in rows.iterrows()],
+        "low": rows["low"].map(formatting.number),
+        "high": rows["high"].map(formatting.number),
+        "counted": [estimates.who(row) for _, row in rows.iterrows()],
+        "source_title": rows["source_title"],
+        "checked": [t(f"sources.verification_{v}") for v in rows["verification"]],
+    }).reset_index(drop=True)
+
+
 # ------------------------------------------------------------------ definitions that differ
 def _latest(frame: pd.DataFrame) -> pd.Series:
     return select.latest(frame).iloc[0]
@@ -232,7 +251,7 @@ def definition_contrasts(release: data.Release) -> list[tuple[str, str]]:
     mandate = select.rows(series, "unhcr_under_mandate_stock")
     mandate = mandate[mandate["period_end"] == mandate["period_end"].max()]
     mandate_total = select.total_by(mandate, ["period_end"]).iloc[0]
-    estimates = select.rows(series, "exile_estimate_cumulative", destination=None)
+    estimate_min, estimate_max = estimates.value_range(estimates.table(release))
 
     code23 = _latest(select.rows(series, "udsc_pbh_visas_cumulative", destination="POL"))
     pbh = _latest(select.rows(series, "pl_pbh_visas_cumulative", destination="POL"))
@@ -248,10 +267,7 @@ def definition_contrasts(release: data.Release) -> list[tuple[str, str]]:
          t("sources.contrast_unhcr",
            mandate_value=formatting.number(mandate_total["value"]),
            mandate_date=formatting.date(mandate_total["period_end"]),
-           estimate_min=formatting.number(estimates["value"].min()),
-           estimate_max=formatting.number(estimates["value"].max()),
-           estimate_first=formatting.date(estimates["period_end"].min()),
-           estimate_last=formatting.date(estimates["period_end"].max()))),
+           estimate_min=formatting.number(estimate_min), estimate_max=formatting.number(estimate_max))),
         (t("sources.contrast_code23_heading"),
          t("sources.contrast_code23",
            code23_value=formatting.number(code23["value"]), code23_start=formatting.date(code23["period_start"]),

@@ -34,6 +34,8 @@ examples:
   python -m etl status                      say whether the published release is current
   python -m etl import-shared ../shared/data
                                             copy new shared deliveries into data/raw with sidecars
+  python -m etl import-shared ../shared/data --source curated
+                                            copy only the curated delivery
 
 exit codes: 0 success, 1 unexpected error, 2 bad input (raw file, schema, metadata, arguments),
   4 release blocked by the diff gate, 5 refresh failed (upstream unreachable or answer refused)
@@ -67,6 +69,8 @@ def make_parser() -> argparse.ArgumentParser:
     status.add_argument("--raw-release", action="append", metavar="SOURCE=DATE")
     imp = sub.add_parser("import-shared", help="copy sources from a shared data folder into data/raw")
     imp.add_argument("shared", type=Path, help="the shared data folder (e.g. ../shared/data)")
+    imp.add_argument("--source", action="append", metavar="SOURCE",
+                     help="import only this source of etl/sources.yml (repeatable; default: all)")
     refresh = sub.add_parser("refresh", help="fetch the latest UNHCR and Eurostat figures, snapshot, rebuild")
     refresh.add_argument("--source", action="append", choices=["unhcr", "eurostat"],
                          help="refresh only this source (repeatable; default: both)")
@@ -87,7 +91,11 @@ def main(argv: list[str] | None = None) -> int:
         if command == "import-shared":
             from etl import import_shared
             print(f"Importing from {args.shared} into {paths.raw}")
-            import_shared.run(args.shared, paths.raw)
+            try:
+                import_shared.run(args.shared, paths.raw, sources=args.source)
+            except ValueError as exc:  # an unknown source, or a raw file that would be changed
+                print(f"Import failed: {exc}", file=sys.stderr)
+                return 2
             return 0
         log = (lambda *_: None) if getattr(args, "quiet", False) else print
         if command == "refresh":

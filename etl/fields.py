@@ -54,6 +54,13 @@ FIELDS: dict[str, dict[str, str]] = {
     "threshold": {"dtype": "float", "description": "The number an at_least rule compares the figures with; empty for other rules."},
     "figure": {"dtype": "string", "description": "Name of a figure a claim's verdict rests on (as named in claims.yml)."},
     "role": {"dtype": "string", "description": "figure (a row of pub_series), derived:<op> (computed from figures: sum, difference, ratio, min, max) or event (a row of pub_events)."},
+    "estimate_id": {"dtype": "string", "description": "Id of a published estimate of how many people left (etl/metadata/estimates.yml)."},
+    "low": {"dtype": "float", "description": "Low end of the estimate, in `unit`; empty for an upper bound ('up to')."},
+    "high": {"dtype": "float", "description": "High end of the estimate, in `unit`; empty for a lower bound ('over')."},
+    "bound": {"dtype": "string", "description": "lower_bound (over `low`), upper_bound (up to `high`) or range (from `low` to `high`)."},
+    "counted": {"dtype": "string", "description": "Who the estimate counts: fled_west, may_have_emigrated, forced_to_flee or left."},
+    "destinations": {"dtype": "string", "description": "Where the people counted went, as the source says: west, including_russia or not_stated."},
+    "stated_as": {"dtype": "string", "description": "The words of the curated row's note that state the estimate (the build checks they state `low` and `high`)."},
 }
 
 

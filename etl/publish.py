@@ -16,6 +16,7 @@ from etl.fields import FIELDS, describe
 
 PUBLISHED_SCHEMAS = {
     "pub_facts": (schemas.FACTS_SCHEMA, ["fact_id", "indicator"]),
+    "pub_estimates": (schemas.ESTIMATES_SCHEMA, ["estimate_id", "fact_id"]),
     "pub_events": (schemas.EVENTS_SCHEMA, ["date", "country"]),
     "pub_claims": (schemas.CLAIMS_SCHEMA, ["claim_id"]),
     "pub_sources": (schemas.SOURCES_SCHEMA, ["source_id", "file"]),
@@ -26,6 +27,7 @@ PUBLISHED_SCHEMAS = {
 DESCRIPTIONS = {
     "pub_series": "Every numeric series the dashboard charts, one row per indicator, place, category and period.",
     "pub_facts": "Curated national figures with their sources, kind and conflict group.",
+    "pub_estimates": "Published estimates of how many people left Belarus after 2020: both ends of each range, with its source.",
     "pub_events": "Dated policy, security, repression and election events with sources.",
     "pub_claims": "Claims of the ECFR commentary that the dashboard checks against the data.",
     "pub_sources": "Provenance of every raw file the release was built from.",

@@ -161,6 +161,38 @@ SOURCES_SCHEMA = pa.DataFrameSchema(
 )
 
 
+ESTIMATES_SCHEMA = pa.DataFrameSchema(
+    {
+        "estimate_id": _column("estimate_id", unique=True, checks=[pa.Check.str_matches(r"^[a-z0-9_]+$")]),
+        "fact_id": _column("fact_id", unique=True),
+        "publisher": _column("publisher"),
+        "source_title": _column("source_title"),
+        "source_url": _column("source_url", checks=[pa.Check.str_matches(r"^https?://")]),
+        "published": _column("published", nullable=True),
+        "period_start": _column("period_start"),
+        "period_end": _column("period_end"),
+        "low": _column("low", nullable=True, checks=[pa.Check.gt(0)]),
+        "high": _column("high", nullable=True, checks=[pa.Check.gt(0)]),
+        "unit": _column("unit", checks=[pa.Check.isin(["persons"])]),
+        "bound": _column("bound", checks=[pa.Check.isin(["lower_bound", "upper_bound", "range"])]),
+        "counted": _column("counted"),
+        "destinations": _column("destinations", checks=[pa.Check.isin(["west", "including_russia", "not_stated"])]),
+        "stated_as": _column("stated_as"),
+        "verification": _column("verification", checks=[pa.Check.isin(VERIFICATION)]),
+    },
+    checks=[
+        pa.Check(lambda f: f["low"].isna() == (f["bound"] == "upper_bound"),
+                 error="an estimate has a low end unless it is an upper bound"),
+        pa.Check(lambda f: f["high"].isna() == (f["bound"] == "lower_bound"),
+                 error="an estimate has a high end unless it is a lower bound"),
+        pa.Check(lambda f: f["low"].isna() | f["high"].isna() | (f["low"] < f["high"]),
+                 error="a range's low end is below its high end"),
+        pa.Check(lambda f: f["period_end"] >= f["period_start"], error="period ends before it starts"),
+    ],
+    strict=True,
+    name="pub_estimates",
+)
+
 def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, key: list[str] | None = None) -> pd.DataFrame:
     """Validate (and coerce) a frame; on failure raise SchemaViolation naming the rows."""
     try:

@@ -34,9 +34,9 @@ for column, (name, frame) in zip(st.columns(len(HEADLINES)), HEADLINES):
     with column:
         st.metric(t(f"lithuania.h_{name}"), item.value_text, border=True, help=detail)
         st.caption(t("lithuania.h_caption", detail=chart_card.md(detail), period=item.period_text,
-                     source=chart_card.md(item.source_text)))
+                     source=headlines.citation(item.source)))
         for other in item.others:
-            st.caption(t("common.another_source", text=chart_card.md(other)))
+            st.caption(t("common.another_source", text=headlines.other_text(other)))
 
 # ------------------------------------------------------------------ screening per year
 st.header(t("lithuania.header_per_year"))

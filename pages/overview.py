@@ -8,7 +8,7 @@ release = data.ensure_release()
 series = data.series(release)
 
 st.title(t("overview.title"))
-st.markdown(t("overview.intro"))
+st.markdown(headlines.intro(release))  # the range of the published estimates, each linked to its source
 st.page_link("pages/claims.py", label=t("overview.claims_link"), icon=":material/fact_check:")
 
 # ------------------------------------------------------------------ headline figures
@@ -28,11 +28,11 @@ for column, (name, frame) in zip(columns, HEADLINES):
     detail = t(f"overview.h_{name}_detail")
     with column:
         st.metric(t(f"overview.h_{name}"), item.value_text, border=True, chart_data=item.trend, chart_type="line",
-                  help=t("overview.h_help", detail=detail))
+                  help=t("overview.h_help", detail=detail, trend=chart_card.md(item.trend_text)))
         st.caption(t("overview.h_caption", detail=chart_card.md(detail), period=item.period_text,
-                     source=chart_card.md(item.source_text)))
+                     source=headlines.citation(item.source)))
         for other in item.others:
-            st.caption(t("common.another_source", text=chart_card.md(other)))
+            st.caption(t("common.another_source", text=headlines.other_text(other)))
 
 # ------------------------------------------------------------------ headline chart
 st.divider()

@@ -37,9 +37,9 @@ for column, (name, frame) in zip(st.columns(len(HEADLINES)), HEADLINES):
         st.metric(t(f"poland.h_{name}"), item.value_text, border=True, help=detail)
         st.caption(t("poland.h_caption_provisional" if provisional else "poland.h_caption",
                      detail=chart_card.md(detail), period=item.period_text, provisional=provisional,
-                     source=chart_card.md(item.source_text)))
+                     source=headlines.citation(item.source)))
         for other in item.others:
-            st.caption(t("common.another_source", text=chart_card.md(other)))
+            st.caption(t("common.another_source", text=headlines.other_text(other)))
 
 # ------------------------------------------------------------------ Poland. Business Harbour
 st.header(t("poland.header_pbh"))

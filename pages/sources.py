@@ -4,6 +4,7 @@ import streamlit as st
 
 from app import chart_card, data, downloads, formatting, views_sources
 from app.i18n import t
+from app.sources import HOST_DISPLAY
 
 release = data.ensure_release()
 
@@ -19,6 +20,11 @@ def column_labels(*columns: str, **configs) -> dict:
 
 def wide_text(label: str):
     return st.column_config.TextColumn(label, width="large")
+
+
+def host_link(label: str):
+    """A link cell that shows the host it leads to, so a reader sees where a click goes."""
+    return st.column_config.LinkColumn(label, display_text=HOST_DISPLAY)
 
 
 st.title(t("sources.title"))
@@ -82,7 +88,7 @@ st.markdown(t("sources.provenance_text"))
 st.dataframe(views_sources.provenance(release), hide_index=True, key="sources_provenance", height="content",
              column_config=column_labels(
                  "source_id", "release_dir", "file", "producer", "title", "licence", "citation", "accessed", "bytes",
-                 url=st.column_config.LinkColumn,
+                 url=host_link,
                  sha256=lambda label: st.column_config.TextColumn(label, width="small")))
 
 # ------------------------------------------------------------------ conflicts
@@ -90,7 +96,7 @@ st.header(t("sources.conflicts_header"))
 st.markdown(t("sources.conflicts_text"))
 st.dataframe(views_sources.conflict_table(release), hide_index=True, key="sources_conflict_table", height="content",
              column_config=column_labels("disagreement", "figure", "period", "publisher", "checked", "fact_id",
-                                         source_url=st.column_config.LinkColumn, note=wide_text))
+                                         source_url=host_link, note=wide_text))
 conflicts = views_sources.conflict_rows(release)
 chart_card.render(chart_card.ChartCard(
     key="sources-conflicts",
@@ -106,6 +112,12 @@ st.subheader(t("sources.definitions_header"))
 st.markdown(t("sources.definitions_text"))
 for heading, text in views_sources.definition_contrasts(release):
     st.markdown(f"**{chart_card.md(heading)}.** {chart_card.md(text)}")
+
+st.subheader(t("sources.estimates_header"))
+st.markdown(t("sources.estimates_text"))
+st.dataframe(views_sources.estimates_table(release), hide_index=True, key="sources_estimates", height="content",
+             column_config=column_labels("publisher", "published", "figure", "low", "high", "counted", "checked",
+                                         source_title=wide_text, source_url=host_link))
 
 # ------------------------------------------------------------------ data dictionary
 st.header(t("sources.dictionary_header"))

@@ -6,6 +6,7 @@ STEP_MODULES = [
     "etl.steps.clean_udsc",
     "etl.steps.clean_curated",
     "etl.steps.pub_facts",
+    "etl.steps.pub_estimates",
     "etl.steps.pub_series",
     "etl.steps.pub_reference",
     "etl.steps.pub_boundaries",

@@ -21,14 +21,15 @@ def test_md_escapes_markdown_so_text_prints_as_written():
 
 def test_source_line_of_a_structured_source():
     line = chart_card.source_line([EUROSTAT])
-    assert line == ("**Source:** Eurostat, [Residence permits \\[migr\\_resvalid\\]](<https://ec.europa.eu/eurostat/x>), "
-                    "9 July 2026 — CC BY 4\\.0")
+    assert line == ("**Source:** Eurostat, [Residence permits \\[migr\\_resvalid\\]](<https://ec.europa.eu/eurostat/x>) "
+                    "(ec\\.europa\\.eu), 9 July 2026 — CC BY 4\\.0")
 
 
 def test_source_line_lists_curated_publishers_after_structured_sources():
     line = chart_card.source_line([CURATED, EUROSTAT])
     assert line.startswith("**Source:** Eurostat, ")
-    assert line.index("Eurostat") < line.index("[Nasha Niva \\(citing Rzeczpospolita\\)](<https://nashaniva.com/1>)")
+    assert line.index("Eurostat") < line.index(
+        "[Nasha Niva \\(citing Rzeczpospolita\\)](<https://nashaniva.com/1>) (nashaniva\\.com)")
     assert chart_card.source_line([]) == ""
 
 
@@ -68,3 +69,25 @@ def test_conflicts_for_lists_every_figure_of_each_group(published, release):
 def test_data_as_of_names_the_latest_period():
     frame = pd.DataFrame({"period_end": pd.to_datetime(["2024-12-31", "2026-01-01"])})
     assert chart_card.data_as_of(frame) == "Latest figure: 1 January 2026"
+
+
+def test_every_link_of_a_source_line_is_followed_by_its_host():
+    import re
+    line = chart_card.source_line([CURATED, EUROSTAT])
+    links = re.findall(r"\]\(<https?://([^/>]+)[^>]*>\) \(([^)]+)\)", line)
+    assert links == [("ec.europa.eu", "ec\\.europa\\.eu"), ("nashaniva.com", "nashaniva\\.com")]
+
+
+def test_the_data_table_names_each_rows_source_title_and_publication_date(published, release):
+    series, facts = published("pub_series"), published("pub_facts").set_index("fact_id")
+    frame = select.rows(series, ["udsc_residence_documents_stock", "pl_residence_document_holders_stock"],
+                        destination="POL")
+    table = chart_card.export_table(frame, release)
+    curated = table[table["fact_id"].notna()]
+    assert len(curated) and curated["source_title"].tolist() == facts.loc[curated["fact_id"], "source_title"].tolist()
+    assert curated["published"].tolist() == facts.loc[curated["fact_id"], "published"].fillna("").tolist()
+    udsc = table[table["fact_id"].isna()]
+    sources = published("pub_sources").drop_duplicates("source_id").set_index("source_id")
+    assert (udsc["source_title"] == sources.at["udsc", "title"]).all()
+    released = {s["source_id"]: s["release_date"] for s in release.manifest["sources"]}
+    assert len(udsc) and (udsc["published"] == released["udsc"]).all()  # the report's release date

@@ -28,10 +28,10 @@ def test_sources_page_shows_no_english_catalogue_text(lang):
     leftovers = sorted(fragment for fragment in english_fragments(NAMESPACES, lang, trimmed=False) if fragment in page)
     assert leftovers == []
 
-    # The page's own five tables carry headers in the reader's language, not their column codes.
+    # The page's own six tables carry headers in the reader's language, not their column codes.
     labelled = {column[len("col_"):] for column in messages("sources", "en") if column.startswith("col_")}
     own_tables = [column_labels(table) for table in at.dataframe if set(table.value.columns) <= labelled]
-    assert len(own_tables) == 5
+    assert len(own_tables) == 6
     for headers in own_tables:
         assert headers == {column: i18n.t(f"sources.col_{column}", lang) for column in headers}
 

@@ -3,6 +3,7 @@ import sys
 
 from etl import cli
 from etl.paths import REPO_ROOT
+from tests.snapshots import newest_snapshot
 
 
 def test_help_explains_the_build():
@@ -20,7 +21,7 @@ def test_build_then_status(raw_copy, capsys):
 
 
 def test_bad_raw_file_exits_2_with_a_message(raw_copy, capsys):
-    target = raw_copy.raw / "curated" / "2026-11-25" / "events.csv"
+    target = newest_snapshot("curated", raw_copy.raw) / "events.csv"  # the snapshot the build reads
     target.write_bytes(target.read_bytes() + b"\n")
     assert cli.main(["--data-dir", str(raw_copy.root), "build"]) == 2
     err = capsys.readouterr().err

@@ -9,6 +9,7 @@ from etl import atomic, pipeline
 from etl.atomic import sha256_file
 from etl.raw import RawSnapshotError
 from etl.schemas import SchemaViolation
+from tests.snapshots import later_folder, newest_snapshot
 
 
 def quiet(*_):
@@ -30,7 +31,7 @@ def value(series, indicator, origin, destination, end, category="total", unit=No
 
 def test_manifest_names_every_file_with_matching_hash(built):
     paths, manifest = built
-    expected = {"pub_series", "pub_facts", "pub_events", "pub_claims", "pub_sources", "pub_boundaries_europe",
+    expected = {"pub_series", "pub_facts", "pub_estimates", "pub_events", "pub_claims", "pub_sources", "pub_boundaries_europe",
                 "pub_metadata", "clean_unhcr__population", "clean_eurostat__resvalid", "clean_udsc__report_tables"}
     assert expected <= set(manifest["tables"])
     for entry in manifest["tables"].values():
@@ -130,14 +131,15 @@ def test_schema_violation_publishes_nothing(raw_copy, monkeypatch):
 
 def test_a_changed_input_makes_the_release_stale(raw_copy):
     pipeline.build(raw_copy, log=quiet)
-    extra = raw_copy.root / "raw" / "curated" / "2026-11-25"
-    (raw_copy.root / "raw" / "curated" / "2026-12-01").mkdir()
-    for path in extra.iterdir():
-        (raw_copy.root / "raw" / "curated" / "2026-12-01" / path.name).write_bytes(path.read_bytes())
+    newest = newest_snapshot("curated", raw_copy.raw)
+    extra = later_folder(newest)
+    extra.mkdir()
+    for path in newest.iterdir():
+        (extra / path.name).write_bytes(path.read_bytes())
     up_to_date, reason = pipeline.status(raw_copy)
     assert not up_to_date and "changed" in reason
     manifest = pipeline.build(raw_copy, log=quiet)
-    assert {s["release_dir"] for s in manifest["sources"] if s["source_id"] == "curated"} == {"2026-12-01"}
+    assert {s["release_dir"] for s in manifest["sources"] if s["source_id"] == "curated"} == {extra.name}
 
 
 def test_old_releases_are_pruned(raw_copy):
@@ -157,3 +159,29 @@ def test_parquet_carries_field_descriptions_and_sources(built):
     unhcr = [f for f in doc["source_files"] if f["source_id"] == "unhcr"]
     assert unhcr and all(f["url"].startswith("https://") and f["licence"] and f["citation"] for f in unhcr)
     assert doc["indicators"]["unhcr_under_mandate_stock"]["kind"] == "stock"
+
+
+# The mirror hosts the curated delivery of 2026-11-25 linked for six figures (unrelated-looking
+# domains and cloudfront addresses); the revised delivery links the publishers' own pages.
+OLD_MIRROR_HOSTS = {"aianalyticsweb.com", "mstagmanager.com", "zerka1o-browse.xyz",
+                    "d3ocw5hokzud4a.cloudfront.net", "d3rebrwga7u6ai.cloudfront.net"}
+
+
+def test_no_published_link_points_at_a_mirror_host(built):
+    from urllib.parse import urlsplit
+    paths, manifest = built
+    checked = 0
+    for name, entry in manifest["tables"].items():
+        if entry["layer"] != "pub" or not entry["path"].endswith(".parquet"):
+            continue
+        frame = pd.read_parquet(paths.root / entry["path"])
+        for column in [c for c in frame.columns if c == "url" or c.endswith("_url")]:
+            hosts = {urlsplit(url).hostname for url in frame[column].dropna()}
+            assert not hosts & OLD_MIRROR_HOSTS, f"{name}.{column} links {hosts & OLD_MIRROR_HOSTS}"
+            assert not any(host.endswith(".cloudfront.net") for host in hosts), f"{name}.{column}"
+            checked += len(frame[column].dropna())
+    assert checked > 100
+    facts = published(paths, manifest, "pub_facts").set_index("fact_id")
+    assert facts.at["LT_STOCK_BY_20260101", "source_url"].startswith("https://pozirk.online/")  # backs a headline
+    curated = {s["release_dir"] for s in manifest["sources"] if s["source_id"] == "curated"}
+    assert curated == {newest_snapshot("curated").name}  # the build reads the newest delivery

@@ -4,6 +4,7 @@ import pytest
 import yaml
 
 from etl import raw
+from tests.snapshots import later_folder, newest_snapshot
 
 UNHCR_FILES = ["population.csv", "asylum_applications.csv", "asylum_decisions.csv", "countries.csv"]
 
@@ -27,14 +28,14 @@ def test_changed_byte_is_refused_with_a_clear_message(raw_copy):
 
 
 def test_truncated_file_is_refused(raw_copy):
-    path = raw_copy.raw / "curated" / "2026-11-25" / "facts.csv"
+    path = newest_snapshot("curated", raw_copy.raw) / "facts.csv"
     path.write_bytes(path.read_bytes()[:-10])
     with pytest.raises(raw.RawSnapshotError, match="bytes on disk"):
         raw.select_snapshot(raw_copy.raw, "curated", ["facts.csv"])
 
 
 def test_missing_sidecar_field_is_refused(raw_copy):
-    side = raw.sidecar_path(raw_copy.raw / "curated" / "2026-11-25" / "facts.csv")
+    side = raw.sidecar_path(newest_snapshot("curated", raw_copy.raw) / "facts.csv")
     meta = yaml.safe_load(side.read_text())
     del meta["licence"]
     side.write_text(yaml.safe_dump(meta))
@@ -43,14 +44,15 @@ def test_missing_sidecar_field_is_refused(raw_copy):
 
 
 def test_newest_complete_snapshot_wins_and_incomplete_ones_are_skipped(raw_copy):
-    source = raw_copy.raw / "curated"
-    shutil.copytree(source / "2026-11-25", source / "2026-12-01")
-    (source / "2027-01-01").mkdir()  # a half-written future snapshot: no files yet
-    (source / "2027-01-01" / "facts.csv").write_text("metric_id\n")
+    newest = newest_snapshot("curated", raw_copy.raw)
+    newer, half_written = later_folder(newest), later_folder(newest, days=30)
+    shutil.copytree(newest, newer)
+    half_written.mkdir()  # a half-written future snapshot: no sidecars yet
+    (half_written / "facts.csv").write_text("metric_id\n")
     chosen = raw.select_snapshot(raw_copy.raw, "curated", ["facts.csv", "events.csv"])
-    assert chosen["facts.csv"].release_dir == "2026-12-01"
-    pinned = raw.select_snapshot(raw_copy.raw, "curated", ["facts.csv"], release="2026-11-25")
-    assert pinned["facts.csv"].release_dir == "2026-11-25"
+    assert chosen["facts.csv"].release_dir == newer.name
+    pinned = raw.select_snapshot(raw_copy.raw, "curated", ["facts.csv"], release=newest.name)
+    assert pinned["facts.csv"].release_dir == newest.name
 
 
 def test_no_snapshot_names_what_is_needed(raw_copy):

@@ -68,3 +68,24 @@ def test_ratio_units_and_kinds_go_together():
 def test_unknown_column_is_rejected():
     with pytest.raises(schemas.SchemaViolation, match="column_in_schema"):
         check(series().assign(extra=1))
+
+
+def estimate(**overrides) -> pd.DataFrame:
+    row = {"estimate_id": "pace_2023", "fact_id": "SURV_PACE_LOW", "publisher": "PACE", "source_title": "Doc. 15783",
+           "source_url": "https://pace.coe.int/en/files/31822/html", "published": "2023-06-05",
+           "period_start": pd.Timestamp("2020-08-09"), "period_end": pd.Timestamp("2023-06-05"),
+           "low": 300_000.0, "high": 500_000.0, "unit": "persons", "bound": "range", "counted": "forced_to_flee",
+           "destinations": "not_stated", "stated_as": "Range 300,000-500,000", "verification": "verified"}
+    row.update(overrides)
+    return pd.DataFrame([row])
+
+
+def test_an_estimate_has_the_ends_its_bound_promises():
+    schemas.validate(estimate(), schemas.ESTIMATES_SCHEMA)
+    schemas.validate(estimate(bound="upper_bound", low=None), schemas.ESTIMATES_SCHEMA)
+    with pytest.raises(schemas.SchemaViolation, match="low end is below its high end"):
+        schemas.validate(estimate(low=500_000.0, high=300_000.0), schemas.ESTIMATES_SCHEMA)
+    with pytest.raises(schemas.SchemaViolation, match="has a high end unless it is a lower bound"):
+        schemas.validate(estimate(high=None), schemas.ESTIMATES_SCHEMA)
+    with pytest.raises(schemas.SchemaViolation, match="has a low end unless it is an upper bound"):
+        schemas.validate(estimate(bound="upper_bound"), schemas.ESTIMATES_SCHEMA)

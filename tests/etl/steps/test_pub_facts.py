@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from etl.paths import REPO_ROOT
 from etl.steps import clean_curated, pub_facts
+from tests.snapshots import newest_snapshot
 
 T = pd.Timestamp
 
@@ -21,7 +21,7 @@ def test_kind_follows_the_period(start, end, unit, kind):
 
 
 def facts():
-    raw = clean_curated.read(REPO_ROOT / "data/raw/curated/2026-11-25/facts.csv")
+    raw = clean_curated.read(newest_snapshot("curated") / "facts.csv")
     return pub_facts.build(clean_curated.clean_facts(raw))
 
 
