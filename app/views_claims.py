@@ -151,7 +151,7 @@ def explanation(claim_id: str, key: str, rows: pd.DataFrame, parts: pd.DataFrame
         params["threshold"] = params[f"threshold_{thresholds['part'].iloc[0]}"]
     try:
         return t(key, **params)
-    except MissingMessage:
+    except KeyError:  # no message (MissingMessage), or a named value the data no longer hold
         return t("claims.explanation_pending")
 
 
