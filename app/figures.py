@@ -89,7 +89,9 @@ def ranked_bars(frame: pd.DataFrame, x_title: str, label: str = "_label", height
     if len(repeated):
         raise StackedConflictError(f"one bar per figure: labels {sorted(set(repeated))} name several rows")
     ordered = frame.sort_values("value")
+    conflict = ordered["conflict_group"].notna() if "conflict_group" in ordered else pd.Series(False, index=ordered.index)
     fig = go.Figure(go.Bar(x=ordered["value"], y=ordered[label], orientation="h", marker_color=PALETTE[0],
+                           marker_pattern_shape=["/" if c else "" for c in conflict],
                            hovertext=ordered.get("_hover"), hoverinfo="text" if "_hover" in ordered else "x+y",
                            text=ordered.get("_text"), textposition="outside", cliponaxis=False))
     base_layout(fig, "", height or max(260, 26 * len(ordered) + 60))

@@ -12,6 +12,7 @@ its origin ({name}_who), never from the claim's subject.
 """
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -93,6 +94,10 @@ def who(origin) -> str:
         return t(f"claims.who_{origin.replace('+', '_')}")
     except MissingMessage:
         return i18n.country(origin)
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _row_params(name: str, row: pd.Series) -> dict[str, str]:
@@ -275,26 +280,30 @@ def figure_table(rows: pd.DataFrame, release: data.Release) -> pd.DataFrame:
     publishers, titles, links = sources_of(rows, release)
     return pd.DataFrame({
         t("claims.col_figure"): [figure_label(i, c) for i, c in zip(rows["indicator"], rows["category"])],
-        t("claims.col_who"): [who(o) for o in rows["origin"]],
-        t("claims.col_place"): [i18n.country(d) for d in rows["destination"]],
+        t("claims.col_who"): [capitalised(who(o)) for o in rows["origin"]],
         t("claims.col_value"): [formatting.value_with_unit(v, u) for v, u in zip(rows["value"], rows["unit"])],
         t("claims.col_period"): [formatting.period(s, e, k) for s, e, k in
                                  zip(rows["period_start"], rows["period_end"], rows["kind"])],
+        t("claims.col_place"): [i18n.country(d) for d in rows["destination"]],
         t("claims.col_evidence"): [t(f"claims.strength_short_{s}") for s in rows["evidence_strength"]],
         t("claims.col_source"): [f"{p}: {title}" for p, title in zip(publishers, titles)],
         t("claims.col_link"): links,
     })
 
 
-def chart_labels(rows: pd.DataFrame, release: data.Release) -> list[str]:
+def chart_labels(rows: pd.DataFrame, release: data.Release, lines: bool = False) -> list[str]:
     """One label per bar: what, who, where, when and who published it (so two disagreeing figures
-    never share a label), marked where the figure is dated after the article."""
+    never share a label), marked where the figure is dated after the article. With `lines`, what
+    the figure counts and the rest go on separate lines (<br>), as a chart's axis shows them."""
     publishers, _, _ = sources_of(rows, release)
     labels = []
     columns = ["indicator", "category", "origin", "destination", "period_end", "_later"]
     for (indicator, category, origin, destination, end, later), publisher in zip(
             rows[columns].itertuples(index=False, name=None), publishers):
-        label = t("claims.figure_label", indicator=figure_label(indicator, category), who=who(origin),
+        what = figure_label(indicator, category)
+        if lines:
+            what = "<br>".join(textwrap.wrap(what, 60))
+        label = t("claims.figure_label_lines" if lines else "claims.figure_label", indicator=what, who=who(origin),
                   place=i18n.country(destination), date=formatting.date(end), source=short_publisher(publisher))
         labels.append(t("claims.figure_label_later", label=label) if later else label)
     return labels

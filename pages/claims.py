@@ -57,7 +57,8 @@ for card in claims.cards(release):
             body(card.later, f"claims_later_table_{card.claim_id}", t("claims.later_figures_heading"))
         if claims.chartable(card.series_rows):
             rows = card.series_rows.copy()
-            rows["_x"] = claims.chart_labels(rows, release)
+            rows["_x"] = claims.chart_labels(rows, release, lines=True)
+            labels = claims.chart_labels(rows, release)
             rows["_text"] = [formatting.number(v) for v in rows["value"]]
             kind = rows["kind"].iloc[0]
             unit = t(f"common.unit_{rows['unit'].iloc[0]}")
@@ -68,7 +69,8 @@ for card in claims.cards(release):
                 data=rows,
                 # Horizontal bars, one per figure: the labels name what, who, where, when and who
                 # published it, too long for an x axis; disagreeing figures stand side by side.
-                build=lambda frame, unit=unit: figures.ranked_bars(frame, t("claims.chart_axis", unit=unit), label="_x"),
+                build=lambda frame, unit=unit: figures.ranked_bars(frame, t("claims.chart_axis", unit=unit), label="_x",
+                                                                   height=48 * len(frame) + 90),
                 alt=t("claims.chart_alt", claim_id=card.claim_id,
-                      values="; ".join(f"{x}: {formatting.number(v)}" for x, v in zip(rows["_x"], rows["value"]))),
+                      values="; ".join(f"{x}: {formatting.number(v)}" for x, v in zip(labels, rows["value"]))),
             ), release)

@@ -82,9 +82,9 @@ def test_a_figure_of_belarusians_and_russians_is_labelled_so(published, lang):
     figures_table = published("pub_claim_figures")
     c07 = figures_table[(figures_table["claim_id"] == "C07") & (figures_table["as_of"] == "article")
                         & (figures_table["role"] == "figure")]
-    expected = {formatting.value_with_unit(v, u): both if o == "BLR+RUS" else alone
+    expected = {formatting.value_with_unit(v, u): claims.capitalised(both if o == "BLR+RUS" else alone)
                 for v, u, o in zip(c07["value"], c07["unit"], c07["origin"])}
-    assert set(expected.values()) == {both, alone}
+    assert set(expected.values()) == {claims.capitalised(both), claims.capitalised(alone)}
     tables = [t.value for t in claim_tables(at)]
     value, who = i18n.t("claims.col_value", lang), i18n.t("claims.col_who", lang)
     c07_table = [t for t in tables if set(t[value]) == set(expected)]
