@@ -69,8 +69,9 @@ for card in claims.cards(release):
                 data=rows,
                 # Horizontal bars, one per figure: the labels name what, who, where, when and who
                 # published it, too long for an x axis; disagreeing figures stand side by side.
-                build=lambda frame, unit=unit: figures.ranked_bars(frame, t("claims.chart_axis", unit=unit), label="_x",
-                                                                   height=48 * len(frame) + 90),
+                build=lambda frame, unit=unit: figures.ranked_bars(
+                    frame, t("claims.chart_axis", unit=unit), label="_x",
+                    height=(17 * max(x.count("<br>") + 1 for x in frame["_x"]) + 22) * len(frame) + 90),
                 alt=t("claims.chart_alt", claim_id=card.claim_id,
                       values="; ".join(f"{x}: {formatting.number(v)}" for x, v in zip(labels, rows["value"]))),
             ), release)
