@@ -56,8 +56,18 @@ def lines(frame: pd.DataFrame, y_title: str, label: str = "_label", x: str = "pe
     return base_layout(fig, y_title, height)
 
 
+class StackedConflictError(ValueError):
+    """Two figures that disagree would be drawn as one bar (stacked, i.e. summed, or on one label)."""
+
+
 def bars(frame: pd.DataFrame, y_title: str, label: str = "_label", x: str = "_x", barmode: str = "group",
          height: int = 420) -> go.Figure:
+    """Bars per label; `barmode="stack"` only for parts of one whole. Disagreeing figures (rows of
+    one conflict group at one x) are never stacked: that would draw their sum."""
+    if barmode in ("stack", "relative") and "conflict_group" in frame:
+        grouped = frame.dropna(subset=["conflict_group"]).groupby([x, "conflict_group"]).size()
+        if (grouped > 1).any():
+            raise StackedConflictError(f"refusing to stack disagreeing figures: {list(grouped[grouped > 1].index)}")
     fig = go.Figure()
     for i, (name, group) in enumerate(frame.groupby(label, sort=False)):
         conflict = group["conflict_group"].notna() if "conflict_group" in group else pd.Series(False, index=group.index)
@@ -72,14 +82,22 @@ def bars(frame: pd.DataFrame, y_title: str, label: str = "_label", x: str = "_x"
 
 
 def ranked_bars(frame: pd.DataFrame, x_title: str, label: str = "_label", height: int | None = None) -> go.Figure:
+    """One horizontal bar per row, ranked. Rows that share a label would be drawn as one bar of
+    their sum with their value labels on top of each other, so labels must tell every row apart
+    (two disagreeing figures: name each one's source)."""
+    repeated = frame[label][frame[label].duplicated()]
+    if len(repeated):
+        raise StackedConflictError(f"one bar per figure: labels {sorted(set(repeated))} name several rows")
     ordered = frame.sort_values("value")
+    conflict = ordered["conflict_group"].notna() if "conflict_group" in ordered else pd.Series(False, index=ordered.index)
     fig = go.Figure(go.Bar(x=ordered["value"], y=ordered[label], orientation="h", marker_color=PALETTE[0],
+                           marker_pattern_shape=["/" if c else "" for c in conflict],
                            hovertext=ordered.get("_hover"), hoverinfo="text" if "_hover" in ordered else "x+y",
                            text=ordered.get("_text"), textposition="outside", cliponaxis=False))
     base_layout(fig, "", height or max(260, 26 * len(ordered) + 60))
     fig.update_xaxes(title_text=x_title, tickformat=",~r", rangemode="tozero")
     fig.update_yaxes(title_text="", rangemode=None)
-    fig.update_layout(showlegend=False, margin=dict(l=10, r=60, t=20, b=10))
+    fig.update_layout(showlegend=False, barmode="group", margin=dict(l=10, r=60, t=20, b=10))
     return fig
 
 

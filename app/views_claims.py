@@ -1,24 +1,50 @@
-"""Shaping for the claims page: each claim of the seed article with the figures its verdict
-rests on (computed in the ETL, etl/metadata/claims.yml), formatted for the reader.
+"""Shaping for the claims page: each claim of the seed article with its verdict at the article's
+time, the reason and the strength of the evidence behind it, the figures and events it rests on,
+and, apart, what later evidence shows (computed in the ETL: etl/metadata/claims.yml,
+etl/steps/pub_claim_checks.py), formatted for the reader.
 
-Every number in a verdict's explanation is a placeholder filled from pub_claim_figures, so the
-page recomputes itself when the data are refreshed.
+Every number in an explanation is a placeholder filled from a NAMED row of pub_claim_figures:
+{name} is a figure or derived value with one value; {name}_all lists the values of a figure
+on which sources disagree; {name}_each lists a derived value per combination of its inputs,
+each item written by the message `claims.<claim>_<name>_each` with that combination's own
+inputs (so a multiple always stands next to its own baseline). Who a figure counts comes from
+its origin ({name}_who), never from the claim's subject.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import textwrap
+from dataclasses import dataclass, field
 
 import pandas as pd
+from babel.dates import format_date
+from babel.lists import format_list
 
-from app import data, formatting, select
+from app import data, formatting, i18n, select
 from app import events as app_events
 from app.i18n import MissingMessage, t
+from app.sources import _source_table_refs
 
 VERDICT_ICONS = {"supported": ":material/check_circle:", "partly_supported": ":material/contrast:",
                  "not_supported": ":material/cancel:", "not_checkable": ":material/help:"}
 VERDICT_COLOURS = {"supported": "green", "partly_supported": "orange", "not_supported": "red",
                    "not_checkable": "gray"}
-ARTICLE_FACT = "SURV_ECFR_FLED"  # the curated row that cites the seed article (its title and URL)
+STRENGTH_ICONS = {"official_statistics": ":material/verified:", "official_reported": ":material/newspaper:",
+                  "checked_event": ":material/fact_check:", "unchecked": ":material/warning:",
+                  "none": ":material/block:"}
+STRENGTH_COLOURS = {"official_statistics": "blue", "official_reported": "blue", "checked_event": "blue",
+                    "unchecked": "orange", "none": "gray"}
+ARTICLE_FACT = "SURV_ECFR_FLED"  # the curated row that cites the seed article (its title, URL and date)
+
+
+@dataclass
+class Evidence:
+    """What one cut of the evidence shows: up to the article, or including what came later."""
+    verdict: str
+    strength: str
+    reasons: list[str]         # translated: why this verdict (each part, where a claim has several)
+    explanation: str
+    figures: pd.DataFrame      # selected published rows, one per value (this cut; later: only those dated after)
+    events: pd.DataFrame       # events of pub_events (this cut; later: only those dated after)
 
 
 @dataclass
@@ -26,11 +52,10 @@ class ClaimCard:
     claim_id: str
     quote: str
     kind: str
-    verdict: str
-    explanation: str
-    figures: pd.DataFrame      # the selected published rows, one per figure value
-    series_rows: pd.DataFrame  # the same rows as in pub_series, for a chart card
-    events: pd.DataFrame       # events a claim about a policy rests on
+    at_article: Evidence
+    later: Evidence | None     # None where no evidence is dated after the article
+    series_rows: pd.DataFrame  # pub_series rows of every figure shown (both cuts), for the chart card
+    parts: list[str] = field(default_factory=list)
 
 
 def article(release: data.Release) -> tuple[str, str, str]:
@@ -39,7 +64,19 @@ def article(release: data.Release) -> tuple[str, str, str]:
     return row["publisher"], row["source_title"], row["source_url"]
 
 
-def _format(value: float, unit) -> str:
+def article_published(release: data.Release) -> str:
+    """The article's publication date as precisely as the data give it: a year, a month or a day."""
+    published = str(data.facts(release).set_index("fact_id").at[ARTICLE_FACT, "published"]).strip()
+    pieces = published.split("-")
+    if len(pieces) == 1:
+        return pieces[0]
+    if len(pieces) == 2:
+        return format_date(pd.Timestamp(f"{published}-01").date(), "LLLL y", locale=i18n.babel_locale())
+    return formatting.date(published)
+
+
+# ------------------------------------------------------------------ values as a reader reads them
+def format_value(value: float, unit) -> str:
     if pd.isna(value):
         return "–"
     if unit in ("percent", "share"):
@@ -49,24 +86,99 @@ def _format(value: float, unit) -> str:
     return formatting.number(value)
 
 
-def placeholders(figures: pd.DataFrame) -> dict[str, str]:
-    """{name} → the figure's value(s), {name}_date → its date(s), {name}_year → its year(s).
-    Figures with several values (sources that disagree) list them all: '25,600 / 28,745'."""
-    params: dict[str, str] = {}
-    for name, rows in figures.groupby("figure", sort=False):
-        rows = rows.sort_values("value")
-        params[name] = " / ".join(_format(v, u) for v, u in zip(rows["value"], rows["unit"]))
-        dates = rows["period_end"].dropna().drop_duplicates()
-        if len(dates):
-            params[f"{name}_date"] = " / ".join(formatting.date(d) for d in dates)
-            params[f"{name}_year"] = " / ".join(str(d.year) for d in dates)
+def who(origin) -> str:
+    """Who a figure counts, from its origin code: 'Belarusians', 'Belarusians and Russians together'."""
+    if not isinstance(origin, str):
+        return ""
+    try:
+        return t(f"claims.who_{origin.replace('+', '_')}")
+    except MissingMessage:
+        return i18n.country(origin)
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _row_params(name: str, row: pd.Series) -> dict[str, str]:
+    params = {name: format_value(row["value"], row.get("unit"))}
+    if pd.notna(row.get("period_end")):
+        params[f"{name}_date"] = formatting.date(row["period_end"])
+        params[f"{name}_year"] = str(row["period_end"].year)
+    if pd.notna(row.get("period_start")):
+        params[f"{name}_start"] = formatting.date(row["period_start"])
+    if isinstance(row.get("origin"), str):
+        params[f"{name}_who"] = who(row["origin"])
+    if isinstance(row.get("destination"), str):
+        params[f"{name}_place"] = i18n.country(row["destination"])
     return params
 
 
+def _join(items: list[str]) -> str:
+    return format_list(items, locale=i18n.babel_locale()) if items else ""
+
+
+def placeholders(claim_id: str, rows: pd.DataFrame) -> dict[str, str]:
+    """Named values of one cut of a claim's figures (see the module docstring)."""
+    rows = rows[rows["role"].isin(["figure"]) | rows["role"].str.startswith("derived:")]
+    by_id = rows.set_index("value_id")
+    params: dict[str, str] = {}
+    for name, group in rows.groupby("figure", sort=False):
+        if len(group) == 1:
+            params.update(_row_params(name, group.iloc[0]))
+        else:
+            params[f"{name}_all"] = _join([format_value(v, u) for v, u in zip(group["value"], group["unit"])])
+            for column, suffix in (("period_end", "date"), ("period_start", "start")):
+                dates = group[column].dropna().unique()
+                if len(dates) == 1 and len(group[column].dropna()) == len(group):
+                    params[f"{name}_{suffix}"] = formatting.date(dates[0])
+        if group["role"].iloc[0].startswith("derived:"):
+            key = f"claims.{claim_id}_{name}_each"
+            if key in i18n.catalogue(i18n.language()):
+                items = []
+                for _, row in group.iterrows():
+                    item = _row_params(name, row)
+                    for side, value_id in (pair.split("=", 1) for pair in row["inputs"].split(";")):
+                        item.update(_row_params(side, by_id.loc[value_id]))
+                    items.append(t(key, **item))
+                params[f"{name}_each"] = _join(items)
+    return params
+
+
+def explanation(claim_id: str, key: str, rows: pd.DataFrame, parts: pd.DataFrame) -> str:
+    """The message `key` filled from the named values; the pending note where the data moved a
+    verdict that no explanation was written for (never a guess)."""
+    params = placeholders(claim_id, rows)
+    thresholds = parts.dropna(subset=["threshold"])
+    for part, threshold in zip(thresholds["part"], thresholds["threshold"]):
+        params[f"threshold_{part}"] = format_value(threshold, None)
+    if len(thresholds) == 1:
+        params["threshold"] = params[f"threshold_{thresholds['part'].iloc[0]}"]
+    try:
+        return t(key, **params)
+    except KeyError:  # no message (MissingMessage), or a named value the data no longer hold
+        return t("claims.explanation_pending")
+
+
+def reasons(claim_id: str, parts: pd.DataFrame) -> list[str]:
+    """Why the verdict: the reason of a one-part claim; each part with its verdict and reason otherwise."""
+    if len(parts) == 1:
+        return [t(f"claims.reason_{parts['reason'].iloc[0]}")]
+    return [t("claims.part_line", part=t(f"claims.part_{claim_id}_{row.part}"),
+              verdict=t(f"claims.verdict_{row.verdict}"), reason=t(f"claims.reason_{row.reason}"))
+            for row in parts.itertuples()]
+
+
+def strength_label(strength: str) -> str:
+    return t(f"claims.strength_{strength}")
+
+
+# ------------------------------------------------------------------ rows behind a card
 def series_rows_for(figures: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
     """The pub_series rows behind a claim's selected figures (for a chart card and its CSV)."""
-    chosen = figures[figures["role"] == "figure"][["indicator", "destination", "period_end", "value", "fact_id"]]
-    merged = series.merge(chosen.drop(columns="fact_id"), on=["indicator", "destination", "period_end", "value"])
+    keys = ["indicator", "origin", "destination", "category", "period_end", "value"]
+    chosen = figures[figures["role"] == "figure"][keys].drop_duplicates()
+    merged = series.merge(chosen, on=keys)
     return merged.drop_duplicates().reset_index(drop=True)
 
 
@@ -79,21 +191,40 @@ def claim_events(rule_events: pd.DataFrame, events: pd.DataFrame) -> pd.DataFram
 def cards(release: data.Release) -> list[ClaimCard]:
     claims = data.table(release, "pub_claims")
     verdicts = data.table(release, "pub_claim_verdicts").set_index("claim_id")
+    parts = data.table(release, "pub_claim_parts")
     figures = data.table(release, "pub_claim_figures")
     series, events = data.series(release), app_events.all_events(release)
     out = []
     for claim in claims.itertuples():
+        summary = verdicts.loc[claim.claim_id]
+        cutoff = summary["article_date"]
         own = figures[figures["claim_id"] == claim.claim_id]
-        verdict = verdicts.at[claim.claim_id, "verdict"]
-        params = placeholders(own[own["role"] != "event"])
-        try:
-            explanation = t(f"claims.{claim.claim_id}_{verdict}", **params)
-        except MissingMessage:
-            # The data moved a verdict that no explanation was written for: say so, never guess.
-            explanation = t("claims.explanation_pending")
-        out.append(ClaimCard(claim.claim_id, claim.quote, claim.claim_kind, verdict, explanation,
-                             own[own["role"] == "figure"], series_rows_for(own, series),
-                             claim_events(own[own["role"] == "event"], events)))
+        own_parts = parts[parts["claim_id"] == claim.claim_id]
+
+        def evidence(as_of: str, verdict: str, strength: str, key: str, after: bool) -> Evidence:
+            rows = own[own["as_of"] == as_of]
+            view_parts = own_parts[own_parts["as_of"] == as_of]
+            shown = rows[rows["role"] == "figure"]
+            event_rows = rows[rows["role"] == "event"]
+            if after:
+                shown = shown[shown["period_end"] > cutoff]
+                event_rows = event_rows[event_rows["period_end"] > cutoff]
+            return Evidence(verdict, strength, reasons(claim.claim_id, view_parts),
+                            explanation(claim.claim_id, key, rows, view_parts), shown.reset_index(drop=True),
+                            claim_events(event_rows, events))
+
+        then = evidence("article", summary["verdict"], summary["evidence_strength"],
+                        f"claims.{claim.claim_id}_{summary['verdict']}", after=False)
+        later = None
+        if isinstance(summary["verdict_later"], str):
+            later = evidence("latest", summary["verdict_later"], summary["evidence_strength_later"],
+                             f"claims.{claim.claim_id}_later_{summary['verdict_later']}", after=True)
+        shown = own[own["role"] == "figure"]
+        shown = shown[(shown["as_of"] == "article") | (shown["period_end"] > cutoff)]
+        rows = series_rows_for(shown, series)
+        rows["_later"] = rows["period_end"] > cutoff
+        out.append(ClaimCard(claim.claim_id, claim.quote, claim.claim_kind, then, later, rows,
+                             own_parts.loc[own_parts["as_of"] == "article", "part"].tolist()))
     return out
 
 
@@ -107,3 +238,76 @@ def chartable(rows: pd.DataFrame) -> bool:
         return False
     return rows["unit"].nunique() == 1 and len(rows) > 1
 
+
+# ------------------------------------------------------------------ tables and labels
+def figure_label(indicator: str, category) -> str:
+    """What a figure counts: its indicator's title, and its category where it is one part of a total."""
+    title = indicator_title(indicator)
+    if isinstance(category, str) and category != "total":
+        return t("claims.figure_with_category", indicator=title, category=t(f"claims.category_{category}"))
+    return title
+
+
+def indicator_title(indicator: str) -> str:
+    return t(f"indicators.{indicator}.title")
+
+
+def sources_of(rows: pd.DataFrame, release: data.Release) -> tuple[list[str], list[str], list[str]]:
+    """(publisher, title, link) of each row: the cited page for curated figures, the dataset otherwise."""
+    structured = _source_table_refs(release)
+    facts = data.facts(release).set_index("fact_id")
+    publishers, titles, links = [], [], []
+    for source_id, fact_id in zip(rows["source_id"], rows["fact_id"]):
+        if source_id == "curated" and isinstance(fact_id, str) and fact_id in facts.index:
+            publishers.append(facts.at[fact_id, "publisher"])
+            titles.append(facts.at[fact_id, "source_title"])
+            links.append(facts.at[fact_id, "source_url"])
+        else:
+            ref = structured[source_id]
+            publishers.append(ref.publisher)
+            titles.append(ref.title)
+            links.append(ref.url)
+    return publishers, titles, links
+
+
+def short_publisher(publisher: str) -> str:
+    """'Nasha Niva (citing Rzeczpospolita)' -> 'Nasha Niva': enough to tell two bars apart."""
+    return publisher.split(" (")[0].strip()
+
+
+def figure_table(rows: pd.DataFrame, release: data.Release) -> pd.DataFrame:
+    """The figures as a reader reads them: what, who, where, value, period, evidence, source and link."""
+    publishers, titles, links = sources_of(rows, release)
+    return pd.DataFrame({
+        t("claims.col_figure"): [figure_label(i, c) for i, c in zip(rows["indicator"], rows["category"])],
+        t("claims.col_who"): [capitalised(who(o)) for o in rows["origin"]],
+        t("claims.col_value"): [formatting.value_with_unit(v, u) for v, u in zip(rows["value"], rows["unit"])],
+        t("claims.col_period"): [formatting.period(s, e, k) for s, e, k in
+                                 zip(rows["period_start"], rows["period_end"], rows["kind"])],
+        t("claims.col_place"): [i18n.country(d) for d in rows["destination"]],
+        t("claims.col_evidence"): [t(f"claims.strength_short_{s}") for s in rows["evidence_strength"]],
+        t("claims.col_source"): [f"{p}: {title}" for p, title in zip(publishers, titles)],
+        t("claims.col_link"): links,
+    })
+
+
+def chart_labels(rows: pd.DataFrame, release: data.Release, lines: bool = False) -> list[str]:
+    """One label per bar: what, who, where, when and who published it (so two disagreeing figures
+    never share a label), marked where the figure is dated after the article. With `lines`, what
+    the figure counts and the rest go on separate lines (<br>), as a chart's axis shows them."""
+    publishers, _, _ = sources_of(rows, release)
+    labels = []
+    columns = ["indicator", "category", "origin", "destination", "period_end", "_later"]
+    for (indicator, category, origin, destination, end, later), publisher in zip(
+            rows[columns].itertuples(index=False, name=None), publishers):
+        what = figure_label(indicator, category)
+        if lines:
+            what = "<br>".join(textwrap.wrap(what, 60))
+        label = t("claims.figure_label_lines" if lines else "claims.figure_label", indicator=what, who=who(origin),
+                  place=i18n.country(destination), date=formatting.date(end), source=short_publisher(publisher))
+        labels.append(t("claims.figure_label_later", label=label) if later else label)
+    return labels
+
+
+def check_label(verification) -> str:
+    return t(f"claims.check_{verification}") if isinstance(verification, str) else ""

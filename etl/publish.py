@@ -22,7 +22,8 @@ PUBLISHED_SCHEMAS = {
     "pub_sources": (schemas.SOURCES_SCHEMA, ["source_id", "file"]),
     "pub_countries": (schemas.COUNTRIES_SCHEMA, ["iso3"]),
     "pub_claim_verdicts": (schemas.CLAIM_VERDICTS_SCHEMA, ["claim_id"]),
-    "pub_claim_figures": (schemas.CLAIM_FIGURES_SCHEMA, ["claim_id", "figure"]),
+    "pub_claim_parts": (schemas.CLAIM_PARTS_SCHEMA, ["claim_id", "as_of", "part"]),
+    "pub_claim_figures": (schemas.CLAIM_FIGURES_SCHEMA, ["claim_id", "as_of", "figure"]),
 }
 DESCRIPTIONS = {
     "pub_series": "Every numeric series the dashboard charts, one row per indicator, place, category and period.",
@@ -32,8 +33,9 @@ DESCRIPTIONS = {
     "pub_claims": "Claims of the ECFR commentary that the dashboard checks against the data.",
     "pub_sources": "Provenance of every raw file the release was built from.",
     "pub_countries": "Countries with ISO3 codes, English names and UN regions.",
-    "pub_claim_verdicts": "Verdict on each claim of the seed article, computed from the published data.",
-    "pub_claim_figures": "The figures each claim's verdict rests on, selected from pub_series at build time.",
+    "pub_claim_verdicts": "Verdict on each claim of the seed article at the article's time, with its reason, the strength of its evidence and, where later evidence exists, the later verdict.",
+    "pub_claim_parts": "Verdict on each part of each claim, at the article's time and on all evidence, with its reason and the strength of its evidence.",
+    "pub_claim_figures": "The figures, derived values (with their inputs) and events each claim's verdict rests on, with their verification status.",
     "pub_boundaries_europe": "Simplified country boundaries of Europe (Natural Earth, recognised borders) for the maps.",
     "pub_metadata": "Indicator metadata (title, unit, kind, source, licence, caveats) and the field dictionary.",
 }

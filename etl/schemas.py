@@ -240,33 +240,68 @@ COUNTRIES_SCHEMA = pa.DataFrameSchema(
 
 
 VERDICTS = ("supported", "partly_supported", "not_supported", "not_checkable")
+STRENGTHS = ("official_statistics", "official_reported", "checked_event", "unchecked", "none")
+CLAIM_VIEWS = ("article", "latest")
 CLAIM_VERDICTS_SCHEMA = pa.DataFrameSchema(
     {
         "claim_id": _column("claim_id", unique=True),
-        "verdict": pa.Column("string", checks=[pa.Check.isin(VERDICTS)], coerce=True,
-                             description="supported, partly_supported, not_supported or not_checkable."),
-        "rule": pa.Column("string", coerce=True, description="The rule type in etl/metadata/claims.yml."),
-        "threshold": pa.Column("float64", nullable=True, coerce=True, description="The figure the claim is compared with."),
+        "verdict": _column("verdict", checks=[pa.Check.isin(VERDICTS)]),
+        "reason": _column("reason"),
+        "evidence_strength": _column("evidence_strength", checks=[pa.Check.isin(STRENGTHS)]),
+        "article_date": _column("article_date"),
+        "verdict_later": _column("verdict_later", nullable=True, checks=[pa.Check.isin(VERDICTS)]),
+        "reason_later": _column("reason_later", nullable=True),
+        "evidence_strength_later": _column("evidence_strength_later", nullable=True,
+                                           checks=[pa.Check.isin(STRENGTHS)]),
     },
+    checks=[pa.Check(lambda f: f["verdict_later"].isna() == f["reason_later"].isna(),
+                     error="a later verdict comes with its reason")],
     strict=True,
     name="pub_claim_verdicts",
+)
+CLAIM_PARTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "claim_id": _column("claim_id"),
+        "as_of": _column("as_of", checks=[pa.Check.isin(CLAIM_VIEWS)]),
+        "part": _column("part", checks=[pa.Check.str_matches(r"^[a-z0-9_]+$")]),
+        "verdict": _column("verdict", checks=[pa.Check.isin(VERDICTS)]),
+        "reason": _column("reason"),
+        "evidence_strength": _column("evidence_strength", checks=[pa.Check.isin(STRENGTHS)]),
+        "rule": _column("rule", checks=[pa.Check.isin(["at_least", "events_exist", "not_checkable"])]),
+        "threshold": _column("threshold", nullable=True),
+    },
+    checks=[pa.Check(lambda f: (f["verdict"] != "supported") | ~f["evidence_strength"].isin(["unchecked", "none"]),
+                     error="a part resting on unchecked evidence (or none) cannot be supported")],
+    unique=["claim_id", "as_of", "part"],
+    strict=True,
+    name="pub_claim_parts",
 )
 CLAIM_FIGURES_SCHEMA = pa.DataFrameSchema(
     {
         "claim_id": _column("claim_id"),
-        "figure": pa.Column("string", coerce=True, description="Name of the figure in the claim's rule."),
-        "role": pa.Column("string", coerce=True, description="figure (selected from pub_series), derived:<op>, event, or missing."),
+        "as_of": _column("as_of", checks=[pa.Check.isin(CLAIM_VIEWS)]),
+        "figure": _column("figure"),
+        "value_id": _column("value_id"),
+        "role": _column("role", checks=[pa.Check.str_matches(r"^(figure|event|missing|derived:[a-z]+)$")]),
         "value": pa.Column("float64", nullable=True, coerce=True,
                            description="The figure's value (null where the data no longer hold it: role missing)."),
+        "inputs": _column("inputs", nullable=True),
         "unit": _column("unit", nullable=True),
         "kind": _column("kind", nullable=True),
         "indicator": _column("indicator", nullable=True),
         "source_id": _column("source_id", nullable=True),
         "fact_id": _column("fact_id", nullable=True),
+        "origin": _column("origin", nullable=True),
         "destination": _column("destination", nullable=True),
+        "category": _column("category", nullable=True),
         "period_start": _column("period_start", nullable=True),
         "period_end": _column("period_end", nullable=True),
+        "verification": _column("verification", nullable=True, checks=[pa.Check.isin(VERIFICATION)]),
+        "evidence_strength": _column("evidence_strength", checks=[pa.Check.isin(STRENGTHS)]),
     },
+    checks=[pa.Check(lambda f: f["role"].str.startswith("derived:") == f["inputs"].notna(),
+                     error="a derived value names its inputs, and only a derived value has inputs")],
+    unique=["claim_id", "as_of", "value_id"],
     strict=True,
     name="pub_claim_figures",
 )
