@@ -53,7 +53,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "rule": {"dtype": "string", "description": "The rule that decides a part's verdict (etl/metadata/claims.yml): at_least, events_exist or not_checkable."},
     "threshold": {"dtype": "float", "description": "The number an at_least rule compares the figures with; empty for other rules."},
     "figure": {"dtype": "string", "description": "Name of a figure a claim's verdict rests on (as named in claims.yml)."},
-    "role": {"dtype": "string", "description": "figure (a row of pub_series), derived:<op> (computed from figures: sum, difference, ratio, min, max) or event (a row of pub_events)."},
+    "role": {"dtype": "string", "description": "figure (a row of pub_series), derived:<op> (computed from figures: sum, difference, ratio, min, max), event (a row of pub_events) or missing (no longer in the data)."},
     "estimate_id": {"dtype": "string", "description": "Id of a published estimate of how many people left (etl/metadata/estimates.yml)."},
     "low": {"dtype": "float", "description": "Low end of the estimate, in `unit`; empty for an upper bound ('up to')."},
     "high": {"dtype": "float", "description": "High end of the estimate, in `unit`; empty for a lower bound ('over')."},
