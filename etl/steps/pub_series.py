@@ -185,8 +185,9 @@ def curated(facts: pd.DataFrame) -> pd.DataFrame:
 
 
 def frame_from_facts(facts: pd.DataFrame) -> pd.DataFrame:
-    out = facts[["indicator", "origin", "destination", "period_start", "period_end", "value", "unit", "kind",
-                 "fact_id", "conflict_group", "verification"]].copy()
+    out = facts[["indicator", "origin", "destination", "period_start", "period_end", "period_start_precision",
+                 "period_end_precision", "value", "unit", "kind", "fact_id", "conflict_group",
+                 "verification"]].copy()
     out.insert(1, "source_id", "curated")
     out["category"] = "total"
     return out
@@ -208,8 +209,12 @@ def build(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for column in ("flag", "fact_id", "conflict_group", "verification"):
         if column not in series:
             series[column] = None
+    # Dates of official statistics are exact; curated ones carry the precision pub_facts gave them.
+    for column in ("period_start_precision", "period_end_precision"):
+        series[column] = series[column].fillna("day") if column in series else "day"
     series = series[["indicator", "source_id", "origin", "destination", "category", "period_start", "period_end",
-                     "value", "unit", "kind", "flag", "fact_id", "conflict_group", "verification"]]
+                     "period_start_precision", "period_end_precision", "value", "unit", "kind", "flag", "fact_id",
+                     "conflict_group", "verification"]]
     return series.sort_values(["indicator", "origin", "destination", "category", "period_end", "fact_id"],
                               na_position="first").reset_index(drop=True)
 
