@@ -67,10 +67,12 @@ def unhcr_population(population: pd.DataFrame) -> list[pd.DataFrame]:
         parts.append(frame(indicator, "unhcr", "stock", "persons", origin=rows.loc[present, "origin"],
                            destination=rows.loc[present, "destination"], period_start=date[present],
                            period_end=date[present], value=rows.loc[present, column].astype("float64")))
-    # Under UNHCR's mandate = refugees + asylum seekers + oip on the same date (a sum of stocks
-    # at one date, never across years). Null parts are 'not reported', so they are skipped;
-    # a row with no part reported stays out.
-    mandate = rows[["refugees", "asylum_seekers", "oip"]].astype("float64").sum(axis=1, min_count=1)
+    # Refugees and asylum seekers under UNHCR's mandate = refugees + asylum seekers on the same
+    # date (a sum of stocks at one date, never across years). Null parts are 'not reported', so
+    # they are skipped; a row with neither stays out. UNHCR's third group under its mandate, other
+    # people in need of international protection (oip), is its own indicator and is not added: the
+    # label names exactly the two groups counted, whatever a future release reports for oip.
+    mandate = rows[["refugees", "asylum_seekers"]].astype("float64").sum(axis=1, min_count=1)
     present = mandate.notna()
     parts.append(frame("unhcr_under_mandate_stock", "unhcr", "stock", "persons", origin=rows.loc[present, "origin"],
                        destination=rows.loc[present, "destination"], period_start=date[present],
