@@ -47,9 +47,10 @@ class ChartCard:
         # Every card that plots a figure not re-checked against its source says so, in the note
         # (on the page, in images and in the briefing) and in the alt text, whichever page builds it.
         caveat = unverified_note(self.data)
-        if caveat:
-            self.note = " ".join(part for part in (self.note, caveat) if part and caveat not in self.note)
-            self.alt = " ".join(part for part in (self.alt, caveat) if part and caveat not in self.alt)
+        if caveat and caveat not in self.note:
+            self.note = " ".join(part for part in (self.note, caveat) if part)
+        if caveat and caveat not in self.alt:
+            self.alt = " ".join(part for part in (self.alt, caveat) if part)
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -44,7 +44,7 @@ PRECISIONS = ("day", "month", "year")
 # language declines month names ('od listopada 2022', 'да лістапада 2022').
 MONTH_PATTERNS = {"en": "MMMM y", "pl": "LLLL y", "lt": "y 'm'. MMMM 'mėn'.", "be": "LLLL y"}
 GOVERNED_MONTH_PATTERNS = {"en": "MMMM y", "pl": "MMMM y", "lt": "y 'm'. MMMM 'mėn'.", "be": "MMMM y"}
-YEAR_PATTERNS = {"en": "y", "pl": "y 'r'.", "lt": "y 'm'.", "be": "y 'г'."}
+YEAR_PATTERNS = {"en": "y", "pl": "y 'r'.", "lt": "y 'm'.", "be": "y\u202f'г'."}  # CLDR's spacing
 
 
 def _pattern(patterns: dict[str, str], locale: str, skeleton: str) -> str:
