@@ -154,7 +154,7 @@ def _sources_page(pdf: _Pack, cards: list[ChartCard], release: data.Release) -> 
         details = [t("briefing.pdf_licence", licence=licence_text(ref))]
         if ref.released:
             details.append(t("briefing.pdf_released", date=ref.released))
-        details.append(t("briefing.pdf_used_in", charts=", ".join(map(str, numbers))))
+        details.append(t("briefing.pdf_used_in", count=len(numbers), charts=", ".join(map(str, numbers))))
         entry = [(" — ".join(p for p in (ref.publisher, ref.title) if p), 9, True, INK, None, 0),
                  (ref.url, 8.5, False, LINK, ref.url, 0), (" · ".join(details), 8.5, False, GREY, None, 2.5)]
         entry = [block for block in entry if block[0]]

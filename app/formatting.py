@@ -34,7 +34,9 @@ def value_with_unit(value, unit: str, locale: str | None = None) -> str:
         return format_percent(value / 100, format="#,##0.0%", locale=_locale(locale))
     if unit == "share":
         return format_percent(value, format="#,##0%", locale=_locale(locale))
-    return i18n.t("common.value_with_unit", value=number(value, locale), unit=i18n.t(f"common.unit_{unit}"))
+    lang = next((code for code, name in i18n.BABEL_LOCALE.items() if name == locale), None) if locale else None
+    # The unit noun agrees with the number by the language's CLDR plural rule ("5 osób", "2 osoby").
+    return i18n.t(f"common.count_{unit}", lang, count=round(value) if float(value).is_integer() else value)
 
 
 PRECISIONS = ("day", "month", "year")

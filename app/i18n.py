@@ -2,7 +2,10 @@
 
 Message catalogues are YAML files, one per part of the app and language
 (app/locales/<lang>/<namespace>.yml: key -> text with {named} placeholders); a key is
-'<namespace>.<key>', e.g. 'overview.title'. Numbers, dates and country names come from CLDR through babel, so they follow
+'<namespace>.<key>', e.g. 'overview.title'. A message that puts a count next to a noun is a
+mapping of CLDR plural categories instead of one text ({one: "{count} row", other: "{count} rows"};
+Polish, Lithuanian and Belarusian also need few and many), called with `count=<number>`: the
+language's own CLDR rule picks the form ("1 wiersz", "44 wiersze", "45 wierszy"). Numbers, dates and country names come from CLDR through babel, so they follow
 each language's own conventions (decimal comma, month names, 'Białoruś', 'Baltarusija').
 The language lives in the URL (?lang=pl); without it the browser's language decides.
 """
@@ -11,10 +14,12 @@ from __future__ import annotations
 import string
 from functools import lru_cache
 from pathlib import Path
+from typing import Union
 
 import pycountry
 import yaml
 from babel import Locale
+from babel.numbers import format_decimal
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 LANGUAGES = {"en": "English", "pl": "Polski", "lt": "Lietuvių", "be": "Беларуская"}
@@ -26,21 +31,35 @@ SESSION_KEY = "_lang"
 _process = {"lang": DEFAULT}
 
 
+Message = Union[str, dict[str, str]]  # a text, or its CLDR plural forms
+
+
 class MissingMessage(KeyError):
     pass
 
 
 @lru_cache(maxsize=None)
-def catalogue(lang: str) -> dict[str, str]:
-    messages = {}
+def catalogue(lang: str) -> dict[str, Message]:
+    messages: dict[str, Message] = {}
     for path in sorted((LOCALES_DIR / lang).glob("*.yml")):
         for key, text in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
-            messages[f"{path.stem}.{key}"] = str(text)
+            messages[f"{path.stem}.{key}"] = ({str(k): str(v) for k, v in text.items()} if isinstance(text, dict)
+                                              else str(text))
     return messages
 
 
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+def placeholders(message: Message) -> set[str]:
+    texts = message.values() if isinstance(message, dict) else [message]
+    return {name for text in texts for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def plural_categories(lang: str) -> set[str]:
+    """The CLDR plural categories a plural message needs in `lang` ('other' always)."""
+    return set(Locale.parse(BABEL_LOCALE[lang]).plural_form.tags) | {"other"}
+
+
+def plural_category(count: float, lang: str | None = None) -> str:
+    return Locale.parse(BABEL_LOCALE[lang or language()]).plural_form(count)
 
 
 def _session_state():
@@ -71,13 +90,27 @@ def babel_locale(lang: str | None = None) -> str:
 
 
 def t(key: str, lang: str | None = None, **params) -> str:
-    """The message `key` in the current language, with {placeholders} filled in."""
+    """The message `key` in the current language, with {placeholders} filled in.
+
+    `count`, when given, is a number: it picks the plural form of a plural message and is
+    written with the language's digit grouping ("1 234" in Polish)."""
     lang = lang or language()
     try:
-        text = catalogue(lang)[key]
+        message = catalogue(lang)[key]
     except KeyError:
         raise MissingMessage(f"no message {key!r} in app/locales/{lang}/") from None
-    return text.format(**params) if params else text
+    if "count" in params and not isinstance(params["count"], str):
+        count = params["count"]
+        if isinstance(message, dict):
+            form = plural_category(count, lang)
+            message = message.get(form, message["other"])
+        decimals = "" if float(count).is_integer() else ".0"
+        params["count"] = format_decimal(count, format="#,##0" + decimals, locale=BABEL_LOCALE[lang])
+    elif isinstance(message, dict):
+        if "count" not in params:
+            raise TypeError(f"{key!r} has plural forms: call t() with count=<number>")
+        message = message["other"]  # a count already written out (e.g. "–" for no data)
+    return message.format(**params) if params else message
 
 
 def pick_language(url_value: str | None, browser_locale: str | None) -> str:

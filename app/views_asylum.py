@@ -212,7 +212,7 @@ def rates(series: pd.DataFrame, destinations: list[str], category: str, since: s
     rows["_label"] = rows["destination"].map(i18n.country)
     rows["_x"] = _year(rows)
     rows["_hover"] = [t("asylum.rate_hover", country=name, year=year, rate=formatting.value_with_unit(v, "percent"),
-                        decisions=formatting.number(base.get((code, end))))
+                        count=base.get((code, end), "–"))
                       for name, year, v, code, end in zip(rows["_label"], _year(rows), rows["value"],
                                                           rows["destination"], rows["period_end"])]
     return rows.sort_values(["_label", "period_end"]).reset_index(drop=True)

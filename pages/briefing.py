@@ -19,7 +19,7 @@ chosen = st.pills(t("briefing.page_choose"), options=cards.BRIEFING_KEYS, select
                   key=view.bind("charts", "briefing_charts", cards.BRIEFING_KEYS, default=cards.HEADLINE_KEYS,
                                 multi=True, limit=len(cards.BRIEFING_KEYS)))
 chosen = [key for key in cards.BRIEFING_KEYS if key in (chosen or [])]  # the pack follows the page order
-st.caption(t("briefing.page_pages", charts=len(chosen), pages=len(chosen) + 2))
+st.caption(t("briefing.page_pages", count=len(chosen), pages=len(chosen) + 2))
 
 if not chosen:
     st.info(t("briefing.page_none"), icon=":material/info:")
@@ -37,7 +37,7 @@ elif st.button(t("briefing.page_generate"), icon=":material/picture_as_pdf:", ty
 
 made = st.session_state.get("briefing_pdf")
 if made and made[:3] == (tuple(chosen), i18n.language(), release.release_id):
-    st.success(t("briefing.page_ready", charts=len(chosen)), icon=":material/check_circle:")
+    st.success(t("briefing.page_ready", count=len(chosen)), icon=":material/check_circle:")
     st.download_button(t("briefing.page_download"), made[3], mime="application/pdf", on_click="ignore",
                        file_name=f"belarus-exiles-briefing_{date.today():%Y-%m-%d}_{i18n.language()}.pdf",
                        icon=":material/download:", key="briefing_download")

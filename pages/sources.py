@@ -67,7 +67,7 @@ for item in downloads.published_files(release):
     name_column, csv_column, file_column = st.columns([4, 1, 1], vertical_alignment="center")
     with name_column:
         st.markdown(f"**{item.name}** · {chart_card.md(t(f'sources.table_{item.name}'))} "
-                    f"· {t('sources.download_rows', rows=formatting.number(item.rows))}")
+                    f"· {t('sources.download_rows', count=item.rows)}")
     if item.suffix == "parquet":
         with csv_column:
             st.download_button(t("sources.download_csv"), lambda path=item.path: downloads.csv_bytes(path),

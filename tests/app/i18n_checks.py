@@ -20,9 +20,14 @@ WIDGETS = ("radio", "multiselect", "toggle", "select_slider", "selectbox", "metr
 LABELLED = ("expander", "download_button")
 
 
+def flat(message: i18n.Message) -> str:
+    """A message's text; a plural message's forms one per line."""
+    return "\n".join(message.values()) if isinstance(message, dict) else message
+
+
 def messages(namespace: str, lang: str) -> dict[str, str]:
     prefix = f"{namespace}."
-    return {key.removeprefix(prefix): text for key, text in i18n.catalogue(lang).items() if key.startswith(prefix)}
+    return {key.removeprefix(prefix): flat(text) for key, text in i18n.catalogue(lang).items() if key.startswith(prefix)}
 
 
 def literal_fragments(text: str) -> set[str]:

@@ -50,12 +50,54 @@ def test_every_catalogue_file_keeps_the_english_order_of_keys(lang):
 def test_no_message_is_empty(lang):
     for namespace, messages in namespace_files(lang).items():
         for key, text in messages.items():
-            assert isinstance(text, str) and text.strip(), f"{lang}/{namespace}.yml: {key} is empty"
+            forms = list(text.values()) if isinstance(text, dict) else [text]
+            assert forms and all(isinstance(f, str) and f.strip() for f in forms), f"{lang}/{namespace}.yml: {key} is empty"
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+def test_plural_messages_have_exactly_the_languages_cldr_forms(lang):
+    """A count next to a noun takes the language's own plural forms: English one/other; Polish,
+    Lithuanian and Belarusian one/few/many/other. The same messages are plural in every language."""
+    english = {key for key, message in i18n.catalogue("en").items() if isinstance(message, dict)}
+    plural = {key: message for key, message in i18n.catalogue(lang).items() if isinstance(message, dict)}
+    assert set(plural) == english
+    wrong = {key: sorted(forms) for key, forms in plural.items() if set(forms) != i18n.plural_categories(lang)}
+    assert wrong == {}
+    assert all("{count}" in form for key in plural if key.startswith("common.count_") for form in plural[key].values())
+
+
+@pytest.mark.parametrize(("lang", "count", "expected"), [
+    ("en", 1, "1 row"), ("en", 44, "44 rows"),
+    ("pl", 1, "1 wiersz"), ("pl", 44, "44 wiersze"), ("pl", 45, "45 wierszy"), ("pl", 112, "112 wierszy"),
+    ("pl", 1234, f"1{NBSP}234 wiersze"),
+    ("lt", 1, "1 eilutė"), ("lt", 21, "21 eilutė"), ("lt", 44, "44 eilutės"), ("lt", 12, "12 eilučių"),
+    ("be", 1, "1 радок"), ("be", 44, "44 радкі"), ("be", 45, "45 радкоў"), ("be", 11, "11 радкоў"),
+])
+def test_counts_take_the_cldr_plural_form(lang, count, expected):
+    assert i18n.t("sources.download_rows", lang, count=count) == expected
+
+
+@pytest.mark.parametrize(("lang", "value", "expected"), [
+    ("en", 1, "1 person"), ("en", 1644, "1,644 persons"),
+    ("pl", 1, "1 osoba"), ("pl", 3, "3 osoby"), ("pl", 1644, f"1{NBSP}644 osoby"), ("pl", 1645, f"1{NBSP}645 osób"),
+    ("lt", 910, "910 asmenų"), ("lt", 1634, f"1{NBSP}634 asmenys"), ("lt", 2041, f"2{NBSP}041 asmuo"),
+    ("be", 2041, f"2{NBSP}041 асоба"), ("be", 1644, f"1{NBSP}644 асобы"), ("be", 1645, f"1{NBSP}645 асоб"),
+])
+def test_a_value_with_its_unit_agrees_in_number(lang, value, expected):
+    i18n.set_language(lang)
+    assert formatting.value_with_unit(value, "persons") == expected
+
+
+def test_a_plural_message_without_a_count_is_refused():
+    with pytest.raises(TypeError):
+        i18n.t("sources.download_rows", "en")
 
 
 def test_belarusian_is_written_in_cyrillic():
     """Proper names and abbreviations may stay in Latin letters; a sentence may not."""
-    latin_only = {key: text for key, text in i18n.catalogue("be").items()
+    texts = {key: "\n".join(text.values()) if isinstance(text, dict) else text
+             for key, text in i18n.catalogue("be").items()}
+    latin_only = {key: text for key, text in texts.items()
                   if len(MARKUP.sub("", text)) > 20 and not CYRILLIC.search(text)}
     assert latin_only == {}
 

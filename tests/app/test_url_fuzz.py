@@ -4,6 +4,10 @@ filter at its default, and no payload text reaches the page, its charts, its lin
 
 Every payload carries MARKER, so "the payload appears nowhere" is one substring test over the
 whole rendered tree (markdown, captions, widget labels and options, chart specs, code blocks).
+
+The whole corpus (~1,800 page runs, ~14 minutes) runs in CI (`-m full_fuzz`); the default run
+takes a fixed sample per page (SAMPLE, same seed every run) that always includes the longest and
+a repeated-key query. The URL decoding itself is property-tested in test_url_state.py.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from tests.page_registry import DASHBOARD, registered_pages
 MARKER = "zq9xss"
 PER_PAGE = 200
 MIXES = 60  # random combinations, on top of every key x every payload
+SAMPLE = 8   # hostile runs per page in the default (fast) test run
 PAGES = registered_pages()
 
 PAYLOADS = [
@@ -104,14 +109,29 @@ def test_the_corpus_is_hostile_enough():
                                                               for q in queries)), "repeated keys"
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[p.url_path for p in PAGES])
-def test_hostile_links_fall_back_to_the_defaults_and_echo_nothing(built, page):
+def sample(queries: list[str], size: int = SAMPLE, seed: int = 6) -> list[str]:
+    """A fixed sample: the longest query, one with a repeated key, and random others."""
+    longest = max(queries, key=len)
+    repeated = next(q for q in queries if len(keys := [p.split("=")[0] for p in q.split("&")]) > len(set(keys)))
+    rest = [q for q in queries if q not in (longest, repeated)]
+    return [longest, repeated] + random.Random(seed).sample(rest, size - 2)
+
+
+def test_the_sample_is_fixed_and_keeps_the_hardest_queries():
+    for page in url_state.PAGE_PARAMS:
+        queries = hostile_queries(page)
+        chosen = sample(queries)
+        assert chosen == sample(queries) and len(set(chosen)) == SAMPLE
+        assert max(queries, key=len) in chosen
+
+
+def check_hostile_links(page, queries: list[str]) -> None:
     at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
     at.run()
     at.switch_page(page.file).run()
     assert not at.exception
     defaults = filter_values(at)
-    for query in hostile_queries(page.url_path):
+    for query in queries:
         at.query_params.clear()
         at.query_params.update(as_params(query))
         at.run()
@@ -121,3 +141,14 @@ def test_hostile_links_fall_back_to_the_defaults_and_echo_nothing(built, page):
         ours = {name: value for name, value in at.query_params.items() if name not in STREAMLIT_OWNED}
         assert all(MARKER not in f"{name}={value}" for name, value in ours.items()), query[:200]
         assert set(ours) <= {"lang"}, "the URL is rewritten to its canonical form"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.url_path for p in PAGES])
+def test_a_sample_of_hostile_links_falls_back_to_the_defaults_and_echoes_nothing(built, page):
+    check_hostile_links(page, sample(hostile_queries(page.url_path)))
+
+
+@pytest.mark.full_fuzz
+@pytest.mark.parametrize("page", PAGES, ids=[p.url_path for p in PAGES])
+def test_hostile_links_fall_back_to_the_defaults_and_echo_nothing(built, page):
+    check_hostile_links(page, hostile_queries(page.url_path))

@@ -66,3 +66,43 @@ def test_defaults_stay_out_of_the_url_and_others_are_written_as_tokens():
 def test_every_page_of_the_registry_has_an_allowlist():
     from tests.page_registry import registered_pages
     assert {page.url_path for page in registered_pages()} <= set(url_state.PAGE_PARAMS)
+
+
+# ------------------------------------------------------------------ property tests (hypothesis)
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+ANY_TEXT = st.text(max_size=300)
+RAW_VALUES = st.none() | st.lists(ANY_TEXT, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=RAW_VALUES)
+def test_any_raw_value_decodes_to_an_option_or_the_default(raw):
+    """Whatever the URL holds, the widget gets one of its own options (or the default), never URL text."""
+    assert YEAR.decode(raw) in YEAR.options
+    assert SWITCH.decode(raw) in SWITCH.options
+    countries = COUNTRIES.decode(raw)
+    assert set(countries) <= set(COUNTRIES.options) and len(countries) <= COUNTRIES.limit
+    assert len(countries) == len(set(countries))
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.sampled_from(YEAR.options))
+def test_every_option_survives_a_round_trip(value):
+    encoded = YEAR.encode(value)
+    assert YEAR.decode(None if encoded is None else [encoded]) == value
+
+
+@settings(max_examples=200, deadline=None)
+@given(chosen=st.lists(st.sampled_from(COUNTRIES.options), min_size=1, max_size=3, unique=True))
+def test_every_allowed_choice_survives_a_round_trip(chosen):
+    encoded = COUNTRIES.encode(chosen)
+    assert COUNTRIES.decode(None if encoded is None else [encoded]) == chosen
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=st.lists(ANY_TEXT, min_size=1, max_size=3))
+def test_what_is_written_back_is_only_our_own_tokens(raw):
+    encoded = COUNTRIES.encode(COUNTRIES.decode(raw))
+    assert encoded is None or set(encoded.split(",")) <= set(COUNTRIES.options)

@@ -85,7 +85,7 @@ def dashboard_url(browser, built, tmp_path_factory):
     with running_dashboard(paths.root, tmp_path_factory.mktemp("streamlit") / "server.log") as base_url:
         context = browser.new_context(locale="en-GB")
         context.new_page().goto(base_url)
-        context.pages[0].wait_for_selector(".js-plotly-plot", timeout=60_000)
+        context.pages[0].wait_for_selector(".js-plotly-plot", timeout=int(os.environ.get("EXILE_BROWSER_RENDER_TIMEOUT_MS", "120000")))
         context.close()
         yield base_url
 

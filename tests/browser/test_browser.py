@@ -3,6 +3,7 @@ error box, with at least one Plotly chart and its source line, and the first cha
 download holds published rows; on the overview, exactly the rows the chart plots."""
 from __future__ import annotations
 
+import os
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -18,8 +19,10 @@ CHART_PAGES = [p for p in PAGES if p.charts]
 REGISTRY_PATHS = ["" if p.default else p.url_path for p in PAGES]
 CARD_DATA_EXPANDER = "Chart data, description and download"
 ROW_KEY = ["indicator", "origin", "destination", "category", "period_start", "period_end", "value"]
-RENDER_TIMEOUT_MS = 30_000
-DOWNLOAD_TIMEOUT_MS = 8_000
+# A loaded CI runner can take far longer than a laptop to draw a page: generous defaults, both
+# overridable from the environment.
+RENDER_TIMEOUT_MS = int(os.environ.get("EXILE_BROWSER_RENDER_TIMEOUT_MS", "120000"))
+DOWNLOAD_TIMEOUT_MS = int(os.environ.get("EXILE_BROWSER_DOWNLOAD_TIMEOUT_MS", "30000"))
 
 
 @pytest.fixture(scope="module")

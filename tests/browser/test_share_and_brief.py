@@ -4,6 +4,7 @@ carries its title; the briefing page hands over a PDF; a dataset download does n
 from __future__ import annotations
 
 import io
+import os
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,7 +15,9 @@ from tests.browser.test_browser import open_page
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements.txt)")
 
-DOWNLOAD_TIMEOUT_MS = 60_000  # a PDF with charts drawn by kaleido on a busy CI machine
+# A PDF with charts drawn by kaleido on a busy CI machine; overridable from the environment.
+DOWNLOAD_TIMEOUT_MS = int(os.environ.get("EXILE_BROWSER_DOWNLOAD_TIMEOUT_MS", "120000"))
+RENDER_TIMEOUT_MS = int(os.environ.get("EXILE_BROWSER_RENDER_TIMEOUT_MS", "120000"))
 
 
 def query(url: str) -> dict[str, list[str]]:
@@ -122,5 +125,5 @@ def test_downloading_the_dataset_does_not_rerun_the_page(page, dashboard_url):
 
 def open_page_without_chart(page, url: str) -> None:
     page.goto(url)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
-    page.wait_for_selector("h1", timeout=30_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_selector("h1", timeout=RENDER_TIMEOUT_MS)
