@@ -25,7 +25,7 @@ import streamlit as st
 from app import data, figures, formatting, i18n, image_export, url_state
 from app.i18n import t
 from app.indicator_text import indicator_text
-from app.views_sources import group_labels
+from app.views_sources import group_labels, readable_note
 from app.sources import CURATED_LICENCE, SourceRef, refs_for, with_source_columns
 
 EXPORT_FIRST = ["indicator", "origin", "destination", "category", "period_start", "period_end", "value", "unit",
@@ -180,7 +180,7 @@ def conflicts_for(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
         t("common.col_source"): [row["publisher"] for row in records],
         t("common.col_link"): [row["source_url"] for row in records],
         t("common.col_checked"): [checked_label("curated", row["verification"]) for row in records],
-        t("common.col_curator_note"): [row["note"] or "" for row in records],
+        t("common.col_curator_note"): [readable_note(row["note"], facts) for row in records],
     })
 
 

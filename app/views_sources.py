@@ -8,6 +8,7 @@ catalogue message (namespace `sources`), and indicator texts come through app.in
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 import pandas as pd
@@ -221,6 +222,25 @@ def group_labels(facts: pd.DataFrame) -> dict[str, str]:
     return labels
 
 
+_FACT_ID = re.compile(r"\b[A-Z]{2,4}_[A-Z0-9_]+[a-z]?\b")
+
+
+def readable_note(note, facts: pd.DataFrame) -> str:
+    """A curator's note (English, as written) with each figure id it mentions replaced by the
+    figure's publisher: 'CONFLICT with PL_STOCK_BY_20200101b (28,745)' → 'CONFLICT with the figure
+    from Charter97 (28,745)'. For tables and hovers that show no id column."""
+    if not isinstance(note, str):
+        return ""
+    publishers = facts.set_index("fact_id")["publisher"]
+
+    def name(match: re.Match) -> str:
+        fact_id = match.group(0)
+        if fact_id not in publishers.index:
+            return fact_id
+        return f"the figure from {publishers[fact_id].split(' (')[0].strip()}"
+    return _FACT_ID.sub(name, note)
+
+
 def conflict_table(release: data.Release) -> pd.DataFrame:
     """Every curated figure that disagrees with another, grouped so the values sit side by side."""
     facts = data.facts(release)
@@ -253,7 +273,7 @@ def conflict_rows(release: data.Release) -> pd.DataFrame:
                       for pub, p, varied in zip(publisher, periods, varied_period)]
     rows["_text"] = rows["value"].map(formatting.number)
     rows["_hover"] = [f"<b>{formatting.value_with_unit(v, u)}</b>, {p}<br>{pub}<br><i>"
-                      + "<br>".join(textwrap.wrap(note if isinstance(note, str) else "", 70)) + "</i>"
+                      + "<br>".join(textwrap.wrap(readable_note(note, all_facts), 70)) + "</i>"
                       for v, u, p, pub, note in zip(rows["value"], rows["unit"], periods, publisher,
                                                     rows["fact_id"].map(facts["note"]))]
     return rows
