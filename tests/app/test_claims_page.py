@@ -44,7 +44,11 @@ def test_a_claim_chart_downloads_exactly_its_figures(published):
     at = run_claims("en")
     figures = published("pub_claim_figures")
     c04 = figures[(figures["claim_id"] == "C04") & (figures["role"] == "figure")]
+    # The card's data table as the reader reads it: each figure with its unit, each date spelled out.
+    from app import formatting
     tables = [df.value for df in at.dataframe]
-    plotted = [t for t in tables if "indicator" in t.columns and set(t["value"]) == set(c04["value"])]
+    expected = sorted(formatting.value_with_unit(v, u) for v, u in zip(c04["value"], c04["unit"]))
+    plotted = [t for t in tables if "Figure" in t.columns and "Series" in t.columns
+               and sorted(t["Figure"]) == expected]
     assert plotted, "no chart data table holds exactly C04's figures"
-    assert pd.to_datetime(plotted[0]["period_end"]).sort_values().tolist() == sorted(c04["period_end"].tolist())
+    assert sorted(plotted[0]["Date or period"]) == sorted(formatting.date(d) for d in c04["period_end"])
