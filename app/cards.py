@@ -42,15 +42,14 @@ def overview_stocks(release: data.Release, compare: bool = False) -> ChartCard:
     stocks = pd.concat(plotted, ignore_index=True).sort_values(["_label", "period_end"]).reset_index(drop=True)
     select.one_kind(stocks)  # all stocks: people holding a document on a date
     stocks["_hover"] = [
-        t("overview.hover", label=label, value=formatting.number(v), date=formatting.period(s, e, "stock"))
-        + ("<br>" + t("overview.hover_conflict") if pd.notna(g) else "")
-        for label, v, s, e, g in zip(stocks["_label"], stocks["value"], stocks["period_start"], stocks["period_end"],
-                                     stocks["conflict_group"])
+        t("overview.hover", label=row["_label"], value=formatting.number(row["value"]), date=formatting.row_date(row))
+        + ("<br>" + t("overview.hover_conflict") if pd.notna(row["conflict_group"]) else "")
+        for row in stocks.to_dict("records")
     ]
     key_events = events.key_events(release)
 
     def first_last(frame: pd.DataFrame, which: int) -> tuple[str, str]:
-        return formatting.number(frame["value"].iloc[which]), formatting.date(frame["period_end"].iloc[which])
+        return formatting.number(frame["value"].iloc[which]), formatting.row_date(frame.iloc[which])
 
     (pl_first, pl_first_date), (pl_last, pl_last_date) = first_last(poland_rows, 0), first_last(poland_rows, -1)
     (lt_first, lt_first_date), (lt_last, lt_last_date) = first_last(lithuania_rows, 0), first_last(lithuania_rows, -1)
@@ -80,6 +79,7 @@ def where_map(release: data.Release, measure_key: str = "mandate", year: int | N
     leaders = ", ".join(f"{name} ({formatting.number(v)})"
                         for name, v in zip(on_the_map["_label"].head(3), on_the_map["value"].head(3)))
     outside_note = where.outside_map_note(series, measure, countries, boundaries, year)
+    outside = where.outside_map(series, measure, countries, boundaries, year)
     year_end = formatting.date(f"{year}-12-31")
     return ChartCard(
         key="where-map",
@@ -87,7 +87,8 @@ def where_map(release: data.Release, measure_key: str = "mandate", year: int | N
         subtitle=t("where.map_subtitle", description=indicator_text(measure.indicator, "description"),
                    date=year_end),
         data=on_the_map,
-        build=lambda frame: figures.choropleth(frame, boundaries, t("where.map_legend")),
+        build=lambda frame: figures.choropleth(frame, boundaries, t("where.map_legend"), outside=outside,
+                                               outside_name=t("where.outside_legend")),
         alt=measure.text("map_alt", date=year_end, count=len(on_the_map), leaders=leaders),
         note=" ".join(part for part in (indicator_text(measure.indicator, "note"), outside_note,
                                         t("where.borders_note")) if part),
@@ -183,7 +184,7 @@ def poland_pbh(release: data.Release) -> ChartCard:
         build=lambda frame: figures.add_events(lithuania.colour_by_series(
             figures.lines(frame, t("poland.pbh_y", since=since_launch), height=460), frame), programme_events),
         alt=poland.series_alt(pbh, "pbh", how="by"),
-        note=lithuania.join_notes(t("poland.pbh_note"), lithuania.unverified_note(pbh)),
+        note=t("poland.pbh_note"),  # figures not re-checked are named by the card itself
     )
 
 
@@ -198,7 +199,7 @@ def poland_residence(release: data.Release, with_eurostat: bool = True) -> Chart
         alt=poland.series_alt(stock, "stock"),
         note=lithuania.join_notes(t("poland.stock_note"), lithuania.disagreement_note(stock),
                                   t("poland.stock_note_eurostat") if with_eurostat else "",
-                                  lithuania.unverified_note(stock), lithuania.gap_note(stock)),
+                                  lithuania.gap_note(stock)),
     )
 
 

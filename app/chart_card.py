@@ -4,6 +4,12 @@ Title, subtitle, the chart, a note, the source line (publisher, title, link, lic
 date, alt text, the plotted data as a table and a CSV download of exactly those rows, and a share
 menu: the link to the view, an embed snippet, PNG and SVG images with title, source and date drawn
 in. Where curated sources disagree, both values are marked on the chart and listed under it.
+Curated figures not re-checked against their source are marked on the chart (app.figures) and
+named in the note and the alt text of every card that plots them (ChartCard adds the sentence).
+
+Tables a reader sees have headers in the reader's language and values as a reader reads them
+(numbers with separators and units, dates as precisely as they are known); the CSV keeps the
+published column names and ISO dates, for reuse.
 """
 from __future__ import annotations
 
@@ -16,9 +22,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import data, formatting, image_export, url_state
+from app import data, figures, formatting, i18n, image_export, url_state
 from app.i18n import t
-from app.sources import CURATED_LICENCE, HOST_DISPLAY, SourceRef, host, refs_for, with_source_columns
+from app.indicator_text import indicator_text
+from app.sources import (CURATED_LICENCE, HOST_DISPLAY, SourceRef, host, published_date, refs_for,
+                         with_source_columns)
+from app.views_sources import group_labels
 
 EXPORT_FIRST = ["indicator", "origin", "destination", "category", "period_start", "period_end", "value", "unit",
                 "kind", "flag", "fact_id", "conflict_group", "verification", "source", "source_url"]
@@ -35,6 +44,37 @@ class ChartCard:
     alt: str                      # what the chart shows, in words
     note: str = ""
 
+    def __post_init__(self) -> None:
+        # Every card that plots a figure not re-checked against its source says so, in the note
+        # (on the page, in images and in the briefing) and in the alt text, whichever page builds it.
+        caveat = unverified_note(self.data)
+        if caveat and caveat not in self.note:
+            self.note = " ".join(part for part in (self.note, caveat) if part)
+        if caveat and caveat not in self.alt:
+            self.alt = " ".join(part for part in (self.alt, caveat) if part)
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text) -> str:
+    """A presentation label without Plotly's line breaks and tags: '2024<br>(provisional)' → '2024 (provisional)'."""
+    return " ".join(_TAG.sub(" ", str(text)).split())
+
+
+def unverified_note(frame: pd.DataFrame) -> str:
+    """A sentence naming each plotted figure whose cited page could not be re-checked: series,
+    value and period (as precisely as it is known)."""
+    rows = frame[figures.unverified(frame)]
+    if rows.empty:
+        return ""
+    items = []
+    for row in rows.to_dict("records"):
+        value, period = formatting.number(row["value"]), formatting.row_period(row)
+        series = plain(row.get("_series", row.get("_label", ""))) if "_series" in row or "_label" in row else ""
+        items.append(t("common.unverified_item", series=series, value=value, period=period) if series
+                     else f"{value} ({period})")
+    return t("common.unverified_note", items="; ".join(dict.fromkeys(items)))
 
 def md(text: str) -> str:
     """Escape text for Streamlit markdown so titles with brackets or asterisks print as written."""
@@ -75,20 +115,84 @@ def export_table(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
 
 
 def data_as_of(frame: pd.DataFrame) -> str:
-    latest = frame["period_end"].max()
-    return t("common.latest_figure", date=formatting.date(latest)) if pd.notna(latest) else ""
+    latest = formatting.latest_date(frame)
+    return t("common.latest_figure", date=latest) if latest else ""
+
+
+def checked_label(source_id, verification) -> str:
+    """Whether a row's figure was checked: official statistics, or a curated figure found (or not
+    found) on a stored copy of the cited page."""
+    if source_id != "curated":
+        return t("common.checked_official")
+    return t("common.checked_unverified" if verification == figures.UNVERIFIED else "common.checked_verified")
+
+
+def _flag_label(flag) -> str:
+    if not isinstance(flag, str):
+        return ""
+    return ", ".join(t(f"where.flag_{letter}") if letter in "bdepu" else letter for letter in flag)
+
+
+def reader_table(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
+    """The plotted rows as a reader reads them: one row per figure, headers in the reader's
+    language, values with their unit, periods as precisely as they are known, who published each
+    figure and its link (the column named by t('common.col_link')). Columns that would be empty
+    for every row are left out."""
+    cited = with_source_columns(frame, release)
+    rows = cited.to_dict("records")
+    columns: dict[str, list] = {}
+    if "_label" in cited:
+        columns[t("common.col_series")] = [plain(row["_label"]) for row in rows]
+    else:
+        columns[t("common.col_series")] = [indicator_text(row["indicator"], "title") for row in rows]
+    periods = [formatting.row_period(row) for row in rows]
+    places = [i18n.country(row["destination"]) for row in rows]
+    if "_x" in cited:  # what the axis shows, where it is more than the period or the place
+        labels = [plain(row["_x"]) for row in rows]
+        if any(label not in (period, str(row["period_end"].year), place)
+               for label, period, place, row in zip(labels, periods, places, rows)):
+            columns[t("common.col_category")] = labels
+    if cited["origin"].nunique() > 1:
+        columns[t("common.col_citizenship")] = [i18n.country(row["origin"]) for row in rows]
+    columns[t("common.col_place")] = places
+    columns[t("common.col_period")] = periods
+    columns[t("common.col_value")] = [formatting.value_with_unit(row["value"], row["unit"]) for row in rows]
+    if cited["flag"].notna().any() if "flag" in cited else False:
+        columns[t("common.col_flag")] = [_flag_label(row["flag"]) for row in rows]
+    if (cited["source_id"] == "curated").any():
+        columns[t("common.col_checked")] = [checked_label(row["source_id"], row.get("verification")) for row in rows]
+    if "conflict_group" in cited and cited["conflict_group"].notna().any():
+        columns[t("common.col_conflict")] = [t("common.conflict_yes") if pd.notna(row["conflict_group"]) else ""
+                                             for row in rows]
+    columns[t("common.col_source")] = [row["source"] for row in rows]
+    # Each figure's own citation: the title and date of what it was quoted from (curated figures
+    # cite one article each), not only the publisher.
+    columns[t("common.col_source_title")] = [row["source_title"] for row in rows]
+    columns[t("common.col_published")] = [published_date(row["published"]) for row in rows]
+    columns[t("common.col_link")] = [row["source_url"] or None for row in rows]
+    return pd.DataFrame(columns)
 
 
 def conflicts_for(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
+    """Every figure of each conflict group the plotted rows belong to, as a reader reads them: what
+    disagrees, each figure with its unit and period, who published it, its link, whether it was
+    re-checked, and the curator's note (quoted as written)."""
     groups = frame["conflict_group"].dropna().unique() if "conflict_group" in frame else []
     if not len(groups):
         return pd.DataFrame()
     facts = data.facts(release)
-    rows = facts[facts["conflict_group"].isin(groups)]
-    table = rows[["conflict_group", "fact_id", "metric", "value", "unit", "period_start", "period_end",
-                  "publisher", "source_url", "note"]].sort_values(["conflict_group", "fact_id"])
-    return table.assign(period_start=table["period_start"].dt.strftime("%Y-%m-%d"),
-                        period_end=table["period_end"].dt.strftime("%Y-%m-%d"))
+    rows = facts[facts["conflict_group"].isin(groups)].sort_values(["conflict_group", "period_end", "fact_id"])
+    labels = group_labels(facts[facts["conflict_group"].notna()])
+    records = rows.to_dict("records")
+    return pd.DataFrame({
+        t("common.col_disagreement"): [labels[row["conflict_group"]] for row in records],
+        t("common.col_value"): [formatting.value_with_unit(row["value"], row["unit"]) for row in records],
+        t("common.col_period"): [formatting.row_period(row) for row in records],
+        t("common.col_source"): [row["publisher"] for row in records],
+        t("common.col_link"): [row["source_url"] for row in records],
+        t("common.col_checked"): [checked_label("curated", row["verification"]) for row in records],
+        t("common.col_curator_note"): [readable_note(row["note"], facts) for row in records],
+    })
 
 
 def focus_css(card_key: str) -> str:
@@ -170,14 +274,13 @@ def render(card: ChartCard, release: data.Release) -> None:
             st.warning(t("common.conflict_warning"), icon=":material/compare_arrows:")
             st.page_link("pages/sources.py", label=t("claims.conflicts_link"), icon=":material/compare_arrows:")
             st.dataframe(conflicts, hide_index=True, key=f"conflicts-{card.key}",
-                         column_config={"source_url": st.column_config.LinkColumn("source")})
-        table = export_table(card.data, release)
+                         column_config={t("common.col_link"): st.column_config.LinkColumn(),
+                                        t("common.col_curator_note"): st.column_config.TextColumn(width="large")})
+        table = export_table(card.data, release)  # the download keeps the published names
         with st.expander(t("common.data_expander")):
             st.markdown(f"**{t('common.what_chart_shows')}** {md(card.alt)}")
-            st.dataframe(table, hide_index=True, key=f"table-{card.key}", alt=card.alt,
-                         column_config={"source_url": st.column_config.LinkColumn("source link",
-                                                                                   display_text=HOST_DISPLAY),
-                                        "value": st.column_config.NumberColumn(format="localized")})
+            st.dataframe(reader_table(card.data, release), hide_index=True, key=f"table-{card.key}", alt=card.alt,
+                         column_config={t("common.col_link"): st.column_config.LinkColumn(display_text=HOST_DISPLAY)})
             st.download_button(t("common.download_csv"), table.to_csv(index=False).encode("utf-8"),
                                file_name=f"belarus-exiles-{card.key}.csv", mime="text/csv",
                                key=f"csv-{card.key}", on_click="ignore", icon=":material/download:")

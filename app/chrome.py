@@ -8,6 +8,16 @@ from app import data, formatting, i18n
 from app.i18n import t
 
 
+def newest_figure(release: data.Release) -> str:
+    """The date of the newest figure the dashboard shows (the latest period end of the published
+    series), as precisely as it is known: what 'data as of' means, not the day of the build."""
+    return formatting.latest_date(data.series(release))
+
+
+def built_on(release: data.Release) -> str:
+    return formatting.date(release.manifest["built_at"][:10])
+
+
 def data_as_of_lines(release: data.Release) -> list[str]:
     dates = {}
     for source in release.manifest["sources"]:
@@ -33,7 +43,7 @@ def render(release: data.Release, sources_page) -> None:
     with st.sidebar:
         language_switch()
         st.markdown(f"**{t('common.sidebar_title')}**")
-        built = formatting.date(release.manifest["built_at"][:10])
-        st.badge(t("common.data_as_of", date=built), icon=":material/event:", color="blue")
+        st.badge(t("common.data_as_of", date=newest_figure(release)), icon=":material/event:", color="blue")
+        st.caption(t("common.built_on", date=built_on(release)))
         st.caption(t("common.source_releases", releases="; ".join(data_as_of_lines(release))))
         st.page_link(sources_page, label=t("common.sources_link"), icon=":material/menu_book:")

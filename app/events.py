@@ -44,9 +44,10 @@ def with_hover(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` holds rows of all_events (with their `_key`)."""
     out = frame.copy()
     out["_hover"] = [
-        f"<b>{formatting.date(d)}</b><br>{'<br>'.join(textwrap.wrap(event_text(key, text), 60))}<br><i>"
-        + t("common.event_source", title="<br>".join(textwrap.wrap(title, 60))) + "</i>"
-        for d, key, text, title in zip(out["date"], out["_key"], out["event"], out["source_title"])
+        f"<b>{formatting.row_date(row, 'date')}</b><br>"
+        f"{'<br>'.join(textwrap.wrap(event_text(row['_key'], row['event']), 60))}<br><i>"
+        + t("common.event_source", title="<br>".join(textwrap.wrap(row["source_title"], 60))) + "</i>"
+        for row in out.to_dict("records")
     ]
     return out
 

@@ -2,6 +2,12 @@
 so what is plotted and what is offered as data cannot drift apart.
 
 Columns starting with '_' are presentation helpers (labels, hover text): drawn, never exported.
+
+Two kinds of figure are marked wherever they are drawn, by every builder here: figures whose
+sources disagree (open diamonds, hatched bars) and curated figures whose cited page could not be
+re-checked against a stored copy (`verification` 'unverified': a ringed cross, dotted bars, a
+legend entry saying what the mark means, and a line in the hover). The chart card adds the same
+caveat to the note and the alt text (app/chart_card.py), so the mark never depends on the page.
 """
 from __future__ import annotations
 
@@ -20,6 +26,71 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 EVENT_COLOUR = "#6E7781"
 FONT = "Source Sans Pro, Helvetica Neue, Arial, sans-serif"
 CONFLICT_SYMBOL = "diamond-open"
+UNVERIFIED = "unverified"
+UNVERIFIED_SYMBOL = "circle-x-open"           # a point not re-checked against its source
+UNVERIFIED_CONFLICT_SYMBOL = "diamond-x-open"  # ... that also disagrees with another source
+CONFLICT_PATTERN, UNVERIFIED_PATTERN, BOTH_PATTERN = "/", ".", "x"
+MARK_COLOUR = "#57606A"
+_MARK_AXIS = "x9"  # a hidden axis for the legend's key to the bar mark: it takes no slot among the bars
+
+
+def unverified(frame: pd.DataFrame) -> pd.Series:
+    """True for rows of curated figures that could not be re-checked against their source."""
+    if "verification" not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame["verification"].eq(UNVERIFIED).fillna(False).astype(bool)
+
+
+def _in_conflict(frame: pd.DataFrame) -> pd.Series:
+    if "conflict_group" not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame["conflict_group"].notna()
+
+
+def hover_texts(frame: pd.DataFrame, x: str | None = None, name: str | None = None) -> list[str]:
+    """Each row's hover text (`_hover`, else the series, place on the axis and value), with a line
+    saying so under every figure not re-checked against its source."""
+    if "_hover" in frame:
+        texts = [str(text) for text in frame["_hover"]]
+    else:
+        texts = []
+        for row in frame.to_dict("records"):
+            where = row.get(x) if x else None
+            if isinstance(where, pd.Timestamp) or where is None:
+                where = formatting.row_period(row) if "period_end" in row else ""
+            head = f"<b>{name}</b><br>" if name else ""
+            texts.append(f"{head}{where}: {formatting.number(row['value'])}" if where != "" else
+                         f"{head}{formatting.number(row['value'])}")
+    mark = "<br><i>" + t("common.hover_unverified") + "</i>"
+    return [text + mark if flagged and mark not in text else text
+            for text, flagged in zip(texts, unverified(frame))]
+
+
+def _symbols(frame: pd.DataFrame) -> list[str]:
+    return [(UNVERIFIED_CONFLICT_SYMBOL if c else UNVERIFIED_SYMBOL) if u else (CONFLICT_SYMBOL if c else "circle")
+            for c, u in zip(_in_conflict(frame), unverified(frame))]
+
+
+def _patterns(frame: pd.DataFrame) -> list[str]:
+    return [(BOTH_PATTERN if c else UNVERIFIED_PATTERN) if u else (CONFLICT_PATTERN if c else "")
+            for c, u in zip(_in_conflict(frame), unverified(frame))]
+
+
+def add_unverified_key(fig: go.Figure, frame: pd.DataFrame, bars: bool = False) -> go.Figure:
+    """A legend entry that says what the mark of an unverified figure means, when the chart has one."""
+    if not unverified(frame).any():
+        return fig
+    name = t("common.unverified_legend")
+    if bars:
+        fig.add_trace(go.Bar(x=[None], y=[None], name=name, xaxis=_MARK_AXIS, showlegend=True, hoverinfo="skip",
+                             marker=dict(color="#FFFFFF", line=dict(color=MARK_COLOUR, width=1),
+                                         pattern=dict(shape=UNVERIFIED_PATTERN, fgcolor=MARK_COLOUR))))
+        fig.update_layout({f"xaxis{_MARK_AXIS[1:]}": dict(overlaying="x", visible=False, fixedrange=True)})
+    else:
+        fig.add_trace(go.Scatter(x=[None], y=[None], name=name, mode="markers", showlegend=True, hoverinfo="skip",
+                                 marker=dict(symbol=UNVERIFIED_SYMBOL, size=11, color=MARK_COLOUR,
+                                             line=dict(width=2, color=MARK_COLOUR))))
+    return fig
 
 
 def separators() -> str:
@@ -42,17 +113,19 @@ def base_layout(fig: go.Figure, y_title: str, height: int = 420) -> go.Figure:
 
 def lines(frame: pd.DataFrame, y_title: str, label: str = "_label", x: str = "period_end",
           mode: str = "lines+markers", height: int = 420) -> go.Figure:
-    """One line per label. Points whose sources disagree are drawn as open diamonds."""
+    """One line per label. Points whose sources disagree are drawn as open diamonds, figures not
+    re-checked against their source as ringed crosses."""
     fig = go.Figure()
     for i, (name, group) in enumerate(frame.groupby(label, sort=False)):
         colour = PALETTE[i % len(PALETTE)]
-        conflict = group["conflict_group"].notna() if "conflict_group" in group else pd.Series(False, index=group.index)
+        marked = _in_conflict(group) | unverified(group)
         fig.add_trace(go.Scatter(
             x=group[x], y=group["value"], name=str(name), mode=mode, line=dict(color=colour, width=2.5),
-            marker=dict(size=[11 if c else 7 for c in conflict], color=colour,
-                        symbol=[CONFLICT_SYMBOL if c else "circle" for c in conflict], line=dict(width=2, color=colour)),
-            hovertext=group.get("_hover"), hoverinfo="text" if "_hover" in group else "x+y+name",
+            marker=dict(size=[11 if m else 7 for m in marked], color=colour, symbol=_symbols(group),
+                        line=dict(width=2, color=colour)),
+            hovertext=hover_texts(group, x, str(name)), hoverinfo="text",
         ))
+    add_unverified_key(fig, frame)
     return base_layout(fig, y_title, height)
 
 
@@ -70,12 +143,12 @@ def bars(frame: pd.DataFrame, y_title: str, label: str = "_label", x: str = "_x"
             raise StackedConflictError(f"refusing to stack disagreeing figures: {list(grouped[grouped > 1].index)}")
     fig = go.Figure()
     for i, (name, group) in enumerate(frame.groupby(label, sort=False)):
-        conflict = group["conflict_group"].notna() if "conflict_group" in group else pd.Series(False, index=group.index)
         fig.add_trace(go.Bar(
             x=group[x], y=group["value"], name=str(name), marker_color=PALETTE[i % len(PALETTE)],
-            marker_pattern_shape=["/" if c else "" for c in conflict],
-            hovertext=group.get("_hover"), hoverinfo="text" if "_hover" in group else "x+y+name",
+            marker_pattern_shape=_patterns(group),
+            hovertext=hover_texts(group, x, str(name)), hoverinfo="text",
         ))
+    add_unverified_key(fig, frame, bars=True)
     fig.update_layout(barmode=barmode, bargap=0.25)
     fig.update_xaxes(type="category")
     return base_layout(fig, y_title, height)
@@ -89,21 +162,25 @@ def ranked_bars(frame: pd.DataFrame, x_title: str, label: str = "_label", height
     if len(repeated):
         raise StackedConflictError(f"one bar per figure: labels {sorted(set(repeated))} name several rows")
     ordered = frame.sort_values("value")
-    conflict = ordered["conflict_group"].notna() if "conflict_group" in ordered else pd.Series(False, index=ordered.index)
     fig = go.Figure(go.Bar(x=ordered["value"], y=ordered[label], orientation="h", marker_color=PALETTE[0],
-                           marker_pattern_shape=["/" if c else "" for c in conflict],
-                           hovertext=ordered.get("_hover"), hoverinfo="text" if "_hover" in ordered else "x+y",
-                           text=ordered.get("_text"), textposition="outside", cliponaxis=False))
+                           marker_pattern_shape=_patterns(ordered), hovertext=hover_texts(ordered, label),
+                           hoverinfo="text", text=ordered.get("_text"), textposition="outside", cliponaxis=False,
+                           showlegend=False))
     base_layout(fig, "", height or max(260, 26 * len(ordered) + 60))
     fig.update_xaxes(title_text=x_title, tickformat=",~r", rangemode="tozero")
     fig.update_yaxes(title_text="", rangemode=None)
-    fig.update_layout(showlegend=False, barmode="group", margin=dict(l=10, r=60, t=20, b=10))
+    keyed = unverified(ordered).any()
+    if keyed:  # the legend only explains the mark; the bars need no legend
+        add_unverified_key(fig, ordered, bars=True)
+        fig.update_layout({f"xaxis{_MARK_AXIS[1:]}": dict(overlaying="x", visible=False, fixedrange=True)})
+    fig.update_layout(showlegend=bool(keyed), barmode="group", margin=dict(l=10, r=60, t=40 if keyed else 20, b=10))
     return fig
 
 
 # Class breaks for maps: round numbers a reader can quote; only those spanning the data are used.
 MAP_BREAKS = [0, 1, 10, 50, 100, 500, 1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000, 10_000_000]
 NO_DATA_COLOUR = "#EEF0F2"
+OUTSIDE_COLOUR = "#D5D9DE"  # a figure exists but the country is not shaded: it is given in the note
 # Points the map must show (lon, lat): Iceland, Portugal, Crete, the Caucasus, the North Cape.
 MAP_FRAME = np.array([(-24.5, 63.3), (-24.5, 66.6), (-10.0, 36.5), (25.0, 34.8), (45.0, 39.0), (45.0, 68.0),
                       (28.0, 71.2)])
@@ -150,13 +227,17 @@ def map_classes(values: pd.Series, most: int = 6) -> list[tuple[int, int]]:
     return list(zip(breaks[:-1], breaks[1:]))
 
 
-def choropleth(frame: pd.DataFrame, geojson: dict, colour_title: str, height: int = 560) -> go.Figure:
+def choropleth(frame: pd.DataFrame, geojson: dict, colour_title: str, height: int = 560,
+               outside: pd.DataFrame | None = None, outside_name: str = "") -> go.Figure:
     """Europe map from the release's own boundaries, drawn as filled shapes on plain axes.
 
     Plotly's geo traces make the browser fetch a world topojson from a CDN even when every shape
     comes from our GeoJSON, and draw nothing offline; projecting here avoids that. Countries with
     data are shaded by class (the legend gives the ranges, highest first); the others are light
-    grey, so the map never has holes. Hover shows `_hover` where given."""
+    grey, so the map never has holes. Hover shows `_hover` where given. `outside`: rows (with
+    `destination` and `_hover`) of countries drawn with a figure that the map does not shade (the
+    note gives it): a darker grey of their own, legend `outside_name`, hover their `_hover`, never
+    'no data'."""
     by_country = frame.set_index("destination")
     hover = by_country["_hover"] if "_hover" in by_country else by_country["value"].map(formatting.number)
     features = {f["id"]: f for f in geojson["features"]}
@@ -172,10 +253,15 @@ def choropleth(frame: pd.DataFrame, geojson: dict, colour_title: str, height: in
             legendgroup=legend_name, showlegend=in_legend, legendrank=rank,
         ))
 
-    blank = [feature for code, feature in features.items() if code not in by_country.index]
+    noted = (outside.set_index("destination")["_hover"] if outside is not None and len(outside)
+             else pd.Series(dtype=object))
+    noted = noted[[code in features and code not in by_country.index for code in noted.index]]
+    for i, code in enumerate(noted.index):
+        draw(features[code], OUTSIDE_COLOUR, noted[code], outside_name, len(classes) + 1, i == 0)
+    blank = [feature for code, feature in features.items() if code not in by_country.index and code not in noted.index]
     for i, feature in enumerate(blank):
         no_data = t("common.no_data")
-        draw(feature, NO_DATA_COLOUR, f"{country_label(feature)}: {no_data}", no_data, len(classes) + 1, i == 0)
+        draw(feature, NO_DATA_COLOUR, f"{country_label(feature)}: {no_data}", no_data, len(classes) + 2, i == 0)
     for rank, ((low, high), colour) in enumerate(zip(classes, colours)):
         legend_name = f"{formatting.number(low)} – {formatting.number(high - 1)}"
         members = [code for code, value in by_country["value"].items() if low <= value < high and code in features]

@@ -93,10 +93,17 @@ def plain_source(refs: list[SourceRef]) -> str:
 
 
 def footer_lines(card: ChartCard, release: data.Release, link: str | None, width_px: float) -> list[str]:
-    """Note (at most three lines), source, latest-figure date with the dashboard's name, link."""
+    """Note (at most three lines, then in full which figures were not re-checked), source,
+    latest-figure date with the dashboard's name, link."""
     lines = []
-    if card.note:
-        lines += wrap_to(f"{t('common.note_label')} {card.note}", width_px, FOOTER_PX, max_lines=3)
+    # The note is cut at three lines, but never the sentence naming figures not re-checked against
+    # their source (the chart marks them; the image must say what the mark means in full).
+    caveat = chart_card.unverified_note(card.data)
+    note = card.note.replace(caveat, "").strip() if caveat else card.note
+    if note:
+        lines += wrap_to(f"{t('common.note_label')} {note}", width_px, FOOTER_PX, max_lines=3)
+    if caveat:
+        lines += wrap_to(caveat if note else f"{t('common.note_label')} {caveat}", width_px, FOOTER_PX)
     source = plain_source(refs_for(card.data, release))
     if source:
         lines += wrap_to(f"{t('common.source_label')} {source}", width_px, FOOTER_PX)

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from babel import Locale
-from babel.dates import format_date
 
 from app import figures, formatting, select
-from app import i18n
 from app.i18n import t
 
 FLAGS = {"p", "d", "b", "e", "u"}  # Eurostat's flags; each has a name in the catalogue (flag_<code>)
@@ -78,14 +75,12 @@ def with_hover(frame: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     texts = []
     for row, publisher in zip(out.to_dict("records"), publishers(out, facts)):
         lines = [f"<b>{row['_label']}</b>",
-                 f"{formatting.value_with_unit(row['value'], row['unit'])}, "
-                 f"{formatting.period(row['period_start'], row['period_end'], row['kind'])}",
+                 f"{formatting.value_with_unit(row['value'], row['unit'])}, {formatting.row_period(row)}",
                  t("lithuania.hover_source", publisher=publisher)]
         if pd.notna(row["flag"]):
             flag = t(f"lithuania.flag_{row['flag']}") if row["flag"] in FLAGS else row["flag"]
             lines.append(t("lithuania.hover_flag", flag=flag))
-        if row["verification"] == "unverified":
-            lines.append(t("lithuania.hover_unverified"))
+        # A figure not re-checked against its source is marked by app.figures, on every chart.
         if pd.notna(row["conflict_group"]):
             lines.append(t("lithuania.hover_conflict"))
         texts.append("<br>".join(lines))
@@ -111,8 +106,8 @@ def colour_by_series(fig: go.Figure, frame: pd.DataFrame) -> go.Figure:
 
 def period_labels(frame: pd.DataFrame) -> list[str]:
     """'2023', 'Q1 2023', with '(provisional)' on a second line where the source flags the figure."""
-    return [formatting.period(s, e, k) + ("<br>" + t("lithuania.provisional_mark") if f == "p" else "")
-            for s, e, k, f in zip(frame["period_start"], frame["period_end"], frame["kind"], frame["flag"])]
+    return [formatting.row_period(row) + ("<br>" + t("lithuania.provisional_mark") if row["flag"] == "p" else "")
+            for row in frame.to_dict("records")]
 
 
 def in_order(frame: pd.DataFrame, column: str, order: list) -> pd.DataFrame:
@@ -146,32 +141,22 @@ def point(row, how: str) -> str:
     """A value with its date ('58,000 on 4 August 2023'), its cut-off ('by') or its period ('in 2024',
     marked where the source calls the figure provisional)."""
     if how == "in":
-        period = formatting.period(row["period_start"], row["period_end"], row["kind"])
+        period = formatting.row_period(row)
         when = t("lithuania.period_provisional", period=period) if row["flag"] == "p" else period
-    else:
-        when = formatting.date(row["period_end"])
+    else:  # 'by' takes the governed form of a month ('do listopada 2022'); 'on' is worded for either
+        when = formatting.row_date(row, governed=how == "by")
     return t(f"lithuania.point_{how}", value=formatting.number(row["value"]), when=when)
-
-
-def unverified_note(frame: pd.DataFrame) -> str:
-    """A sentence naming the plotted figures whose cited page could not be re-checked."""
-    rows = frame[frame["verification"] == "unverified"]
-    if rows.empty:
-        return ""
-    items = [f"{formatting.number(r.value)} ({formatting.period(r.period_start, r.period_end, r.kind)})"
-             for r in rows.itertuples()]
-    return t("lithuania.unverified_note", items="; ".join(items))
 
 
 def gap_note(frame: pd.DataFrame, min_days: int = 400) -> str:
     """Name the long stretches without any figure, where a line only joins two distant points."""
     gaps = []
     for series, rows in frame.groupby("_series", sort=False):
-        dates = rows["period_end"].drop_duplicates().sort_values()
-        for before, after in zip(dates.iloc[:-1], dates.iloc[1:]):
-            if (after - before).days > min_days:
-                gaps.append(t("lithuania.gap_item", series=series, start=formatting.date(before),
-                              end=formatting.date(after)))
+        dated = rows.sort_values("period_end").drop_duplicates("period_end").to_dict("records")
+        for before, after in zip(dated[:-1], dated[1:]):
+            if (after["period_end"] - before["period_end"]).days > min_days:
+                gaps.append(t("lithuania.gap_item", series=series, start=formatting.row_date(before, governed=True),
+                              end=formatting.row_date(after, governed=True)))
     return t("lithuania.gap_note", items="; ".join(gaps)) if gaps else ""
 
 
@@ -180,20 +165,14 @@ def disagreement_note(frame: pd.DataFrame) -> str:
     clashing = frame[frame["conflict_group"].notna()].sort_values("period_end")
     if clashing.empty:
         return ""
-    periods = dict.fromkeys(formatting.date(r.period_end) if r.kind == "cumulative"
-                            else formatting.period(r.period_start, r.period_end, r.kind)
+    periods = dict.fromkeys(formatting.row_date(r) if r.kind == "cumulative" else formatting.row_period(r)
                             for r in clashing.itertuples())
     return t("lithuania.disagreement_note", periods=", ".join(periods))
 
 
 def month_year(value, governed: bool = False) -> str:
-    """'November 2022' in the reader's language (CLDR's year-and-month pattern). `governed` gives the
-    form a preposition such as 'since' takes: 'od listopada 2022', 'nuo 2022 m. lapkričio'."""
-    locale = i18n.babel_locale()
-    pattern = Locale.parse(locale).datetime_skeletons["yMMMM"].pattern
-    if governed:
-        pattern = pattern.replace("LLLL", "MMMM")
-    return format_date(pd.Timestamp(value).date(), format=pattern, locale=locale)
+    """'November 2022' in the reader's language (see formatting.month_year)."""
+    return formatting.month_year(value, governed)
 
 
 def values_text(rows: pd.DataFrame) -> str:
@@ -273,8 +252,8 @@ def intro(threats: pd.DataFrame, outcomes: pd.DataFrame, holders: pd.DataFrame, 
           compared=compared),
         t("lithuania.intro_largest", value=formatting.number(largest["value"]),
           outcome=t(f"lithuania.outcome_phrase_{SCREENING_OUTCOMES[largest['indicator']]}")),
-        t("lithuania.intro_holders", peak=formatting.number(peak["value"]), peak_date=formatting.date(peak["period_end"]),
-          latest=formatting.number(latest["value"]), latest_date=formatting.date(latest["period_end"])),
+        t("lithuania.intro_holders", peak=formatting.number(peak["value"]), peak_date=formatting.row_date(peak),
+          latest=formatting.number(latest["value"]), latest_date=formatting.row_date(latest)),
     ])
 
 
@@ -305,7 +284,7 @@ def threat_flow_alt(frame: pd.DataFrame) -> str:
 def outcomes_alt(frame: pd.DataFrame) -> str:
     parts = []
     for _, rows in frame.groupby("period_end", sort=True):
-        period = formatting.period(rows["period_start"].iloc[0], rows["period_end"].iloc[0], rows["kind"].iloc[0])
+        period = formatting.row_period(rows.iloc[0])
         parts.append(f"{period} — " + ", ".join(f"{row['_label']}: {formatting.number(row['value'])}"
                                                   for row in rows.to_dict("records")))
     return t("lithuania.outcomes_alt", items="; ".join(parts))
@@ -315,7 +294,9 @@ def running_total_alt(frame: pd.DataFrame, chart: str) -> str:
     """Alt text of a running-total chart; `chart` names its opening sentence (lithuania.<chart>_alt)."""
     parts = [f"{series}: " + ", ".join(point(row, "by") for row in rows.to_dict("records"))
              for series, rows in frame.groupby("_label", sort=False)]
-    return t(f"lithuania.{chart}_alt", start=formatting.date(frame["period_start"].min()), items="; ".join(parts))
+    first = frame.loc[frame["period_start"].idxmin()]
+    return t(f"lithuania.{chart}_alt", start=formatting.row_date(first, "period_start", governed=True),
+             items="; ".join(parts))
 
 
 def holders_alt(frame: pd.DataFrame) -> str:

@@ -148,8 +148,7 @@ def permits_note(permits: pd.DataFrame) -> str:
     if decision_years:
         notes.append(t("poland.permits_note_decisions", years=", ".join(map(str, decision_years))))
     if not clashing.empty:
-        periods = dict.fromkeys(formatting.period(r.period_start, r.period_end, r.kind)
-                                for r in clashing.sort_values("period_end").itertuples())
+        periods = dict.fromkeys(formatting.row_period(r) for r in clashing.sort_values("period_end").itertuples())
         notes.append(t("poland.permits_note_conflict", periods=", ".join(periods)))
     return " ".join(notes)
 
@@ -220,8 +219,8 @@ def intro(stock: pd.DataFrame, documents: pd.DataFrame, totals: pd.DataFrame, pr
     group = "intro_most" if largest["value"] > documents["value"].sum() / 2 else "intro_largest_group"
     code21, code23 = totals.loc["udsc_humanitarian_visas_cumulative"], totals.loc["udsc_pbh_visas_cumulative"]
     return " ".join([
-        t("poland.intro_stock", latest=values_text(latest), latest_date=formatting.date(latest["period_end"].iloc[0]),
-          first=values_text(first), first_date=formatting.date(first["period_end"].iloc[0])),
+        t("poland.intro_stock", latest=values_text(latest), latest_date=formatting.row_date(latest.iloc[0]),
+          first=values_text(first), first_date=formatting.row_date(first.iloc[0])),
         t("poland.intro_documents", group=t(f"poland.{group}"), value=formatting.number(largest["value"]),
           held=t(f"poland.held_{largest['category']}")),
         t("poland.intro_visas", start=formatting.date(code21["period_start"]), end=formatting.date(code21["period_end"]),

@@ -8,6 +8,7 @@ catalogue message (namespace `sources`), and indicator texts come through app.in
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 import pandas as pd
@@ -66,6 +67,7 @@ def field_dictionary(release: data.Release) -> pd.DataFrame:
 def provenance(release: data.Release) -> pd.DataFrame:
     """Every raw file the release was built from, sizes and dates as a reader reads them."""
     table = data.sources(release).copy()
+    table["source_id"] = [t(f"common.source_{s}") for s in table["source_id"]]
     table["accessed"] = table["accessed"].map(formatting.date)
     table["bytes"] = table["bytes"].map(formatting.number)
     return table[["source_id", "release_dir", "file", "producer", "title", "url", "licence", "citation",
@@ -74,7 +76,7 @@ def provenance(release: data.Release) -> pd.DataFrame:
 
 def published_tables(release: data.Release) -> pd.DataFrame:
     """The files of this release named by the manifest, with their checksums."""
-    rows = [{"table": name, "layer": entry["layer"], "rows": formatting.number(entry["rows"]),
+    rows = [{"table": name, "layer": t(f"sources.layer_{entry['layer']}"), "rows": formatting.number(entry["rows"]),
              "description": t(f"sources.table_{name}") if entry.get("description") else "",
              "sha256": entry["sha256"]}
             for name, entry in release.manifest["tables"].items()]
@@ -113,12 +115,100 @@ def diff_summary(diff: dict) -> str:
 
 def diff_warnings(diff: dict) -> list[str]:
     """The build's warnings (categories that vanished from an indicator), as sentences."""
-    return [t("sources.diff_vanished_category", category=row["category"], indicator=row["indicator"])
-            for row in diff.get("vanished_categories") or []]
+    return [t("sources.diff_vanished_category", category=category_label(row["category"]),
+              indicator=indicator_title(row["indicator"]))
+            for row in _records(diff.get("vanished_categories"), "category", "indicator")]
+
+
+# Where a category code of pub_series has its reader's name: a catalogue key per prefix.
+_CATEGORY_MESSAGES = ("sources.category_{}", "asylum.outcome_{}", "asylum.type_{}", "asylum.rate_{}",
+                      "poland.doc_{}")
+
+
+def category_label(category) -> str:
+    """A category of pub_series in the reader's language; names the data give as proper names
+    (the Polish voivodes' offices) stay as they are."""
+    for pattern in _CATEGORY_MESSAGES:
+        try:
+            return t(pattern.format(category))
+        except i18n.MissingMessage:
+            continue
+    return str(category)
+
+
+def indicator_title(indicator) -> str:
+    """An indicator's title in the reader's language; an id the catalogue does not know (from an
+    older release's diff) as it is."""
+    try:
+        return indicator_text(str(indicator), "title")
+    except i18n.MissingMessage:
+        return str(indicator)
+
+
+def _records(value, *required: str) -> list[dict]:
+    """The entries of a list in the diff that have the keys a table needs (the diff's format may
+    grow: unknown keys are ignored, entries without the needed ones are skipped)."""
+    if not isinstance(value, list):
+        return []
+    return [entry for entry in value if isinstance(entry, dict) and all(key in entry for key in required)]
+
+
+def _diff_date(value) -> str:
+    try:
+        return formatting.date(pd.Timestamp(value))
+    except (ValueError, TypeError):
+        return str(value)
+
+
+def diff_tables(diff: dict) -> list[tuple[str, pd.DataFrame]]:
+    """What the release diff records beyond its summary, as tables a reader reads: new periods per
+    indicator, the largest changes of published figures, and the other tables' row counts. Headers
+    in the reader's language, numbers and dates formatted; tables with no rows are left out."""
+    tables = []
+    coverage = _records(diff.get("new_coverage"), "indicator", "periods")
+    if coverage:
+        tables.append((t("sources.diff_new_coverage"), pd.DataFrame({
+            t("sources.col_indicator_title"): [indicator_title(row["indicator"]) for row in coverage],
+            t("sources.col_new_periods"): [", ".join(_diff_date(p) for p in row["periods"] or [])
+                                           for row in coverage],
+        })))
+    changes = _records(diff.get("largest_changes"), "indicator", "destination", "period_end", "before", "after")
+    if changes:
+        tables.append((t("sources.diff_largest_changes"), pd.DataFrame({
+            t("sources.col_indicator_title"): [indicator_title(row["indicator"]) for row in changes],
+            t("common.col_category"): ["" if row.get("category") in (None, "total") else category_label(row["category"])
+                                       for row in changes],
+            t("common.col_place"): [i18n.country(str(row["destination"])) for row in changes],
+            t("sources.col_period_end"): [_diff_date(row["period_end"]) for row in changes],
+            t("sources.col_before"): [formatting.number(row["before"], decimals=_decimals(row["before"]))
+                                      for row in changes],
+            t("sources.col_after"): [formatting.number(row["after"], decimals=_decimals(row["after"]))
+                                     for row in changes],
+        })))
+    counts = _records(diff.get("tables"), "table", "rows_before", "rows_after")
+    if counts:
+        tables.append((t("sources.diff_other_tables"), pd.DataFrame({
+            t("sources.col_table"): [row["table"] for row in counts],
+            t("sources.col_description"): [_table_description(row["table"]) for row in counts],
+            t("sources.col_rows_before"): [formatting.number(row["rows_before"]) for row in counts],
+            t("sources.col_rows_after"): [formatting.number(row["rows_after"]) for row in counts],
+        })))
+    return tables
+
+
+def _decimals(value) -> int:
+    return 0 if value is None or float(value).is_integer() else 1
+
+
+def _table_description(name: str) -> str:
+    try:
+        return t(f"sources.table_{name}")
+    except i18n.MissingMessage:
+        return ""
 
 
 # ------------------------------------------------------------------ conflicts
-def _group_labels(facts: pd.DataFrame) -> dict[str, str]:
+def group_labels(facts: pd.DataFrame) -> dict[str, str]:
     """'metric · place · period' for each conflict group, from the row the group is named after.
     The period is left out where the disagreeing figures cover different periods."""
     labels = {}
@@ -128,20 +218,39 @@ def _group_labels(facts: pd.DataFrame) -> dict[str, str]:
         named_in_metric = i18n.country(anchor["destination"], "en") in anchor["metric"]
         parts = [anchor["metric"]] + ([] if named_in_metric else [i18n.country(anchor["destination"])])
         if rows[["period_start", "period_end"]].drop_duplicates().shape[0] == 1:
-            parts.append(formatting.period(anchor["period_start"], anchor["period_end"], anchor["kind"]))
+            parts.append(formatting.row_period(anchor))
         labels[group] = " · ".join(parts)
     return labels
+
+
+_FACT_ID = re.compile(r"\b[A-Z]{2,4}_[A-Z0-9_]+[a-z]?\b")
+
+
+def readable_note(note, facts: pd.DataFrame) -> str:
+    """A curator's note (English, as written) with each figure id it mentions replaced by the
+    figure's publisher: 'CONFLICT with PL_STOCK_BY_20200101b (28,745)' → 'CONFLICT with the figure
+    from Charter97 (28,745)'. For tables and hovers that show no id column."""
+    if not isinstance(note, str):
+        return ""
+    publishers = facts.set_index("fact_id")["publisher"]
+
+    def name(match: re.Match) -> str:
+        fact_id = match.group(0)
+        if fact_id not in publishers.index:
+            return fact_id
+        return f"the figure from {publishers[fact_id].split(' (')[0].strip()}"
+    return _FACT_ID.sub(name, note)
 
 
 def conflict_table(release: data.Release) -> pd.DataFrame:
     """Every curated figure that disagrees with another, grouped so the values sit side by side."""
     facts = data.facts(release)
     rows = facts[facts["conflict_group"].notna()].sort_values(["conflict_group", "fact_id"])
-    labels = _group_labels(rows)
+    labels = group_labels(rows)
     return pd.DataFrame({
         "disagreement": rows["conflict_group"].map(labels),
         "figure": [formatting.value_with_unit(v, u) for v, u in zip(rows["value"], rows["unit"])],
-        "period": [formatting.period(s, e, k) for s, e, k in zip(rows["period_start"], rows["period_end"], rows["kind"])],
+        "period": [formatting.row_period(row) for row in rows.to_dict("records")],
         "publisher": rows["publisher"],
         "source_url": rows["source_url"],
         "checked": [t(f"sources.verification_{v}") for v in rows["verification"]],
@@ -155,17 +264,17 @@ def conflict_rows(release: data.Release) -> pd.DataFrame:
     series = data.series(release)
     rows = series[series["conflict_group"].notna()].sort_values(["conflict_group", "fact_id"]).reset_index(drop=True)
     all_facts = data.facts(release)
-    labels = _group_labels(all_facts[all_facts["conflict_group"].notna()])
+    labels = group_labels(all_facts[all_facts["conflict_group"].notna()])
     facts = all_facts.set_index("fact_id")
     publisher = rows["fact_id"].map(facts["publisher"])
-    periods = [formatting.period(s, e, k) for s, e, k in zip(rows["period_start"], rows["period_end"], rows["kind"])]
+    periods = [formatting.row_period(row) for row in rows.to_dict("records")]
     varied_period = rows.groupby("conflict_group")["period_end"].transform("nunique") > 1
     rows["_panel"] = rows["conflict_group"].map(labels)
     rows["_label"] = ["<br>".join(textwrap.wrap(pub, 40) + ([f"<i>{p}</i>"] if varied else []))
                       for pub, p, varied in zip(publisher, periods, varied_period)]
     rows["_text"] = rows["value"].map(formatting.number)
     rows["_hover"] = [f"<b>{formatting.value_with_unit(v, u)}</b>, {p}<br>{pub}<br><i>"
-                      + "<br>".join(textwrap.wrap(note if isinstance(note, str) else "", 70)) + "</i>"
+                      + "<br>".join(textwrap.wrap(readable_note(note, all_facts), 70)) + "</i>"
                       for v, u, p, pub, note in zip(rows["value"], rows["unit"], periods, publisher,
                                                     rows["fact_id"].map(facts["note"]))]
     return rows

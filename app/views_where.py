@@ -1,8 +1,9 @@
 """Shaping for the "Where they went" page.
 
-Which countries hold Belarusians under UNHCR's mandate (formal protection) or with a valid
-residence permit (Eurostat), in one year and over time, and how small formal protection is
-next to the residence-document counts. Pure functions on slices of pub_series: the page only
+Which countries hold Belarusian refugees and asylum seekers under UNHCR's mandate or Belarusians
+with a valid residence permit (Eurostat), in one year and over time, and how small formal
+protection (refugees, not asylum seekers: an application is not protection) is next to the
+residence-document counts. Pure functions on slices of pub_series: the page only
 draws what they return, so what is plotted is exactly what is downloaded.
 """
 from __future__ import annotations
@@ -19,6 +20,8 @@ from app import formatting, i18n, select
 from app.i18n import t
 
 MANDATE = "unhcr_under_mandate_stock"
+REFUGEES = "unhcr_refugees_stock"
+ASYLUM_SEEKERS = "unhcr_asylum_seekers_stock"
 PERMITS = "eurostat_valid_permits_stock"
 POLISH_DOCUMENTS = "udsc_residence_documents_stock"
 LITHUANIAN_PERMITS = "lt_residence_permit_holders_stock"
@@ -78,9 +81,7 @@ def outside_map_note(series: pd.DataFrame, measure: Measure, countries: pd.DataF
                      year: int) -> str:
     """A sentence naming the countries drawn on the map with a figure but left grey because M49
     puts them outside Europe (Cyprus, Georgia, Armenia...), so nobody thinks they are missing."""
-    drawn = {feature["id"] for feature in boundaries["features"]}
-    shaded = set(map_destinations(series, measure, countries))
-    grey = snapshot(series, measure, sorted(drawn - shaded), year)
+    grey = outside_map(series, measure, countries, boundaries, year)
     if grey.empty:
         return ""
     subregion = grey["destination"].map(countries.set_index("iso3")["unsd_subregion"])
@@ -88,6 +89,17 @@ def outside_map_note(series: pd.DataFrame, measure: Measure, countries: pd.DataF
                 f"{name} ({formatting.number(v)})" for name, v in zip(rows["_label"], rows["value"])))
               for region, rows in grey.groupby(subregion, sort=False)]
     return t("where.outside_note", groups="; ".join(groups))
+
+
+def outside_map(series: pd.DataFrame, measure: Measure, countries: pd.DataFrame, boundaries: dict,
+                year: int) -> pd.DataFrame:
+    """The countries drawn on the map with a figure for the year but outside Europe as M49 defines
+    it: left unshaded, their figure is in the note, and their hover says so (never 'no data')."""
+    drawn = {feature["id"] for feature in boundaries["features"]}
+    shaded = set(map_destinations(series, measure, countries))
+    grey = snapshot(series, measure, sorted(drawn - shaded), year)
+    grey["_hover"] = [t("where.outside_hover", figure=hover) for hover in grey["_hover"]]
+    return grey
 
 
 def years(series: pd.DataFrame, measure: Measure, destinations: list[str], since: int = 2015) -> list[int]:
@@ -168,8 +180,11 @@ def mandate_options(series: pd.DataFrame, countries: pd.DataFrame, since: str) -
 
 # ---------------------------------------------------------------- protection vs residence
 COMPARED = ("POL", "LTU")
-# The three counts compared, as codes in `_count`; their legend labels are 'where.count_<code>'.
+# The counts compared, as codes in `_count`; their legend labels are 'where.count_<code>'. Refugees
+# as UNHCR counts them have been granted protection; asylum seekers have applied and wait for a
+# decision, which is not protection: the two are shown apart, and only refugees are 'protection'.
 PROTECTION = "protection"
+PENDING = "pending"
 NATIONAL = "national"
 EUROSTAT = "eurostat"
 
@@ -186,26 +201,27 @@ def _at_latest_date(frame: pd.DataFrame) -> pd.DataFrame:
 def protection_vs_residence(series: pd.DataFrame) -> pd.DataFrame:
     """For Poland and Lithuania, the latest stock of each count side by side. All are stocks of
     persons, but on different dates and of different things: they are shown, never added.
-    `_count` names the count (PROTECTION, NATIONAL, EUROSTAT); `_label` (the legend) is its label,
-    with its date where both countries share it."""
+    `_count` names the count (PROTECTION, PENDING, NATIONAL, EUROSTAT); `_label` (the legend) is
+    its label, with its date where both countries share it."""
     parts = []
     for iso3 in COMPARED:
         national_indicator = POLISH_DOCUMENTS if iso3 == "POL" else LITHUANIAN_PERMITS
-        for indicator, count in [(MANDATE, PROTECTION), (national_indicator, NATIONAL), (PERMITS, EUROSTAT)]:
+        for indicator, count in [(REFUGEES, PROTECTION), (ASYLUM_SEEKERS, PENDING), (national_indicator, NATIONAL),
+                                 (PERMITS, EUROSTAT)]:
             rows = select.rows(series, indicator, destination=iso3)
             if not rows.empty:
                 parts.append(_at_latest_date(rows).assign(_count=count))
     frame = pd.concat(parts, ignore_index=True)
     frame["_x"] = frame["destination"].map(i18n.country)
-    one_date = frame.groupby("_count")["period_end"].transform("nunique") == 1
-    frame["_label"] = [t("where.count_on_date", count=count_label(count), date=formatting.date(end)) if same
+    dates = [formatting.row_date(row) for row in frame.to_dict("records")]
+    one_date = pd.Series(dates, index=frame.index).groupby(frame["_count"]).transform("nunique") == 1
+    frame["_label"] = [t("where.count_on_date", count=count_label(count), date=date) if same
                        else count_label(count)
-                       for count, end, same in zip(frame["_count"], frame["period_end"], one_date)]
+                       for count, date, same in zip(frame["_count"], dates, one_date)]
     frame["_text"] = frame["value"].map(formatting.number)
     frame["_hover"] = [t("where.comparison_hover", country=country, count=count_label(count),
-                         value=formatting.number(v), date=formatting.date(end))
-                       for country, count, v, end in zip(frame["_x"], frame["_count"], frame["value"],
-                                                         frame["period_end"])]
+                         value=formatting.number(v), date=date)
+                       for country, count, v, date in zip(frame["_x"], frame["_count"], frame["value"], dates)]
     return frame
 
 
@@ -213,8 +229,8 @@ def mixed_dates_note(frame: pd.DataFrame) -> str:
     """The dates of each count whose two figures are on different dates (the legend dates the others)."""
     return " ".join(
         t("where.count_dates", count=count_label(count), dates=", ".join(
-            t("where.country_date", country=country, date=formatting.date(end))
-            for country, end in zip(group["_x"], group["period_end"])))
+            t("where.country_date", country=row["_x"], date=formatting.row_date(row))
+            for row in group.to_dict("records")))
         for count, group in frame.groupby("_count", sort=False) if group["period_end"].nunique() > 1)
 
 
@@ -239,19 +255,24 @@ def year_end_ticks(fig: go.Figure, dates: pd.Series) -> go.Figure:
 
 
 def comparison_sentences(frame: pd.DataFrame) -> dict[str, str]:
-    """One sentence per country: the protection count against the national document count, with
-    both dates, as a ratio of two stocks (never a sum)."""
+    """One sentence per country: refugees (granted protection) against the national document
+    count, with both dates, as a ratio of two stocks (never a sum); then the asylum seekers, who
+    are not protected and are not in that share."""
     sentences = {}
     for iso3 in COMPARED:
         rows = frame[frame["destination"] == iso3]
         protection = rows[rows["_count"] == PROTECTION]
         documents = rows[rows["_count"] == NATIONAL]
+        pending = rows[rows["_count"] == PENDING]
         if protection.empty or documents.empty:
             continue
         protected, held = protection.iloc[0], documents.iloc[0]
-        sentences[iso3] = t(
-            "where.comparison_sentence", country=i18n.country(iso3),
-            protected=formatting.number(protected["value"]), protected_date=formatting.date(protected["period_end"]),
-            held=formatting.number(held["value"]), held_date=formatting.date(held["period_end"]),
-            share=formatting.value_with_unit(protected["value"] / held["value"], "share"))
+        parts = [t("where.comparison_sentence", country=i18n.country(iso3),
+                   protected=formatting.number(protected["value"]), protected_date=formatting.row_date(protected),
+                   held=formatting.number(held["value"]), held_date=formatting.row_date(held),
+                   share=formatting.value_with_unit(protected["value"] / held["value"], "share"))]
+        if not pending.empty:
+            parts.append(t("where.comparison_pending", seekers=formatting.number(pending.iloc[0]["value"]),
+                           seekers_date=formatting.row_date(pending.iloc[0])))
+        sentences[iso3] = " ".join(parts)
     return sentences

@@ -16,9 +16,11 @@ KINDS = ("stock", "flow", "cumulative", "ratio")
 UNITS = ("persons", "cases", "permits", "visas", "decisions", "applications", "percent", "share")
 EVENT_CATEGORIES = ("election", "repression", "war", "security", "policy-support", "policy-restriction")
 VERIFICATION = ("verified", "unverified", "corroborated", "unchecked")
+PRECISIONS = ("day", "month", "year")  # how precisely a date is known (etl/metadata/date_precision.yml)
 SERIES_KEY = ["indicator", "source_id", "origin", "destination", "category",
               "period_start", "period_end", "unit", "fact_id"]
-SERIES_COLUMNS = SERIES_KEY[:-1] + ["value", "kind", "flag", "fact_id", "conflict_group", "verification"]
+SERIES_COLUMNS = SERIES_KEY[:-1] + ["period_start_precision", "period_end_precision", "value", "kind", "flag",
+                                    "fact_id", "conflict_group", "verification"]
 
 _PANDERA_TYPES = {"string": "string", "date": "datetime64[ns]", "float": "float64", "int": "int64"}
 
@@ -63,6 +65,8 @@ def series_schema(declared_kinds: dict[str, str] | None = None) -> pa.DataFrameS
             "category": _column("category", checks=[pa.Check.str_length(1, 80)]),
             "period_start": _column("period_start"),
             "period_end": _column("period_end"),
+            "period_start_precision": _column("period_start_precision", checks=[pa.Check.isin(PRECISIONS)]),
+            "period_end_precision": _column("period_end_precision", checks=[pa.Check.isin(PRECISIONS)]),
             "unit": _column("unit", checks=[pa.Check.isin(UNITS)]),
             "value": _column("value", checks=[pa.Check.ge(0)]),
             "kind": _column("kind", checks=[pa.Check.isin(KINDS)]),
@@ -97,6 +101,8 @@ FACTS_SCHEMA = pa.DataFrameSchema(
         "destination": _column("destination", checks=[_known_code()]),
         "period_start": _column("period_start"),
         "period_end": _column("period_end"),
+        "period_start_precision": _column("period_start_precision", checks=[pa.Check.isin(PRECISIONS)]),
+        "period_end_precision": _column("period_end_precision", checks=[pa.Check.isin(PRECISIONS)]),
         "value": _column("value", checks=[pa.Check.ge(0)]),
         "unit": _column("unit", checks=[pa.Check.isin(UNITS)]),
         "kind": _column("kind", checks=[pa.Check.isin(KINDS)]),
@@ -116,6 +122,7 @@ FACTS_SCHEMA = pa.DataFrameSchema(
 EVENTS_SCHEMA = pa.DataFrameSchema(
     {
         "date": _column("date"),
+        "date_precision": _column("date_precision", checks=[pa.Check.isin(PRECISIONS)]),
         "country": _column("country", checks=[_known_code()]),
         "event": _column("event", checks=[pa.Check.str_length(1, 1000)]),
         "event_category": _column("event_category", checks=[pa.Check.isin(EVENT_CATEGORIES)]),

@@ -85,7 +85,7 @@ with left:
         build=lambda frame: shared.colour_by_series(
             figures.lines(frame, t("poland.humanitarian_y"), height=400), frame),
         alt=view.series_alt(humanitarian, "humanitarian", how="by"),
-        note=shared.join_notes(t("poland.humanitarian_note"), shared.unverified_note(humanitarian)),
+        note=t("poland.humanitarian_note"),
     ), release)
 with right:
     permits = view.permits_granted(series, facts)

@@ -42,8 +42,12 @@ else:
     st.markdown(chart_card.md(views_sources.diff_summary(diff)))
     for warning in views_sources.diff_warnings(diff):
         st.caption(chart_card.md(warning))
-    with st.expander(t("sources.diff_expander")):
-        st.json(diff, expanded=1)
+    more = views_sources.diff_tables(diff)
+    if more:
+        with st.expander(t("sources.diff_expander")):
+            for number, (heading, table) in enumerate(more):
+                st.markdown(f"**{chart_card.md(heading)}**")
+                st.dataframe(table, hide_index=True, key=f"sources_diff_{number}")
 with st.expander(t("sources.tables_expander")):
     st.dataframe(views_sources.published_tables(release), hide_index=True, key="sources_tables",
                  column_config=column_labels("table", "layer", "rows", "sha256", description=wide_text))

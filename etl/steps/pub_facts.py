@@ -14,6 +14,8 @@ import re
 
 import pandas as pd
 
+from etl import precision
+
 INPUTS = {"tables": ["clean_curated__facts"]}
 OUTPUTS = ["pub_facts"]
 
@@ -109,9 +111,11 @@ def build(clean: pd.DataFrame) -> pd.DataFrame:
     facts["kind"] = [kind_for(s, e, u) for s, e, u in zip(facts["period_start"], facts["period_end"], facts["unit"])]
     facts["indicator"] = [f"{stem_for(fid)}_{kind}" for fid, kind in zip(facts["fact_id"], facts["kind"])]
     facts["conflict_group"] = conflict_groups(facts)
+    # How precisely each date is known (etl/metadata/date_precision.yml, checked against the notes).
+    facts = facts.join(precision.fact_precision(facts))
     return facts[["fact_id", "indicator", "metric", "origin", "destination", "period_start", "period_end",
-                  "value", "unit", "kind", "publisher", "source_title", "source_url", "published", "note",
-                  "verification", "conflict_group"]]
+                  "period_start_precision", "period_end_precision", "value", "unit", "kind", "publisher",
+                  "source_title", "source_url", "published", "note", "verification", "conflict_group"]]
 
 
 def run(ctx) -> dict[str, pd.DataFrame]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from etl import precision
 from etl.codes import country_name, iso3_codes
 
 INPUTS = {"tables": ["clean_curated__events", "clean_curated__claims", "clean_unhcr__countries"], "provenance": True}
@@ -31,6 +32,8 @@ def countries_table(unhcr_countries: pd.DataFrame) -> pd.DataFrame:
 
 def run(ctx) -> dict[str, pd.DataFrame]:
     events = ctx.table("clean_curated__events").sort_values(["date", "country"]).reset_index(drop=True)
+    # Keys (and so precision) follow the published order, as the app's events catalogue does.
+    events.insert(1, "date_precision", precision.event_precision(events))
     return {
         "pub_events": events,
         "pub_claims": ctx.table("clean_curated__claims"),

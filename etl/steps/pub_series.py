@@ -67,10 +67,12 @@ def unhcr_population(population: pd.DataFrame) -> list[pd.DataFrame]:
         parts.append(frame(indicator, "unhcr", "stock", "persons", origin=rows.loc[present, "origin"],
                            destination=rows.loc[present, "destination"], period_start=date[present],
                            period_end=date[present], value=rows.loc[present, column].astype("float64")))
-    # Under UNHCR's mandate = refugees + asylum seekers + oip on the same date (a sum of stocks
-    # at one date, never across years). Null parts are 'not reported', so they are skipped;
-    # a row with no part reported stays out.
-    mandate = rows[["refugees", "asylum_seekers", "oip"]].astype("float64").sum(axis=1, min_count=1)
+    # Refugees and asylum seekers under UNHCR's mandate = refugees + asylum seekers on the same
+    # date (a sum of stocks at one date, never across years). Null parts are 'not reported', so
+    # they are skipped; a row with neither stays out. UNHCR's third group under its mandate, other
+    # people in need of international protection (oip), is its own indicator and is not added: the
+    # label names exactly the two groups counted, whatever a future release reports for oip.
+    mandate = rows[["refugees", "asylum_seekers"]].astype("float64").sum(axis=1, min_count=1)
     present = mandate.notna()
     parts.append(frame("unhcr_under_mandate_stock", "unhcr", "stock", "persons", origin=rows.loc[present, "origin"],
                        destination=rows.loc[present, "destination"], period_start=date[present],
@@ -185,8 +187,9 @@ def curated(facts: pd.DataFrame) -> pd.DataFrame:
 
 
 def frame_from_facts(facts: pd.DataFrame) -> pd.DataFrame:
-    out = facts[["indicator", "origin", "destination", "period_start", "period_end", "value", "unit", "kind",
-                 "fact_id", "conflict_group", "verification"]].copy()
+    out = facts[["indicator", "origin", "destination", "period_start", "period_end", "period_start_precision",
+                 "period_end_precision", "value", "unit", "kind", "fact_id", "conflict_group",
+                 "verification"]].copy()
     out.insert(1, "source_id", "curated")
     out["category"] = "total"
     return out
@@ -208,8 +211,12 @@ def build(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for column in ("flag", "fact_id", "conflict_group", "verification"):
         if column not in series:
             series[column] = None
+    # Dates of official statistics are exact; curated ones carry the precision pub_facts gave them.
+    for column in ("period_start_precision", "period_end_precision"):
+        series[column] = series[column].fillna("day") if column in series else "day"
     series = series[["indicator", "source_id", "origin", "destination", "category", "period_start", "period_end",
-                     "value", "unit", "kind", "flag", "fact_id", "conflict_group", "verification"]]
+                     "period_start_precision", "period_end_precision", "value", "unit", "kind", "flag", "fact_id",
+                     "conflict_group", "verification"]]
     return series.sort_values(["indicator", "origin", "destination", "category", "period_end", "fact_id"],
                               na_position="first").reset_index(drop=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from app import chart_card, select
+from etl.fields import FIELDS
 from app.sources import CURATED_LICENCE, SourceRef
 
 EUROSTAT = SourceRef("Eurostat", "Residence permits [migr_resvalid]", "https://ec.europa.eu/eurostat/x", "CC BY 4.0",
@@ -51,19 +52,65 @@ def test_export_table_drops_helpers_keeps_iso_dates_and_cites_each_row(published
     assert "_label" in frame.columns  # the caller's frame is not modified
 
 
-def test_conflicts_for_lists_every_figure_of_each_group(published, release):
+def test_conflicts_for_lists_every_figure_of_each_group_as_a_reader_reads_it(published, release):
     series, facts = published("pub_series"), published("pub_facts")
     plotted = select.rows(series, "pl_residence_document_holders_stock", destination="POL")
     groups = set(plotted["conflict_group"].dropna())
     assert groups
     conflicts = chart_card.conflicts_for(plotted, release)
-    expected = facts[facts["conflict_group"].isin(groups)]
-    assert sorted(conflicts["fact_id"]) == sorted(expected["fact_id"])
-    assert conflicts["period_end"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
-    assert {"value", "publisher", "source_url", "note"} <= set(conflicts.columns)
+    expected = facts[facts["conflict_group"].isin(groups)].sort_values(["conflict_group", "period_end", "fact_id"])
+    assert conflicts["Figure"].tolist() == [f"{v:,.0f} persons" for v in expected["value"]]
+    assert conflicts["Published by"].tolist() == expected["publisher"].tolist()
+    assert conflicts["Link"].tolist() == expected["source_url"].tolist()
+    assert conflicts["Date or period"].tolist() == ["1 January 2020"] * len(expected)
+    # No internal column names or figure ids in front of readers.
+    assert not [c for c in conflicts.columns if c in FIELDS or "_" in c]
+    assert not conflicts.astype(str).apply(lambda column: column.str.contains(r"[A-Z]{2}_[A-Z]+_")).any().any()
+    notes = conflicts["Curator's note (in English)"].tolist()
+    assert "CONFLICT with the figure from Charter97 (28,745)" in " ".join(notes)
 
     without = select.rows(series, "eurostat_valid_permits_stock", destination="POL")
     assert chart_card.conflicts_for(without, release).empty
+
+
+def test_reader_table_has_translated_headers_formatted_values_and_marks(published, release):
+    series = published("pub_series")
+    frame = select.rows(series, ["eurostat_valid_permits_stock", "pl_residence_document_holders_stock"], destination="POL")
+    frame["_label"] = ["Eurostat" if i.startswith("eurostat") else "national<br>count" for i in frame["indicator"]]
+    table = chart_card.reader_table(frame, release)
+    assert list(table.columns) == ["Series", "Country", "Date or period", "Figure", "Source's flag", "Checked",
+                                   "Sources disagree", "Published by", "Link"]
+    assert table["Series"].iloc[-1] in ("Eurostat", "national count")
+    by_fact = dict(zip(frame["fact_id"], table.to_dict("records")))
+    assert by_fact["PL_STOCK_BY_20190101"]["Date or period"] == "January 2019"  # month precision
+    assert by_fact["PL_STOCK_BY_20190101"]["Checked"] == "not re-checked against the cited page"
+    assert by_fact["PL_STOCK_BY_20200101a"]["Sources disagree"].startswith("yes")
+    assert by_fact["PL_STOCK_BY_20231231"]["Figure"].endswith(" persons")
+    official = table[table["Series"] == "Eurostat"]
+    assert (official["Checked"] == "official statistics").all()
+    assert official["Figure"].str.fullmatch(r"[\d,]+ persons").all()
+    with_language("pl")
+    assert "Kraj" in chart_card.reader_table(frame, release).columns
+
+
+def with_language(lang):
+    from app import i18n
+    i18n.set_language(lang)
+
+
+def test_a_card_with_an_unverified_figure_says_so_in_note_and_alt(published):
+    series = published("pub_series")
+    frame = select.rows(series, "pl_residence_document_holders_stock", destination="POL")
+    frame["_label"] = "National count"
+    card = chart_card.ChartCard("k", "title", "subtitle", frame, build=lambda f: None, alt="A chart.", note="A note.")
+    expected = ("Not re-checked against a stored copy of the cited page, and marked so on the chart: "
+                "National count: 20,000 (January 2019); National count: 143,097 (28 February 2025).")
+    assert card.note == "A note. " + expected
+    assert card.alt == "A chart. " + expected
+    again = chart_card.ChartCard("k", "t", "s", frame, build=lambda f: None, alt=card.alt, note=card.note)
+    assert again.note == card.note  # never said twice
+    verified = frame[frame["verification"] != "unverified"]
+    assert chart_card.ChartCard("k", "t", "s", verified, build=lambda f: None, alt="A chart.").alt == "A chart."
 
 
 def test_data_as_of_names_the_latest_period():
@@ -91,3 +138,11 @@ def test_the_data_table_names_each_rows_source_title_and_publication_date(publis
     assert (udsc["source_title"] == sources.at["udsc", "title"]).all()
     released = {s["source_id"]: s["release_date"] for s in release.manifest["sources"]}
     assert len(udsc) and (udsc["published"] == released["udsc"]).all()  # the report's release date
+
+
+def test_data_as_of_prints_a_month_precise_date_as_a_month():
+    frame = pd.DataFrame({"period_end": pd.to_datetime(["2019-01-01", "2022-11-01"]),
+                          "period_end_precision": ["day", "month"]})
+    assert chart_card.data_as_of(frame) == "Latest figure: November 2022"
+    both = pd.concat([frame, pd.DataFrame({"period_end": pd.to_datetime(["2022-11-01"]), "period_end_precision": ["day"]})])
+    assert chart_card.data_as_of(both) == "Latest figure: 1 November 2022"  # the most precise of that date

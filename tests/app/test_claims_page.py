@@ -214,7 +214,11 @@ def test_a_claim_chart_downloads_exactly_its_figures(published):
     c04 = figures_table[(figures_table["claim_id"] == "C04") & (figures_table["role"] == "figure")]
     shown = c04[(c04["as_of"] == "article") | (c04["period_end"] > pd.Timestamp("2023-12-31"))]
     shown = shown.drop_duplicates(["indicator", "fact_id", "period_end", "value"])
+    # The card's data table as the reader reads it: each figure with its unit, each date spelled out.
+    from app import formatting
     tables = [df.value for df in at.dataframe]
-    plotted = [t for t in tables if "indicator" in t.columns and sorted(t["value"]) == sorted(shown["value"])]
+    expected = sorted(formatting.value_with_unit(v, u) for v, u in zip(shown["value"], shown["unit"]))
+    plotted = [t for t in tables if "Figure" in t.columns and "Series" in t.columns
+               and sorted(t["Figure"]) == expected]
     assert plotted, "no chart data table holds exactly C04's figures"
-    assert sorted(pd.to_datetime(plotted[0]["period_end"])) == sorted(shown["period_end"])
+    assert sorted(plotted[0]["Date or period"]) == sorted(formatting.date(d) for d in shown["period_end"])

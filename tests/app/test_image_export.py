@@ -70,6 +70,20 @@ def test_export_figure_draws_title_subtitle_source_date_and_link(cards, release)
     assert len(fig.data) == len(card.build(card.data).data)  # the chart itself is unchanged
 
 
+def test_the_image_names_every_unverified_figure_in_full_however_long_the_note(release):
+    """The footer cuts a long note at three lines, never the sentence naming the figures the chart
+    marks as not re-checked against their source."""
+    stocks = select.rows(data.series(release), "pl_residence_document_holders_stock", destination="POL")
+    stocks["_label"] = "Reported in the press"
+    card = ChartCard(key="test-unverified", title="Polish residence documents", subtitle="A stock", data=stocks,
+                     build=lambda frame: figures.lines(frame, "persons"), alt="Lines.",
+                     note=" ".join(["A very long caveat that goes on and on about definitions."] * 12))
+    caveat = chart_card.unverified_note(stocks)
+    assert caveat and caveat in card.note
+    text = layout_texts(image_export.export_figure(card, release))
+    assert " ".join(caveat.split()) in " ".join(text.split())
+
+
 def test_export_figure_copies_the_page_figure(cards, release):
     shown = cards[0].build(cards[0].data)
     before = shown.to_json()

@@ -32,12 +32,6 @@ def at_latest_date(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[rows["period_end"] == rows["period_end"].max()]
 
 
-def row_keys(frame: pd.DataFrame) -> list[tuple]:
-    """Comparable identity of published rows, whether period_end is a date or an ISO string."""
-    ends = pd.to_datetime(frame["period_end"]).dt.strftime("%Y-%m-%d")
-    return sorted(zip(frame["indicator"], frame["destination"], ends, frame["value"].astype(float)))
-
-
 @pytest.mark.parametrize("page", PAGES, ids=[p.url_path for p in PAGES])
 def test_every_registered_page_runs(dashboard, page):
     if not page.default:
@@ -89,12 +83,24 @@ def trace_values(y) -> np.ndarray:
 
 
 def plotted(at) -> tuple[list[str], list[float], pd.DataFrame]:
-    """Trace names, the plotted values (events excluded) and the card's data table."""
+    """Trace names, the plotted values (events and the legend's key to marks excluded) and the
+    card's data table (as the reader reads it: 'Country', 'Date or period', 'Figure')."""
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
-    data_traces = [t for t in figure["data"] if t.get("name") != "Events"]
+    data_traces = [t for t in figure["data"] if t.get("name") != "Events" and t.get("hoverinfo") != "skip"]
     values = sorted(float(v) for t in data_traces for v in trace_values(t["y"]))
-    table = next(d.value for d in at.dataframe if "indicator" in d.value.columns)
+    table = next(d.value for d in at.dataframe if "Series" in d.value.columns)
     return [t["name"] for t in data_traces], values, table
+
+
+def reader_keys(frame: pd.DataFrame) -> list[tuple]:
+    """What a reader reads of each published row: country, date as precisely as known, figure."""
+    from app import formatting, i18n
+    return sorted((i18n.country(row["destination"]), formatting.row_period(row),
+                   formatting.value_with_unit(row["value"], row["unit"])) for row in frame.to_dict("records"))
+
+
+def table_keys(table: pd.DataFrame) -> list[tuple]:
+    return sorted(zip(table["Country"], table["Date or period"], table["Figure"]))
 
 
 def test_overview_toggle_adds_the_eurostat_lines(dashboard, published):
@@ -108,11 +114,11 @@ def test_overview_toggle_adds_the_eurostat_lines(dashboard, published):
     names, values, table = plotted(dashboard)
     assert not any("Eurostat" in name for name in names)
     assert values == sorted(national["value"])
-    assert row_keys(table) == row_keys(national)
+    assert table_keys(table) == reader_keys(national)
 
     dashboard.toggle(key="overview_eurostat").set_value(True).run()
     assert not dashboard.exception
     names, values, table = plotted(dashboard)
     assert sum("Eurostat" in name for name in names) == 2
     assert values == sorted(pd.concat([national, eurostat])["value"])
-    assert row_keys(table) == row_keys(pd.concat([national, eurostat]))
+    assert table_keys(table) == reader_keys(pd.concat([national, eurostat]))

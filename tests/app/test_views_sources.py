@@ -7,6 +7,7 @@ import json
 import pandas as pd
 
 from app import data, select, views_sources
+from etl.fields import FIELDS
 from etl.paths import DataPaths
 
 
@@ -67,12 +68,40 @@ def test_release_diff_is_shown_only_for_this_release(tmp_path, release):
                                                 "0 removed, 3 values changed (0 by more than half).")
     assert views_sources.diff_warnings(diff) == []
     vanished = {**diff, "vanished_categories": [{"indicator": "udsc_protection_decisions_flow", "category": "tolerated"}]}
-    assert views_sources.diff_warnings(vanished) == ["Category 'tolerated' vanished from udsc_protection_decisions_flow."]
+    assert views_sources.diff_warnings(vanished) == [
+        "Category 'tolerated' vanished from Decisions on international protection for Belarusians in Poland "
+        "(Office for Foreigners)."]
     blocked = {**diff, "status": "blocked", "candidate_release": "a candidate that was not published"}
     report.write_text(json.dumps(blocked), encoding="utf-8")
     assert views_sources.release_diff(elsewhere) is None
     assert views_sources.diff_summary({"status": "first_release", "summary": {"rows_after": 5}}).startswith("This is the first")
     assert views_sources.diff_summary({"summary": {}}) == ""
+
+
+def test_release_diff_tables_read_as_a_reader_reads_and_tolerate_new_keys():
+    diff = {
+        "new_coverage": [{"indicator": "unhcr_refugees_stock", "periods": ["2026-12-31"]},
+                         {"indicator": "an_indicator_from_the_future", "periods": ["2027-12-31"], "extra": 1},
+                         {"periods": ["2027-12-31"]}],  # no indicator: skipped
+        "largest_changes": [{"indicator": "udsc_residence_documents_stock", "origin": "BLR", "destination": "POL",
+                             "category": "refugee_status", "unit": "persons", "period_end": "2026-01-01",
+                             "before": 1019.0, "after": 12345.0, "relative_change": 0.8, "new_key": [1, 2]}],
+        "tables": [{"table": "pub_facts", "rows_before": 81, "rows_after": 1081}],
+        "something_new": {"a": 1},
+    }
+    tables = dict(views_sources.diff_tables(diff))
+    assert list(tables) == ["New periods", "Largest changes of published figures", "Rows of the other published tables"]
+    coverage = tables["New periods"]
+    assert coverage.iloc[0].tolist() == ["Refugees", "31 December 2026"]
+    assert coverage.iloc[1].tolist() == ["an_indicator_from_the_future", "31 December 2027"]
+    assert len(coverage) == 2
+    change = tables["Largest changes of published figures"].iloc[0]
+    assert change.tolist() == ["Belarusians with a valid Polish residence document (Office for Foreigners)",
+                               "Refugee status", "Poland", "1 January 2026", "1,019", "12,345"]
+    assert tables["Rows of the other published tables"].iloc[0].tolist()[2:] == ["81", "1,081"]
+    for table in tables.values():
+        assert not [c for c in table.columns if "_" in c or c in FIELDS]
+    assert views_sources.diff_tables({"new_coverage": "not a list", "largest_changes": [1, None]}) == []
 
 
 def test_built_at_is_spelled_out(release):

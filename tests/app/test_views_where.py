@@ -80,6 +80,48 @@ def test_protection_and_residence_are_latest_stocks_never_added(series):
     assert formatting.date(poland["period_end"].iloc[0]) in sentences["POL"]
 
 
+def test_protection_counts_refugees_only_and_shows_asylum_seekers_apart(series):
+    """Refugee status and subsidiary protection are protection; a pending application is not: the
+    share of protection is refugees / documents, and asylum seekers are a bar and a sentence of their own."""
+    frame = where.protection_vs_residence(series)
+    sentences = where.comparison_sentences(frame)
+    for iso3 in where.COMPARED:
+        refugees = belarusian(series, where.REFUGEES)
+        refugees = refugees[refugees["destination"] == iso3]
+        latest = refugees.loc[refugees["period_end"].idxmax()]
+        seekers = belarusian(series, where.ASYLUM_SEEKERS)
+        seekers = seekers[(seekers["destination"] == iso3) & (seekers["period_end"] == latest["period_end"])]
+        rows = frame[frame["destination"] == iso3].set_index("_count")
+        assert rows.at[where.PROTECTION, "value"] == latest["value"]
+        assert rows.at[where.PENDING, "value"] == seekers["value"].iloc[0]
+        share = latest["value"] / rows.at[where.NATIONAL, "value"]
+        assert formatting.value_with_unit(share, "share") in sentences[iso3]
+        mandate = (latest["value"] + seekers["value"].iloc[0]) / rows.at[where.NATIONAL, "value"]
+        if formatting.value_with_unit(mandate, "share") != formatting.value_with_unit(share, "share"):
+            assert formatting.value_with_unit(mandate, "share") not in sentences[iso3]
+        assert formatting.number(seekers["value"].iloc[0]) in sentences[iso3]
+        assert "not protection" in sentences[iso3]
+    labels = set(frame["_label"])
+    assert not [label for label in labels if "mandate" in label], "no count mixes protection and applications"
+
+
+def test_outside_map_countries_hover_their_figure_never_no_data(series, countries, built):
+    paths, manifest = built
+    boundaries = json.loads((paths.root / manifest["tables"]["pub_boundaries_europe"]["path"]).read_text())
+    measure = where.MEASURES["mandate"]
+    outside = where.outside_map(series, measure, countries, boundaries, 2025)
+    assert {"CYP", "GEO", "ARM"} & set(outside["destination"]), "the note gives figures for countries M49 puts in Asia"
+    note = where.outside_map_note(series, measure, countries, boundaries, 2025)
+    frame = where.snapshot(series, measure, where.map_destinations(series, measure, countries), 2025)
+    fig = figures.choropleth(frame, boundaries, "people", outside=outside, outside_name="in the note")
+    hovers = [trace.text for trace in fig.data]
+    for row in outside.to_dict("records"):
+        assert formatting.number(row["value"]) in note
+        assert row["_hover"] in hovers
+        assert formatting.number(row["value"]) in row["_hover"] and "no data" not in row["_hover"]
+        assert not [h for h in hovers if h.startswith(f"{row['_label']}:") and "no data" in h]
+
+
 def test_over_time_has_only_the_chosen_countries_since_the_start(series):
     frame = where.over_time(series, ["POL", "DEU"], "2015-01-01")
     assert set(frame["destination"]) == {"POL", "DEU"} and frame["period_end"].min() >= pd.Timestamp("2015-01-01")

@@ -7,7 +7,7 @@ from etl import schemas
 def series(**overrides) -> pd.DataFrame:
     row = {"indicator": "unhcr_refugees_stock", "source_id": "unhcr", "origin": "BLR", "destination": "POL",
            "category": "total", "period_start": pd.Timestamp("2024-12-31"), "period_end": pd.Timestamp("2024-12-31"),
-           "value": 10035.0, "unit": "persons", "kind": "stock", "flag": None, "fact_id": None,
+           "period_start_precision": "day", "period_end_precision": "day", "value": 10035.0, "unit": "persons", "kind": "stock", "flag": None, "fact_id": None,
            "conflict_group": None, "verification": None}
     row.update(overrides)
     return pd.DataFrame([row])
