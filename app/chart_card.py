@@ -25,15 +25,13 @@ import streamlit as st
 from app import data, figures, formatting, i18n, image_export, url_state
 from app.i18n import t
 from app.indicator_text import indicator_text
+from app.markdown import md
 from app.sources import (CURATED_LICENCE, HOST_DISPLAY, SourceRef, host, published_date, refs_for,
                          with_source_columns)
-from app.views_sources import group_labels
+from app.views_sources import group_labels, readable_note
 
 EXPORT_FIRST = ["indicator", "origin", "destination", "category", "period_start", "period_end", "value", "unit",
                 "kind", "flag", "fact_id", "conflict_group", "verification", "source", "source_url"]
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
-
 @dataclass
 class ChartCard:
     key: str                      # stable id: anchor, widget keys, file names
@@ -75,11 +73,6 @@ def unverified_note(frame: pd.DataFrame) -> str:
         items.append(t("common.unverified_item", series=series, value=value, period=period) if series
                      else f"{value} ({period})")
     return t("common.unverified_note", items="; ".join(dict.fromkeys(items)))
-
-def md(text: str) -> str:
-    """Escape text for Streamlit markdown so titles with brackets or asterisks print as written."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
-
 
 def link_with_host(text: str, url: str) -> str:
     """A markdown link followed by the host it leads to: '[Pozirk](<…>) (pozirk.online)'."""

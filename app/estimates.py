@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from app import data, formatting
-from app.chart_card import md
+from app.markdown import md
 from app.i18n import t
 from app.sources import host, published_date
 

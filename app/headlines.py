@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from app import data, estimates, formatting
-from app.chart_card import md
+from app.markdown import md
 from app.i18n import t
 from app.sources import SourceRef, curated_ref, ref_for_row
 
