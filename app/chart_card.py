@@ -267,7 +267,7 @@ def render(card: ChartCard, release: data.Release) -> None:
             st.warning(t("common.conflict_warning"), icon=":material/compare_arrows:")
             st.page_link("pages/sources.py", label=t("claims.conflicts_link"), icon=":material/compare_arrows:")
             st.dataframe(conflicts, hide_index=True, key=f"conflicts-{card.key}",
-                         column_config={t("common.col_link"): st.column_config.LinkColumn(),
+                         column_config={t("common.col_link"): st.column_config.LinkColumn(display_text=HOST_DISPLAY),
                                         t("common.col_curator_note"): st.column_config.TextColumn(width="large")})
         table = export_table(card.data, release)  # the download keeps the published names
         with st.expander(t("common.data_expander")):

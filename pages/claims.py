@@ -4,6 +4,7 @@ import streamlit as st
 from app import chart_card, data, events, figures, formatting
 from app import views_claims as claims
 from app.i18n import t
+from app.sources import HOST_DISPLAY
 
 release = data.ensure_release()
 publisher, title, url = claims.article(release)
@@ -32,7 +33,7 @@ def body(evidence: claims.Evidence, key: str, heading: str) -> None:
     if not evidence.figures.empty:
         st.markdown(f"**{heading}**")
         st.dataframe(claims.figure_table(evidence.figures, release), hide_index=True, key=key,
-                     column_config={t("claims.col_link"): st.column_config.LinkColumn()})
+                     column_config={t("claims.col_link"): st.column_config.LinkColumn(display_text=HOST_DISPLAY)})
     if not evidence.events.empty:
         st.markdown(f"**{t('claims.events_heading')}**")
         for _, event in evidence.events.iterrows():

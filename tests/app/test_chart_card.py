@@ -79,7 +79,7 @@ def test_reader_table_has_translated_headers_formatted_values_and_marks(publishe
     frame["_label"] = ["Eurostat" if i.startswith("eurostat") else "national<br>count" for i in frame["indicator"]]
     table = chart_card.reader_table(frame, release)
     assert list(table.columns) == ["Series", "Country", "Date or period", "Figure", "Source's flag", "Checked",
-                                   "Sources disagree", "Published by", "Link"]
+                                   "Sources disagree", "Published by", "Source title", "Published", "Link"]
     assert table["Series"].iloc[-1] in ("Eurostat", "national count")
     by_fact = dict(zip(frame["fact_id"], table.to_dict("records")))
     assert by_fact["PL_STOCK_BY_20190101"]["Date or period"] == "January 2019"  # month precision

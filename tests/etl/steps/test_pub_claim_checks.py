@@ -12,6 +12,7 @@ from etl.atomic import sha256_file
 from etl.pipeline import build as build_release
 from etl.raw import sidecar_path
 from etl.steps import pub_claim_checks
+from tests.snapshots import newest_snapshot
 
 # Reviewed by hand against the figures and events; a data refresh or a re-check that moves any of
 # these fails this test, and the reviewer updates it (and the explanation in the app's
@@ -346,7 +347,7 @@ def rewrite_raw(path, old: str, new: str) -> None:
 
 
 def test_a_changed_check_status_in_the_raw_data_changes_the_pinned_verdicts(raw_copy):
-    curated = raw_copy.root / "raw" / "curated" / "2026-11-25"
+    curated = newest_snapshot("curated", raw_copy.root / "raw")
     events, facts = curated / "events.csv", curated / "facts.csv"
     # The questionnaire event loses its check; the decree's two events are checked; the first
     # combined count of Belarusians and Russians judged a threat is marked unverified.
