@@ -1,7 +1,9 @@
 """Atomic file writes: a reader sees the old file or the new one, never half of either.
 
 Write to a temporary file in the same folder (same filesystem, so the rename is atomic),
-fsync it, then os.replace it over the target.
+fsync it, then os.replace it over the target. The temporary file is named `.<name>.<8 chars>.tmp`
+(TEMP_NAME): a process killed mid-write leaves one behind, which the next build removes
+(etl/pipeline.py, clean_debris).
 """
 from __future__ import annotations
 
@@ -9,13 +11,14 @@ import hashlib
 import io
 import json
 import os
-import tempfile
+import re
+import secrets
 from pathlib import Path
 from typing import Any
 
 CHUNK = 1 << 20
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+# What write_bytes_atomic leaves behind when killed between creating and renaming its file.
+TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
 
 def sha256_file(path: Path) -> str:
@@ -33,10 +36,8 @@ def sha256_bytes(data: bytes) -> str:
 def write_bytes_atomic(path: Path, data: bytes) -> str:
     """Write `data` to `path` atomically and return its sha256."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_name = _create_temp(path)
     try:
-        # mkstemp creates 0600 files; published data should be readable like any other file.
-        os.chmod(tmp_name, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -49,6 +50,20 @@ def write_bytes_atomic(path: Path, data: bytes) -> str:
         raise
     _fsync_dir(path.parent)
     return sha256_bytes(data)
+
+
+def _create_temp(path: Path) -> tuple[int, str]:
+    """Create `.<name>.<random>.tmp` beside `path`, exclusively. Mode 0666 lets the kernel apply
+    the process's umask, so published data are readable like any other file written here; the
+    umask is never read or changed (os.umask sets it for every thread of a server that imports
+    this module)."""
+    for _ in range(100):
+        name = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 def write_json_atomic(path: Path, obj: Any) -> str:

@@ -15,9 +15,19 @@ published tables, validated against its schema and written to a new release fold
 (data/releases/<id>/); data/manifest.json is replaced last, so a failed build leaves the
 previous release untouched. A build with nothing changed returns at once.
 
-Before publishing, the new tables are compared with the published ones (data/release_diff.md);
-a series that loses its latest period, a country that vanishes, or more than 1 % of values
-changing by more than half block the release unless --accept-changes is given.
+Before publishing, the new tables are compared with the published ones, series by series
+(indicator x country), and data/release_diff.md lists every finding with its values before and
+after. Each blocks the release until accepted by name: a past value revised by more than 20 %,
+a break (x3 from one period to the next), a value outside its plausible range (below 0, above
+100 %, more people than the origin country has), a latest figure falling by more than half, a
+series losing its latest period, a country vanishing, or more than 1 % of all values changing
+by more than half. Changes under 100 (people, permits, ...) or 20 percentage points never block.
+--accept-changes takes INDICATOR/COUNTRY (repeatable or comma-separated; also INDICATOR for
+every country, */COUNTRY, or all); the bare flag accepts everything, as before.
+
+Each build first removes what an interrupted build or refresh left behind (release folders no
+manifest names, temporary files, unjudged snapshots) and says so; it never removes what the
+manifest names.
 
 `refresh` needs the internet: it fetches the latest UNHCR and Eurostat figures, stores the
 exact bytes as new dated snapshots in data/raw, and rebuilds.
@@ -28,9 +38,12 @@ examples:
   python -m etl build --force               rebuild even if nothing changed
   python -m etl build --raw-release unhcr=2026-06-25
                                             build from an older UNHCR snapshot
-  python -m etl build --accept-changes      publish even though the diff gate objects
+  python -m etl build --accept-changes unhcr_under_mandate_stock/POL
+                                            publish a change the diff gate held back, by name
+  python -m etl build --accept-changes all  publish whatever the diff gate found
   python -m etl refresh                     fetch UNHCR and Eurostat, snapshot, rebuild
   python -m etl refresh --source eurostat   refresh one source only
+  python -m etl refresh --accept-changes eurostat_valid_permits_stock/POL,eurostat_first_permits_flow/POL
   python -m etl status                      say whether the published release is current
   python -m etl import-shared ../shared/data
                                             copy new shared deliveries into data/raw with sidecars
@@ -38,7 +51,8 @@ examples:
                                             copy only the curated delivery
 
 exit codes: 0 success, 1 unexpected error, 2 bad input (raw file, schema, metadata, arguments),
-  4 release blocked by the diff gate, 5 refresh failed (upstream unreachable or answer refused)
+  4 release blocked by the diff gate, 5 refresh failed (upstream unreachable, transfer broken or
+  answer refused; a one-line message, nothing changed)
 """
 
 
@@ -52,6 +66,25 @@ def parse_release(values: list[str]) -> dict[str, str]:
     return releases
 
 
+ACCEPT_HELP = ("publish although the release diff found these changes: INDICATOR/COUNTRY (e.g. "
+               "unhcr_under_mandate_stock/POL), INDICATOR, */COUNTRY or all; repeatable or comma-separated. "
+               "Without a value: accept everything")
+
+
+def accept_names(value: str) -> str:
+    from etl.diff import Acceptance  # validates the names; pandas loads only once this runs
+    try:
+        Acceptance.of(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def add_accept(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--accept-changes", action="append", nargs="?", const="all", type=accept_names,
+                        metavar="INDICATOR/COUNTRY", help=ACCEPT_HELP)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m etl", description=DESCRIPTION, epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -63,8 +96,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--raw-release", action="append", metavar="SOURCE=DATE",
                        help="use this raw snapshot folder for SOURCE instead of the newest")
     build.add_argument("--quiet", action="store_true", help="print only errors")
-    build.add_argument("--accept-changes", action="store_true",
-                       help="publish even if the release diff finds blocking changes")
+    add_accept(build)
     status = sub.add_parser("status", help="say whether the published release is up to date")
     status.add_argument("--raw-release", action="append", metavar="SOURCE=DATE")
     imp = sub.add_parser("import-shared", help="copy sources from a shared data folder into data/raw")
@@ -74,8 +106,7 @@ def make_parser() -> argparse.ArgumentParser:
     refresh = sub.add_parser("refresh", help="fetch the latest UNHCR and Eurostat figures, snapshot, rebuild")
     refresh.add_argument("--source", action="append", choices=["unhcr", "eurostat"],
                          help="refresh only this source (repeatable; default: both)")
-    refresh.add_argument("--accept-changes", action="store_true",
-                         help="publish even if the release diff finds blocking changes")
+    add_accept(refresh)
     refresh.add_argument("--quiet", action="store_true", help="print only errors")
     return parser
 
@@ -90,18 +121,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command == "import-shared":
             from etl import import_shared
+            from etl.pipeline import build_lock, clean_debris, read_manifest
             print(f"Importing from {args.shared} into {paths.raw}")
-            try:
-                import_shared.run(args.shared, paths.raw, sources=args.source)
-            except ValueError as exc:  # an unknown source, or a raw file that would be changed
-                print(f"Import failed: {exc}", file=sys.stderr)
-                return 2
+            with build_lock(paths) as exclusive:  # never while a build reads or cleans data/raw
+                if exclusive:
+                    clean_debris(paths, read_manifest(paths))
+                try:
+                    import_shared.run(args.shared, paths.raw, sources=args.source)
+                except ValueError as exc:  # an unknown source, or a raw file that would be changed
+                    print(f"Import failed: {exc}", file=sys.stderr)
+                    return 2
             return 0
         log = (lambda *_: None) if getattr(args, "quiet", False) else print
         if command == "refresh":
             from etl import refresh
             try:
-                refresh.run(paths, args.source, accept_changes=args.accept_changes, log=log)
+                refresh.run(paths, args.source, accept_changes=args.accept_changes or False, log=log)
             except refresh.RefreshError as exc:
                 print(f"Refresh failed: {exc}", file=sys.stderr)
                 return 5
@@ -114,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0 if ok else 3
         from etl.pipeline import build
         build(paths, force=getattr(args, "force", False), releases=releases, log=log,
-              accept_changes=getattr(args, "accept_changes", False))
+              accept_changes=getattr(args, "accept_changes", None) or False)
         return 0
     except (RawSnapshotError, BuildError, argparse.ArgumentTypeError, FileNotFoundError) as exc:
         print(f"Build failed: {exc}", file=sys.stderr)

@@ -30,6 +30,18 @@ class DataPaths:
     def manifest(self) -> Path:
         return self.root / "manifest.json"
 
+    @property
+    def lock(self) -> Path:
+        # Held (flock) by a build or a refresh while it writes, so that one never cleans up
+        # after another that is still running. Beside the releases: built state, not in git.
+        return self.releases / ".build.lock"
+
+    @property
+    def refresh_journal(self) -> Path:
+        # The snapshot folders a running refresh has written and not yet seen published; a
+        # refresh killed before its build ended leaves it behind for the next build to undo.
+        return self.releases / ".refresh-pending.json"
+
 
 def default_data_paths() -> DataPaths:
     # EXILE_DATA_DIR lets a deployment keep built data outside the checkout.

@@ -23,6 +23,9 @@ from etl.atomic import sha256_file
 
 SIDECAR_SUFFIX = ".provenance.yml"
 SNAPSHOT_MARKER = "snapshot" + SIDECAR_SUFFIX
+# A snapshot being written by a refresh sits in a hidden folder of this prefix beside the
+# release folders until complete; only a killed refresh leaves one behind (the next build removes it).
+INCOMING_PREFIX = ".incoming-"
 # A second refresh on one day gets a time suffix; both sort after the plain date.
 RELEASE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{6}Z)?$")
 # Fields every sidecar must carry, so that any number can be traced to who published it.

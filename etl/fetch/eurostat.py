@@ -67,7 +67,7 @@ def error_detail(body: bytes) -> str:
     """`error.id: label` from Eurostat's error body (an object, or a list of them)."""
     try:
         doc = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to read: no detail to give
         return ""
     error = doc.get("error") if isinstance(doc, dict) else None
     if isinstance(error, list) and error:

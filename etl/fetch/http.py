@@ -1,11 +1,14 @@
 """One polite HTTP client for the live refresh: timeouts, a retry policy, and clear errors.
 
 Only idempotent GETs are sent, so asking again is always safe. Retried: 429, 5xx, connection
-errors, timeouts, and answers a source calls transient (e.g. an HTML maintenance page sent with
-status 200). Never retried: 400, 404, 413, 416 and other client errors, which would only get
-the same answer again. Waits back off exponentially with jitter and honour Retry-After; no
-wait may run past the total budget. A host name that does not resolve means there is no
-network: that fails at once instead of backing off.
+errors, timeouts, a connection cut mid-body (ChunkedEncodingError), a body that claims a
+compression it does not have (ContentDecodingError), and answers a source calls transient
+(e.g. an HTML maintenance page sent with status 200). Never retried: 400, 404, 413, 416 and other
+client errors, which would only get the same answer again, and a document nested too deeply to
+read (json raises RecursionError). Waits back off exponentially with jitter and honour
+Retry-After; no wait may run past the total budget. A host name that does not resolve means
+there is no network: that fails at once instead of backing off. Whatever goes wrong ends in a
+FetchError with one sentence, never a traceback.
 """
 from __future__ import annotations
 
@@ -72,7 +75,9 @@ class Answer:
         return "html" in self.content_type.lower() or self.body.lstrip()[:1] == b"<"
 
 
-RETRIED_EXCEPTIONS = (TransientFault, requests.ConnectionError, requests.Timeout)
+# Faults of the transport rather than of the answer: the same request may well succeed next time.
+BROKEN_BODY = (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
+RETRIED_EXCEPTIONS = (TransientFault, requests.ConnectionError, requests.Timeout, *BROKEN_BODY)
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -134,15 +139,25 @@ class HttpClient:
                 if cannot_resolve(exc):
                     raise Unreachable(f"cannot reach {host}: the name does not resolve (no network?)") from exc
                 raise
+            except RETRIED_EXCEPTIONS:
+                raise
+            except requests.RequestException as exc:  # invalid URL, too many redirects, bad header …
+                raise FetchError(f"the request to {host} failed: {type(exc).__name__}") from exc
             answer = Answer(response.url, response.status_code, response.content, dict(response.headers),
                             datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
                             attempts)
-            if answer.status == 429 or answer.status >= 500:
-                raise TransientFault(f"HTTP {answer.status} from {host}",
-                                     retry_after_seconds(answer.headers.get("Retry-After")))
-            if answer.status != 200:
-                raise FetchError(explain(answer))
-            return answer, parse(answer)
+            try:
+                if answer.status == 429 or answer.status >= 500:
+                    raise TransientFault(f"HTTP {answer.status} from {host}",
+                                         retry_after_seconds(answer.headers.get("Retry-After")))
+                if answer.status != 200:
+                    raise FetchError(explain(answer))
+                return answer, parse(answer)
+            except RecursionError:
+                # json.loads recurses once per level: a hostile or broken document nested thousands
+                # deep cannot be read, and asking again would get the same bytes.
+                raise FetchError(f"{host} sent a JSON document nested too deeply to read (HTTP {answer.status}); "
+                                 "refused") from None
 
         retrying = Retrying(
             retry=retry_if_exception_type(RETRIED_EXCEPTIONS),
@@ -160,6 +175,8 @@ class HttpClient:
             if isinstance(exc, TransientFault):
                 raise FetchError(f"{exc} (gave up after {plural(attempts, 'attempt')})") from exc
             raise
+        except BROKEN_BODY as exc:
+            raise FetchError(f"{describe(exc, host, policy)} (gave up after {plural(attempts, 'attempt')})") from exc
         except RETRIED_EXCEPTIONS as exc:
             raise Unreachable(f"{describe(exc, host, policy)} (gave up after {plural(attempts, 'attempt')})") from exc
 
@@ -173,6 +190,10 @@ class HttpClient:
 def describe(exc: BaseException, host: str, policy: RetryPolicy) -> str:
     if isinstance(exc, requests.ReadTimeout):
         return f"{host} sent no answer within {policy.read_timeout:g} s"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return f"the connection to {host} was cut in the middle of the answer (ChunkedEncodingError)"
+    if isinstance(exc, requests.exceptions.ContentDecodingError):
+        return f"{host} sent a body that claims a compression it does not have (ContentDecodingError)"
     if isinstance(exc, requests.ConnectionError):
         return f"cannot reach {host}: {type(exc).__name__}"
     return str(exc)

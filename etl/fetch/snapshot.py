@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +18,8 @@ import yaml
 
 from etl.atomic import sha256_bytes, write_bytes_atomic
 from etl.fetch.http import Answer
-from etl.raw import SNAPSHOT_MARKER, RawSnapshotError, read_marker, read_sidecar, release_dirs, sidecar_path
+from etl.raw import (INCOMING_PREFIX, SNAPSHOT_MARKER, RawSnapshotError, read_marker, read_sidecar, release_dirs,
+                     sidecar_path)
 
 CATALOGUE_FIELDS = ("producer", "title", "url", "api_url", "licence", "licence_url")
 
@@ -79,14 +81,17 @@ def free_folder(source_dir: Path, retrieved: datetime) -> Path:
     return folder
 
 
-def write_snapshot(raw_root: Path, fetched: FetchedSource, catalogue_entry: dict, retrieved: datetime) -> Path | None:
-    """Write a new snapshot folder and return it, or None when upstream has not changed."""
+def write_snapshot(raw_root: Path, fetched: FetchedSource, catalogue_entry: dict, retrieved: datetime,
+                   before_rename: Callable[[Path], None] | None = None) -> Path | None:
+    """Write a new snapshot folder and return it, or None when upstream has not changed.
+    `before_rename(folder)` is told the final folder just before it appears (the refresh
+    journals it, so that a refresh killed later can be undone by the next build)."""
     source_dir = raw_root / fetched.source_id
     if is_unchanged(source_dir, fetched):
         return None
     source_dir.mkdir(parents=True, exist_ok=True)
     # The name does not look like a release date, so the build never picks it up half-written.
-    incoming = Path(tempfile.mkdtemp(prefix=".incoming-", dir=source_dir))
+    incoming = Path(tempfile.mkdtemp(prefix=INCOMING_PREFIX, dir=source_dir))
     try:
         os.chmod(incoming, 0o755)
         for doc in fetched.documents:
@@ -109,6 +114,8 @@ def write_snapshot(raw_root: Path, fetched: FetchedSource, catalogue_entry: dict
         }
         write_bytes_atomic(incoming / SNAPSHOT_MARKER, dump(marker))  # last: the folder is complete
         folder = free_folder(source_dir, retrieved)
+        if before_rename is not None:
+            before_rename(folder)
         os.rename(incoming, folder)
     except BaseException:
         shutil.rmtree(incoming, ignore_errors=True)

@@ -10,6 +10,8 @@ def test_help_explains_the_build():
     out = subprocess.run([sys.executable, "-m", "etl", "--help"], capture_output=True, text=True, cwd=REPO_ROOT)
     assert out.returncode == 0
     assert "python -m etl build" in out.stdout and "manifest" in out.stdout
+    assert "--accept-changes takes INDICATOR/COUNTRY" in out.stdout and "unhcr_under_mandate_stock/POL" in out.stdout
+    assert "removes what an interrupted build or refresh left behind" in out.stdout
 
 
 def test_build_then_status(raw_copy, capsys):

@@ -16,6 +16,10 @@ def quiet(*_):
     pass
 
 
+def release_folders(paths) -> list[str]:
+    return sorted(p.name for p in paths.releases.iterdir() if p.is_dir())
+
+
 def published(paths, manifest, name):
     return pd.read_parquet(paths.root / manifest["tables"][name]["path"])
 
@@ -85,7 +89,7 @@ def test_corrupted_raw_file_stops_the_build_and_keeps_the_release(raw_copy):
     with pytest.raises(RawSnapshotError, match="migr_resfirst_BY.json: sha256"):
         pipeline.build(raw_copy, force=True, log=quiet)
     assert raw_copy.manifest.read_bytes() == before
-    assert [p.name for p in raw_copy.releases.iterdir()] == [first["release_id"]]
+    assert release_folders(raw_copy) == [first["release_id"]]
 
 
 def test_replace_failing_mid_build_leaves_previous_manifest_and_files_intact(raw_copy, monkeypatch):
@@ -108,7 +112,7 @@ def test_replace_failing_mid_build_leaves_previous_manifest_and_files_intact(raw
     assert raw_copy.manifest.read_bytes() == before
     for name, entry in first["tables"].items():
         assert sha256_file(raw_copy.root / entry["path"]) == hashes[name]
-    assert [p.name for p in raw_copy.releases.iterdir()] == [first["release_id"]]  # the failed one is gone
+    assert release_folders(raw_copy) == [first["release_id"]]  # the failed one is gone
     assert pipeline.status(raw_copy)[0]
 
 
@@ -126,7 +130,7 @@ def test_schema_violation_publishes_nothing(raw_copy, monkeypatch):
     with pytest.raises(SchemaViolation, match=r"(?s)pub_series: .*greater_than_or_equal_to.*fact_id="):
         pipeline.build(raw_copy, log=quiet)
     assert not raw_copy.manifest.exists()
-    assert not raw_copy.releases.exists() or not any(raw_copy.releases.iterdir())
+    assert not raw_copy.releases.exists() or release_folders(raw_copy) == []
 
 
 def test_a_changed_input_makes_the_release_stale(raw_copy):
@@ -144,8 +148,9 @@ def test_a_changed_input_makes_the_release_stale(raw_copy):
 
 def test_old_releases_are_pruned(raw_copy):
     ids = [pipeline.build(raw_copy, force=True, log=quiet)["release_id"] for _ in range(pipeline.KEEP_RELEASES + 1)]
-    remaining = sorted(p.name for p in raw_copy.releases.iterdir())
-    assert ids[-1] in remaining and len(remaining) == pipeline.KEEP_RELEASES
+    assert release_folders(raw_copy) == sorted(ids[1:])
+    manifest = json.loads(raw_copy.manifest.read_text())
+    assert manifest["previous_releases"] == [ids[2], ids[1]]  # newest first: kept for comparison and rollback
 
 
 def test_parquet_carries_field_descriptions_and_sources(built):
