@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"Refresh failed: {exc}", file=sys.stderr)
                 return 5
             return 0
-        releases = parse_release(getattr(args, "raw_release", None))
+        releases = parse_release(getattr(args, "raw_release", None) or [])
         if command == "status":
             from etl.pipeline import status
             ok, reason = status(paths, releases)

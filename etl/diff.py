@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -487,7 +488,7 @@ def updated_stamps(root: Path, old_tables: dict, new_tables: dict) -> list[dict]
 
 
 def compare(paths: DataPaths, current: dict | None, tables: dict, release_id: str) -> dict:
-    report = {"diff_version": DIFF_VERSION, "status": None,
+    report: dict[str, Any] = {"diff_version": DIFF_VERSION, "status": None,
               "checked_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "published_release": current["release_id"] if current else None,
               "candidate_release": release_id,

@@ -62,7 +62,7 @@ def _codes(doc: dict, dim: str, size: int) -> list[str]:
     except (KeyError, TypeError):
         raise JsonStatError(f"dimension {dim} has no category index") from None
     # `index` is either {code: position} or a list of codes in order.
-    codes = sorted(index, key=index.get) if isinstance(index, dict) else list(index)
+    codes = sorted(index, key=lambda code: index[code]) if isinstance(index, dict) else list(index)
     if len(codes) != size:
         raise JsonStatError(f"dimension {dim}: {len(codes)} categories but size {size}")
     return codes

@@ -38,7 +38,7 @@ from etl.steps import STEP_MODULES
 try:
     import fcntl
 except ImportError:  # not POSIX: builds are serialised within a process only, and clean up nothing
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 MANIFEST_VERSION = 1
 KEEP_RELEASES = 3  # the current release and two before it, for comparison and rollback
@@ -115,7 +115,7 @@ def select_raw(paths: DataPaths, steps, releases: dict[str, str] | None = None) 
     unknown = set(releases) - set(required_raw(steps))
     if unknown:
         raise BuildError(f"--raw-release names unknown source(s) {sorted(unknown)}")
-    files = []
+    files: list[RawFile] = []
     for source_id, names in required_raw(steps).items():
         files += select_snapshot(paths.raw, source_id, names, releases.get(source_id)).values()
     return files

@@ -6,6 +6,7 @@ app reads. A table that breaks its schema is not written and the whole release i
 from __future__ import annotations
 
 import json
+from typing import Any
 from pathlib import Path
 
 import pandas as pd
@@ -81,7 +82,7 @@ def write_release(tables: dict, indicators: dict[str, dict], release_dir: Path, 
         columns = list(frame.columns)
         # A downloaded file must explain itself: what each field means, where every row came
         # from (citation, link, licence) and, for series, what each indicator counts.
-        doc = {"table": name, "description": DESCRIPTIONS[name], "release": release_dir.name,
+        doc: dict[str, Any] = {"table": name, "description": DESCRIPTIONS[name], "release": release_dir.name,
                "fields": describe([c for c in columns if c in FIELDS]),
                "sources": sources_of.get(name, []),
                "source_files": source_files(raw_files, sources_of.get(name, []))}

@@ -126,7 +126,7 @@ class HttpClient:
 
     def get(self, url: str, params: list[tuple[str, str]], parse: Callable[[Answer], Any],
             explain: Callable[[Answer], str]) -> tuple[Answer, Any]:
-        host = urlsplit(url).hostname
+        host = urlsplit(url).hostname or url
         policy = self.policy
         attempts = 0
 
@@ -165,7 +165,7 @@ class HttpClient:
             stop=stop_after_attempt(policy.max_attempts) | stop_before_delay(policy.budget),
             sleep=self.sleep,
             before_sleep=lambda state: self.log(
-                f"    {describe(state.outcome.exception(), host, policy)}; attempt {state.attempt_number + 1}"
+                f"    {describe(_attempt_error(state), host, policy)}; attempt {state.attempt_number + 1}"
                 f"/{policy.max_attempts} in {state.upcoming_sleep:.1f} s"),
             reraise=True,
         )
@@ -185,6 +185,12 @@ class HttpClient:
         retry_after = getattr(state.outcome.exception(), "retry_after", None)
         # The server's own Retry-After wins when it asks for longer than our backoff.
         return max(backoff, retry_after or 0.0)
+
+
+def _attempt_error(state) -> BaseException:
+    """The exception of the attempt tenacity is about to retry (it only retries on one)."""
+    error = state.outcome.exception() if state.outcome is not None else None
+    return error if error is not None else RuntimeError("unknown error")
 
 
 def describe(exc: BaseException, host: str, policy: RetryPolicy) -> str:

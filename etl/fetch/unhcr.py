@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -133,7 +134,8 @@ def check_total(endpoint: Endpoint, total, rows: list[dict]) -> None:
 
 def fetch_endpoint(client: HttpClient, endpoint: Endpoint, year_to: int, log) -> list[RawDocument]:
     url = API + endpoint.path
-    answers, pages = [], []
+    answers: list[tuple[Any, list[tuple[str, str]]]] = []  # (the raw answer, the query it answered)
+    pages: list[dict] = []  # the parsed pages
     max_pages = 1
     while len(pages) < max_pages:
         number = len(pages) + 1

@@ -15,7 +15,7 @@ INPUTS = {"raw": {"udsc": ["udsc_raport_BY_2026-01-01_tables.csv"]}}
 OUTPUTS = ["clean_udsc__report_tables"]
 YEAR = re.compile(r"^(\d{4})(\*?)$")
 # table_id → (label of the total row, labels that are themselves totals and not parts)
-TOTALS = {
+TOTALS: dict[str, tuple[str, set[str]]] = {
     "valid_residence_documents_by_type": ("SUMA", set()),
     "intl_protection_applicants_by_year": ("SUMA", set()),
     "intl_protection_pending_by_instance": ("SUMA", set()),

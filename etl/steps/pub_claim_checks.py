@@ -162,7 +162,7 @@ def apply_op(op: str, values: tuple[float, ...], claim: str, name: str) -> float
 
 def parse_inputs(inputs: str) -> list[tuple[str, str]]:
     """'latest=latest;baseline=baseline[PL_STOCK_BY_20200101a]' -> [(figure, value_id), ...]."""
-    return [tuple(pair.split("=", 1)) for pair in inputs.split(";")] if inputs else []
+    return [(name, value_id) for name, _, value_id in (pair.partition("=") for pair in inputs.split(";"))] if inputs else []
 
 
 def _value_ids(name: str, rows: pd.DataFrame) -> list[str]:
