@@ -11,8 +11,10 @@ The language lives in the URL (?lang=pl); without it the browser's language deci
 """
 from __future__ import annotations
 
+import logging
 import string
-from functools import lru_cache
+import warnings
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Union
 
@@ -35,7 +37,16 @@ Message = Union[str, dict[str, str]]  # a text, or its CLDR plural forms
 
 
 class MissingMessage(KeyError):
-    pass
+    """No language has the message: a wrong key (or a probe for an optional message)."""
+
+
+class MissingTranslation(UserWarning):
+    """English has the message but the reader's language does not: the page shows the English
+    text (a reader sees words, not a traceback) and the warning makes the gap visible in tests
+    and logs; tests/app/test_i18n_catalogues.py fails on it before a release."""
+
+
+_log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=None)
@@ -101,10 +112,13 @@ def t(key: str, lang: str | None = None, **params) -> str:
     `count`, when given, is a number: it picks the plural form of a plural message and is
     written with the language's digit grouping ("1 234" in Polish)."""
     lang = lang or language()
-    try:
-        message = catalogue(lang)[key]
-    except KeyError:
-        raise MissingMessage(f"no message {key!r} in app/locales/{lang}/") from None
+    message = catalogue(lang).get(key)
+    if message is None:
+        message = catalogue(DEFAULT).get(key)
+        if message is None:
+            raise MissingMessage(f"no message {key!r} in app/locales/{lang}/")
+        _warn_untranslated(key, lang)
+        lang = DEFAULT  # the English text, with English plural forms and digit grouping
     if "count" in params and not isinstance(params["count"], str):
         count = params["count"]
         if isinstance(message, dict):
@@ -116,6 +130,13 @@ def t(key: str, lang: str | None = None, **params) -> str:
             raise TypeError(f"{key!r} has plural forms: call t() with count=<number>")
         message = message["other"]  # a count already written out (e.g. "–" for no data)
     return message.format(**params) if params else message
+
+
+@cache
+def _warn_untranslated(key: str, lang: str) -> None:
+    """Once per key and language: a page rerun must not fill the log with the same gap."""
+    _log.warning("no %r in app/locales/%s/: showing the English text", key, lang)
+    warnings.warn(MissingTranslation(f"no {key!r} in app/locales/{lang}/: showing the English text"), stacklevel=3)
 
 
 def pick_language(url_value: str | None, browser_locale: str | None) -> str:

@@ -88,6 +88,23 @@ def test_a_value_with_its_unit_agrees_in_number(lang, value, expected):
     assert formatting.value_with_unit(value, "persons") == expected
 
 
+def test_a_missing_translation_shows_english_and_says_so(monkeypatch, caplog):
+    """A page never crashes on a gap in pl/lt/be: the English text, a warning and a log line."""
+    real = i18n.catalogue
+    polish = {key: text for key, text in real("pl").items() if key != "common.no_data"}
+    monkeypatch.setattr(i18n, "catalogue", lambda lang: polish if lang == "pl" else real(lang))
+    i18n._warn_untranslated.cache_clear()
+    with pytest.warns(i18n.MissingTranslation, match="common.no_data.*app/locales/pl/"):
+        assert i18n.t("common.no_data", "pl") == real("en")["common.no_data"]
+    assert "showing the English text" in caplog.text
+    i18n._warn_untranslated.cache_clear()
+
+
+def test_a_key_no_language_has_is_an_error():
+    with pytest.raises(i18n.MissingMessage, match="common.no_such_message"):
+        i18n.t("common.no_such_message", "pl")
+
+
 def test_a_plural_message_without_a_count_is_refused():
     with pytest.raises(TypeError):
         i18n.t("sources.download_rows", "en")
