@@ -24,6 +24,11 @@ from babel import Locale
 from babel.numbers import format_decimal
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+# The English title, description and note of an indicator are written once, in the ETL's
+# metadata file (which every release also carries in pub_metadata): the English `indicators`
+# namespace is read from there, and only pl/lt/be have an indicators.yml of their own.
+INDICATOR_METADATA_DIR = Path(__file__).resolve().parents[1] / "etl" / "metadata" / "indicators"
+INDICATOR_FIELDS = ("title", "description", "note")
 LANGUAGES = {"en": "English", "pl": "Polski", "lt": "Lietuvių", "be": "Беларуская"}
 BABEL_LOCALE = {"en": "en_GB", "pl": "pl_PL", "lt": "lt_LT", "be": "be_BY"}
 DEFAULT = "en"
@@ -56,7 +61,19 @@ def catalogue(lang: str) -> dict[str, Message]:
         for key, text in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
             messages[f"{path.stem}.{key}"] = ({str(k): str(v) for k, v in text.items()} if isinstance(text, dict)
                                               else str(text))
+    if lang == DEFAULT:
+        messages |= english_indicator_texts()
     return messages
+
+
+def english_indicator_texts() -> dict[str, str]:
+    """'indicators.<id>.<field>' -> the English text of etl/metadata/indicators/<id>.yml, in
+    file order (translators keep that order in their indicators.yml)."""
+    texts = {}
+    for path in sorted(INDICATOR_METADATA_DIR.glob("*.yml")):
+        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        texts |= {f"indicators.{path.stem}.{field}": str(meta[field]) for field in INDICATOR_FIELDS if field in meta}
+    return texts
 
 
 def placeholders(message: Message) -> set[str]:

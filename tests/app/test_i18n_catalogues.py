@@ -17,8 +17,15 @@ NBSP = "\u00a0"
 
 
 def namespace_files(lang: str) -> dict[str, dict]:
-    return {path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            for path in sorted((i18n.LOCALES_DIR / lang).glob("*.yml"))}
+    """Each namespace's messages as a translator sees them: English indicator texts come from
+    the ETL's metadata files (written once), every other namespace from its own YAML file."""
+    files = {path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+             for path in sorted((i18n.LOCALES_DIR / lang).glob("*.yml"))}
+    if lang == "en":
+        assert "indicators" not in files, "English indicator texts are written once, in etl/metadata/indicators/"
+        files["indicators"] = {key.removeprefix("indicators."): text
+                               for key, text in i18n.english_indicator_texts().items()}
+    return files
 
 
 
