@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from etl.mappings import map_every, section
+
 INPUTS = {"tables": ["clean_unhcr__population", "clean_unhcr__asylum_applications",
                      "clean_unhcr__asylum_decisions", "clean_eurostat__resvalid", "clean_eurostat__resfirst",
                      "clean_eurostat__resfirst_duration", "clean_udsc__report_tables", "pub_facts"]}
@@ -18,20 +20,8 @@ UNHCR_ORIGINS = ["BLR", "RUS", "UKR"]
 APP_TYPE = {"N": "new", "R": "repeat", "A": "appeal"}  # other codes are combined or other stages
 FIRST_INSTANCE = ["FI", "NA"]  # UNHCR decision levels that are first-instance decisions
 PC_UNIT = {"P": "persons", "C": "cases"}
-UDSC_DOCUMENT_TYPES = {
-    "pobyt czasowy": "temporary_residence", "pobyt stały": "permanent_residence",
-    "ochrona uzupełniająca": "subsidiary_protection", "rezydent długoterminowy UE": "eu_long_term_resident",
-    "status uchodźcy": "refugee_status", "ochrona czasowa": "temporary_protection", "pozostałe": "other",
-    "SUMA": "total",
-}
-UDSC_DECISIONS = {
-    "STATUS UCHODŹCY": "refugee_status", "OCHRONA UZUPEŁNIAJĄCA": "subsidiary_protection",
-    "POBYT TOLEROWANY": "tolerated_stay", "NEGATYWNA": "negative", "UMORZENIE": "discontinued",
-    "Wszystkie": "all_decisions", "Merytoryczne": "decisions_on_merits",
-}
-UDSC_PENDING = {"I-sza": "first_instance", "II-ga": "second_instance", "SUMA": "total"}
-UDSC_VISA_TYPES = {"C (krótkoterminowa Schengen)": "schengen_c", "D (długoterminowa krajowa)": "national_d",
-                   "Razem C i D": "total"}
+# Polish labels of the UdSC report → codes, as data: etl/metadata/udsc_labels.yml.
+UDSC_LABELS = "udsc_labels"
 # The Ministry's visa figures in the report run from 10 Aug 2020 to the report date.
 UDSC_VISAS_FROM = pd.Timestamp("2020-08-10")
 UDSC_CUMULATIVE_FROM = pd.Timestamp("2022-02-24")
@@ -138,15 +128,16 @@ def udsc(tables: pd.DataFrame) -> list[pd.DataFrame]:
     parts = []
     docs = tables[tables["table_id"] == "valid_residence_documents_by_type"]
     parts.append(frame("udsc_residence_documents_stock", "udsc", "stock", "persons", origin="BLR", destination="POL",
-                       category=docs["row_label"].map(UDSC_DOCUMENT_TYPES), period_start=report_date,
+                       category=map_every(docs["row_label"], UDSC_LABELS, "document_types"), period_start=report_date,
                        period_end=report_date, value=docs["value"]))
     pending = tables[tables["table_id"] == "intl_protection_pending_by_instance"]
     parts.append(frame("udsc_protection_pending_stock", "udsc", "stock", "persons", origin="BLR", destination="POL",
-                       category=pending["row_label"].map(UDSC_PENDING), period_start=report_date,
+                       category=map_every(pending["row_label"], UDSC_LABELS, "pending"), period_start=report_date,
                        period_end=report_date, value=pending["value"]))
+    origins = section(UDSC_LABELS, "applicant_origins")
     applicants = tables[(tables["table_id"] == "intl_protection_applicants_by_year")
-                        & tables["row_label"].isin(["BIAŁORUŚ", "SUMA"])]
-    origin = applicants["row_label"].map({"BIAŁORUŚ": "BLR", "SUMA": "ALL"})
+                        & tables["row_label"].isin(list(origins))]
+    origin = applicants["row_label"].map(origins)
     yearly = applicants["year"].notna()
     start, end = year_period(applicants.loc[yearly, "year"])
     parts.append(frame("udsc_protection_applicants_flow", "udsc", "flow", "persons", origin=origin[yearly],
@@ -157,12 +148,13 @@ def udsc(tables: pd.DataFrame) -> list[pd.DataFrame]:
                        origin=origin[since.index], destination="POL", period_start=UDSC_CUMULATIVE_FROM,
                        period_end=report_date - pd.Timedelta(days=1), value=since["value"], flag="p"))
     decisions = tables[(tables["table_id"] == "intl_protection_decisions_by_year") & tables["year"].notna()]
-    counts = decisions[decisions["row_label"].isin(UDSC_DECISIONS)]
+    rate_rows = section(UDSC_LABELS, "decision_rate_rows")
+    counts = decisions[~decisions["row_label"].isin(list(rate_rows))]
     start, end = year_period(counts["year"])
     parts.append(frame("udsc_protection_decisions_flow", "udsc", "flow", "persons", origin="BLR", destination="POL",
-                       category=counts["row_label"].map(UDSC_DECISIONS), period_start=start, period_end=end,
-                       value=counts["value"], flag=counts["provisional"].map({True: "p", False: None})))
-    rate = decisions[decisions["row_label"] == "Uznawalność"]
+                       category=map_every(counts["row_label"], UDSC_LABELS, "decisions"), period_start=start,
+                       period_end=end, value=counts["value"], flag=counts["provisional"].map({True: "p", False: None})))
+    rate = decisions[decisions["row_label"].isin(list(rate_rows))]
     start, end = year_period(rate["year"])
     parts.append(frame("udsc_recognition_rate_ratio", "udsc", "ratio", "percent", origin="BLR", destination="POL",
                        period_start=start, period_end=end, value=rate["value"],
@@ -176,8 +168,9 @@ def udsc(tables: pd.DataFrame) -> list[pd.DataFrame]:
     for code, indicator in [("21", "udsc_humanitarian_visas_cumulative"), ("23", "udsc_pbh_visas_cumulative")]:
         rows = visas[visas["row_label"].str.startswith(code)]
         parts.append(frame(indicator, "udsc", "cumulative", "visas", origin="BLR", destination="POL",
-                           category=rows["col_label"].map(UDSC_VISA_TYPES), period_start=UDSC_VISAS_FROM,
-                           period_end=report_date - pd.Timedelta(days=1), value=rows["value"]))
+                           category=map_every(rows["col_label"], UDSC_LABELS, "visa_types"),
+                           period_start=UDSC_VISAS_FROM, period_end=report_date - pd.Timedelta(days=1),
+                           value=rows["value"]))
     return parts
 
 
