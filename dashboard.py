@@ -1,8 +1,8 @@
 """Entry point: `streamlit run dashboard.py`.
 
-Picks the reader's language (URL ?lang=, else the session's, else the browser's), makes sure a
-current published release exists (building it from the embedded raw snapshots on a fresh clone,
-with a visible message), draws the shared chrome and runs the selected page between
+Picks the reader's language (URL ?lang=, else the session's, else the browser's), reads the
+published release (built once from the embedded raw snapshots on a fresh clone, with a visible
+message; never with EXILE_READ_ONLY=1), draws the shared chrome and runs the selected page between
 url_state.begin() and url_state.finish(), which read its filters from the URL and write them
 back in canonical form. Pages live in pages/, UI only.
 """

@@ -3,22 +3,34 @@
 Each table is loaded once per release and shared by every session (st.cache_resource), never
 copied per session. Callers must not modify what they get: pandas' copy-on-write makes any
 filtered or derived frame a copy, so ordinary use is safe.
-Readers use only files named in data/manifest.json.
+Readers use only files named in data/manifest.json. Serving never builds (see ensure_release).
 """
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from app.i18n import t
+from app.release_files import ReleaseProblem, manifest_stamp, read_checked
 from etl.paths import DataPaths, default_data_paths
 
 
 class NoReleaseError(RuntimeError):
     """No published release could be found or built."""
+
+
+# The production switch: with EXILE_READ_ONLY=1 the app never builds. The release is built by
+# `python -m etl build` before the server starts (`python -m app.health` says whether it is ready).
+READ_ONLY_ENV = "EXILE_READ_ONLY"
+
+
+def read_only() -> bool:
+    return os.environ.get(READ_ONLY_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 @dataclass(frozen=True)
@@ -34,7 +46,8 @@ class Release:
         try:
             return self.paths.root / self.manifest["tables"][table]["path"]
         except KeyError:
-            raise NoReleaseError(f"the published release has no table {table!r}; rebuild with `python -m etl build`") from None
+            raise NoReleaseError(f"the published release has no table {table!r}; "
+                                 "rebuild with `python -m etl build`") from None
 
 
 def data_paths() -> DataPaths:
@@ -42,45 +55,55 @@ def data_paths() -> DataPaths:
 
 
 def ensure_release(show_progress=True) -> Release:
-    """Return the current release, building it first if it is missing or stale.
+    """Return the published release; on a page run, stop with a clear page if it cannot be served.
 
-    A fresh clone has only raw snapshots: the first start builds the tables (a few seconds)
-    with a visible message, so `streamlit run dashboard.py` is the only command a reader needs.
+    The app only reads: a page run costs one stat() of data/manifest.json, and the release's files
+    are checked (sha256) once per manifest version. One exception keeps a fresh clone's promise
+    (`streamlit run dashboard.py` is the only command a reader needs): when there is no manifest
+    at all and EXILE_READ_ONLY is not set, the first start builds the tables, once, under the
+    build lock (so two first visitors never build twice), with a visible message.
     Every page starts here, so this is also where a page outside dashboard.py is sent back to it.
     """
     from app.entry import require_entrypoint
     require_entrypoint()
     paths = data_paths()
-    manifest = _current_manifest(str(paths.root))
-    if manifest is None:
-        _build(paths, show_progress)
-        _current_manifest.clear()
-        manifest = _current_manifest(str(paths.root))
-    if manifest is None:
-        raise NoReleaseError(f"no published release in {paths.root}")
+    if manifest_stamp(paths) is None and not read_only():
+        first_start_build(paths, show_progress)
+    manifest, problem = _checked_release(str(paths.root), manifest_stamp(paths))
+    if problem is not None:
+        if show_progress:  # a page run: a page that says what is wrong and what to do, not a traceback
+            show_release_problem(problem)
+            st.stop()
+        raise NoReleaseError(problem.reason())
     return Release(paths, manifest)
 
 
-@st.cache_resource(show_spinner=False, ttl=60)
-def _current_manifest(root: str) -> dict | None:
-    """The manifest if the release is current; None if it must be (re)built. Rechecked each minute."""
-    from etl.pipeline import read_manifest, status
-    paths = DataPaths(Path(root))
-    try:
-        up_to_date, _ = status(paths)
-    except Exception:  # a raw-file problem: serve the last good release if there is one
-        return read_manifest(paths)
-    return read_manifest(paths) if up_to_date else None
+def first_start_build(paths: DataPaths, show_progress: bool) -> None:
+    """Build the release on a fresh clone. Whoever takes the build lock second finds the
+    manifest the first one published and builds nothing."""
+    from etl.pipeline import build, build_lock  # only here: production page runs never load the ETL
+    with build_lock(paths, log=lambda *_: None):
+        if manifest_stamp(paths) is not None:
+            return
+        if not show_progress:
+            build(paths, log=lambda *_: None)
+            return
+        with st.status(t("common.building"), expanded=True) as box:
+            build(paths, log=lambda line: box.write(line))
+            box.update(label=t("common.built"), state="complete", expanded=False)
 
 
-def _build(paths: DataPaths, show_progress: bool) -> None:
-    from etl.pipeline import build
-    if not show_progress:
-        build(paths, log=lambda *_: None)
-        return
-    with st.status("Building the published tables from the embedded raw snapshots…", expanded=True) as box:
-        build(paths, log=lambda line: box.write(line))
-        box.update(label="Published tables are ready.", state="complete", expanded=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _checked_release(root: str, stamp: tuple[int, int, int] | None) -> tuple[dict | None, ReleaseProblem | None]:
+    """The manifest and its files' check, once per manifest version: `stamp` (the manifest's
+    inode, mtime and size) changes when a build publishes, and only then is the check redone."""
+    return read_checked(DataPaths(Path(root)))
+
+
+def show_release_problem(problem: ReleaseProblem) -> None:
+    st.error(f"**{t('common.release_unavailable')}**\n\n"
+             f"{t(f'common.release_{problem.kind}', path=problem.path)}\n\n"
+             f"{t('common.release_fix')}", icon=":material/error:")
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

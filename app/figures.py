@@ -181,32 +181,28 @@ def ranked_bars(frame: pd.DataFrame, x_title: str, label: str = "_label", height
 MAP_BREAKS = [0, 1, 10, 50, 100, 500, 1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000, 10_000_000]
 NO_DATA_COLOUR = "#EEF0F2"
 OUTSIDE_COLOUR = "#D5D9DE"  # a figure exists but the country is not shaded: it is given in the note
-# Points the map must show (lon, lat): Iceland, Portugal, Crete, the Caucasus, the North Cape.
-MAP_FRAME = np.array([(-24.5, 63.3), (-24.5, 66.6), (-10.0, 36.5), (25.0, 34.8), (45.0, 39.0), (45.0, 68.0),
-                      (28.0, 71.2)])
+# The map's view in the boundaries' own CRS (EPSG:3035, metres; the ETL projects them): the box
+# around Iceland, Portugal, Crete, the Caucasus and the North Cape as pyproj projects those
+# points, with about 60 km to spare (tests/app/test_figures.py recomputes it). The app draws;
+# it never projects.
+MAP_CRS = "urn:ogc:def:crs:EPSG::3035"
+MAP_VIEW_X = (2_470_000, 7_320_000)
+MAP_VIEW_Y = (1_370_000, 5_490_000)
 
 
-def _albers(lon: np.ndarray, lat: np.ndarray, lon0: float = 15.0, lat0: float = 52.0,
-            parallels: tuple[float, float] = (43.0, 62.0)) -> tuple[np.ndarray, np.ndarray]:
-    """Albers equal-area conic projection (sphere), centred on Europe: areas stay comparable."""
-    phi1, phi2 = np.radians(parallels)
-    n = (np.sin(phi1) + np.sin(phi2)) / 2
-    c = np.cos(phi1) ** 2 + 2 * n * np.sin(phi1)
-    rho0 = np.sqrt(c - 2 * n * np.sin(np.radians(lat0))) / n
-    theta = n * np.radians(lon - lon0)
-    rho = np.sqrt(c - 2 * n * np.sin(np.radians(lat))) / n
-    return rho * np.sin(theta), rho0 - rho * np.cos(theta)
+class MapCrsError(ValueError):
+    """The boundaries are not in the CRS the map's view box is given in."""
 
 
 def _outline(geometry: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Projected x and y of every ring of a (Multi)Polygon, rings separated by NaN (a gap in the
-    drawn line). float32 is ample for a screen and halves the figure's JSON (sent as binary)."""
+    """x and y of every ring of a (Multi)Polygon, rings separated by NaN (a gap in the drawn
+    line). float32 is ample for a screen (whole metres up to 16,777 km stay exact) and halves
+    the figure's JSON (sent as binary)."""
     polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
     gap = np.array([[np.nan, np.nan]])
     points = np.concatenate([part for ring in (r for polygon in polygons for r in polygon)
                              for part in (np.asarray(ring, dtype=float), gap)])
-    x, y = _albers(points[:, 0], points[:, 1])
-    return x.astype(np.float32), y.astype(np.float32)
+    return points[:, 0].astype(np.float32), points[:, 1].astype(np.float32)
 
 
 def country_label(feature: dict) -> str:
@@ -232,12 +228,16 @@ def choropleth(frame: pd.DataFrame, geojson: dict, colour_title: str, height: in
     """Europe map from the release's own boundaries, drawn as filled shapes on plain axes.
 
     Plotly's geo traces make the browser fetch a world topojson from a CDN even when every shape
-    comes from our GeoJSON, and draw nothing offline; projecting here avoids that. Countries with
+    comes from our GeoJSON, and draw nothing offline; plain axes avoid that, and the ETL has
+    projected the shapes already (EPSG:3035, recorded in the file's `crs`). Countries with
     data are shaded by class (the legend gives the ranges, highest first); the others are light
     grey, so the map never has holes. Hover shows `_hover` where given. `outside`: rows (with
     `destination` and `_hover`) of countries drawn with a figure that the map does not shade (the
     note gives it): a darker grey of their own, legend `outside_name`, hover their `_hover`, never
     'no data'."""
+    crs = geojson.get("crs", {}).get("properties", {}).get("name")
+    if crs != MAP_CRS:  # lon/lat drawn on a metre view box would be a dot in a corner
+        raise MapCrsError(f"map boundaries must be in {MAP_CRS}, got {crs}")
     by_country = frame.set_index("destination")
     hover = by_country["_hover"] if "_hover" in by_country else by_country["value"].map(formatting.number)
     features = {f["id"]: f for f in geojson["features"]}
@@ -268,13 +268,9 @@ def choropleth(frame: pd.DataFrame, geojson: dict, colour_title: str, height: in
         for i, code in enumerate(members):
             draw(features[code], colour, hover[code], legend_name, len(classes) - rank, i == 0)
     fig = go.Figure(data=traces)
-    frame_x, frame_y = _albers(MAP_FRAME[:, 0], MAP_FRAME[:, 1])
-    pad = 0.01
-    # Both axes keep their range and give up plot width or height instead: the whole frame stays in view.
-    fig.update_xaxes(visible=False, range=[frame_x.min() - pad, frame_x.max() + pad], constrain="domain",
-                     fixedrange=True)
-    fig.update_yaxes(visible=False, range=[frame_y.min() - pad, frame_y.max() + pad], scaleanchor="x",
-                     constrain="domain", fixedrange=True)
+    # Both axes keep their range and give up plot width or height instead: the whole view stays in sight.
+    fig.update_xaxes(visible=False, range=list(MAP_VIEW_X), constrain="domain", fixedrange=True)
+    fig.update_yaxes(visible=False, range=list(MAP_VIEW_Y), scaleanchor="x", constrain="domain", fixedrange=True)
     fig.update_layout(
         template="plotly_white", height=height, margin=dict(l=0, r=0, t=60, b=0), font=dict(family=FONT, size=13),
         plot_bgcolor="#FFFFFF", hovermode="closest", dragmode=False,

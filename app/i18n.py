@@ -11,8 +11,10 @@ The language lives in the URL (?lang=pl); without it the browser's language deci
 """
 from __future__ import annotations
 
+import logging
 import string
-from functools import lru_cache
+import warnings
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Union
 
@@ -22,6 +24,11 @@ from babel import Locale
 from babel.numbers import format_decimal
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+# The English title, description and note of an indicator are written once, in the ETL's
+# metadata file (which every release also carries in pub_metadata): the English `indicators`
+# namespace is read from there, and only pl/lt/be have an indicators.yml of their own.
+INDICATOR_METADATA_DIR = Path(__file__).resolve().parents[1] / "etl" / "metadata" / "indicators"
+INDICATOR_FIELDS = ("title", "description", "note")
 LANGUAGES = {"en": "English", "pl": "Polski", "lt": "Lietuvių", "be": "Беларуская"}
 BABEL_LOCALE = {"en": "en_GB", "pl": "pl_PL", "lt": "lt_LT", "be": "be_BY"}
 DEFAULT = "en"
@@ -35,7 +42,16 @@ Message = Union[str, dict[str, str]]  # a text, or its CLDR plural forms
 
 
 class MissingMessage(KeyError):
-    pass
+    """No language has the message: a wrong key (or a probe for an optional message)."""
+
+
+class MissingTranslation(UserWarning):
+    """English has the message but the reader's language does not: the page shows the English
+    text (a reader sees words, not a traceback) and the warning makes the gap visible in tests
+    and logs; tests/app/test_i18n_catalogues.py fails on it before a release."""
+
+
+_log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=None)
@@ -45,7 +61,19 @@ def catalogue(lang: str) -> dict[str, Message]:
         for key, text in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
             messages[f"{path.stem}.{key}"] = ({str(k): str(v) for k, v in text.items()} if isinstance(text, dict)
                                               else str(text))
+    if lang == DEFAULT:
+        messages |= english_indicator_texts()
     return messages
+
+
+def english_indicator_texts() -> dict[str, str]:
+    """'indicators.<id>.<field>' -> the English text of etl/metadata/indicators/<id>.yml, in
+    file order (translators keep that order in their indicators.yml)."""
+    texts = {}
+    for path in sorted(INDICATOR_METADATA_DIR.glob("*.yml")):
+        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        texts |= {f"indicators.{path.stem}.{field}": str(meta[field]) for field in INDICATOR_FIELDS if field in meta}
+    return texts
 
 
 def placeholders(message: Message) -> set[str]:
@@ -101,10 +129,13 @@ def t(key: str, lang: str | None = None, **params) -> str:
     `count`, when given, is a number: it picks the plural form of a plural message and is
     written with the language's digit grouping ("1 234" in Polish)."""
     lang = lang or language()
-    try:
-        message = catalogue(lang)[key]
-    except KeyError:
-        raise MissingMessage(f"no message {key!r} in app/locales/{lang}/") from None
+    message = catalogue(lang).get(key)
+    if message is None:
+        message = catalogue(DEFAULT).get(key)
+        if message is None:
+            raise MissingMessage(f"no message {key!r} in app/locales/{lang}/")
+        _warn_untranslated(key, lang)
+        lang = DEFAULT  # the English text, with English plural forms and digit grouping
     if "count" in params and not isinstance(params["count"], str):
         count = params["count"]
         if isinstance(message, dict):
@@ -116,6 +147,13 @@ def t(key: str, lang: str | None = None, **params) -> str:
             raise TypeError(f"{key!r} has plural forms: call t() with count=<number>")
         message = message["other"]  # a count already written out (e.g. "–" for no data)
     return message.format(**params) if params else message
+
+
+@cache
+def _warn_untranslated(key: str, lang: str) -> None:
+    """Once per key and language: a page rerun must not fill the log with the same gap."""
+    _log.warning("no %r in app/locales/%s/: showing the English text", key, lang)
+    warnings.warn(MissingTranslation(f"no {key!r} in app/locales/{lang}/: showing the English text"), stacklevel=3)
 
 
 def pick_language(url_value: str | None, browser_locale: str | None) -> str:

@@ -1,9 +1,9 @@
 """An indicator's title, description and note in the reader's language.
 
 The English text is written once, in etl/metadata/indicators/<id>.yml, and travels with every
-release in pub_metadata. The `indicators` catalogue repeats it under '<id>.title',
-'<id>.description' and '<id>.note' in each language; tests keep its English copy equal to the
-metadata, so a caveat changed in one place cannot silently differ from the other.
+release in pub_metadata; app/i18n.py reads it as the English `indicators` catalogue (there is no
+app/locales/en/indicators.yml). Translations live under '<id>.title', '<id>.description' and
+'<id>.note' in app/locales/<pl|lt|be>/indicators.yml; the catalogue tests fail on a missing one.
 """
 from __future__ import annotations
 

@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths = DataPaths(args.data_dir) if args.data_dir else default_data_paths()
     command = args.command or "build"
-    from etl.pipeline import BuildError
+    from etl.errors import BuildError
     from etl.raw import RawSnapshotError
     try:
         if command == "import-shared":

@@ -38,7 +38,7 @@ import pandas as pd
 
 from etl.atomic import write_bytes_atomic, write_json_atomic
 from etl.paths import DataPaths
-from etl.pipeline import BuildError
+from etl.errors import BuildError
 
 DIFF_VERSION = 2
 REPORT_MD = "release_diff.md"

@@ -1,16 +1,16 @@
 """European country boundaries for the dashboard's choropleth maps.
 
 Natural Earth Admin 0 (1:50m) -> one small GeoJSON FeatureCollection of European countries,
-keyed by ISO3 so it joins to the flow tables, ready for Plotly's `px.choropleth(geojson=...)`.
+keyed by ISO3 so it joins to the flow tables, projected once here to ETRS89-LAEA Europe
+(EPSG:3035, Eurostat's own map projection: equal-area, so country sizes stay comparable). The
+app only draws the projected rings on plain axes; it does no projection maths of its own.
 
 Editorial choice: borders follow the internationally recognised ones (UN GA resolution 68/262,
 EU, Eurostat GISCO), so Crimea is part of Ukraine; Natural Earth draws it as part of Russia.
 
-Winding order: exterior rings run clockwise (in lon/lat, north up), holes counter-clockwise.
-Plotly draws geo maps with d3-geo, which reads rings on the sphere and takes the inside to be
-what a ring goes clockwise around; a counter-clockwise country is read as the whole globe
-minus the country. This is the opposite of RFC 7946's right-hand rule, which the RFC lets
-readers ignore ("SHOULD NOT reject").
+The file records its CRS in a GeoJSON `crs` member (the 2008 GeoJSON form; RFC 7946 assumes
+WGS84 and dropped the member, so a reader of the download must be told). Coordinates are
+metres, rounded to whole metres: the outlines are simplified to about 2.5 km anyway.
 """
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ MIN_SHARE_KEPT = 0.01
 # In degrees (about 2.5 km); 0.02 would give 307 KB of JSON, over the dashboard's 300 KB budget.
 SIMPLIFY_TOLERANCE = 0.025
 GRID_SIZE = 1e-4
-DECIMALS = 4
+# ETRS89 / LAEA Europe: the CRS of Eurostat's GISCO maps; x (easting) and y (northing) in metres.
+MAP_CRS = "EPSG:3035"
+CRS_MEMBER = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3035"}}
 
 # The part of Russia's MultiPolygon whose representative point falls in here is Crimea.
 CRIMEA_BOX = box(32.0, 44.0, 36.8, 46.3)
@@ -79,7 +81,9 @@ def europe_boundaries(source_geojson: Path) -> dict:
     geoms = europe.geometry.simplify_coverage(SIMPLIFY_TOLERANCE).values
     geoms = shapely.set_precision(geoms, grid_size=GRID_SIZE)
     geoms = shapely.make_valid(geoms, method="structure", keep_collapsed=False)
-    geoms = shapely.orient_polygons(geoms, exterior_cw=True)  # d3-geo / Plotly, see module docstring
+    # Projected after simplifying: a shared border's vertices are identical on both sides, and
+    # project to identical points, so the coverage stays edge-matched.
+    geoms = gpd.GeoSeries(geoms, crs=world.crs).to_crs(MAP_CRS).values
 
     features = []
     for iso3, name, geom in zip(europe["iso3"], europe["name"], geoms):
@@ -92,7 +96,7 @@ def europe_boundaries(source_geojson: Path) -> dict:
             "properties": {"iso3": iso3, "name": name},
             "geometry": {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"])},
         })
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "crs": CRS_MEMBER, "features": features}
 
 
 def _iso3_codes(world: gpd.GeoDataFrame):
@@ -133,8 +137,7 @@ def _move_crimea_to_ukraine(world: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _rounded(coords):
-    # set_precision has snapped to the grid already; rounding again guarantees short decimals
-    # in the JSON (never 12.300000000000001) whatever GEOS does, and turns tuples into lists.
+    # Whole metres: short integers in the JSON (never 5012345.300000001), and tuples become lists.
     if isinstance(coords[0], (int, float)):
-        return [round(coords[0], DECIMALS), round(coords[1], DECIMALS)]
+        return [round(coords[0]), round(coords[1])]
     return [_rounded(c) for c in coords]

@@ -31,6 +31,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from etl.atomic import TEMP_NAME, sha256_file, write_bytes_atomic, write_json_atomic
+from etl.errors import BuildError
 from etl.paths import ETL_DIR, DataPaths
 from etl.raw import INCOMING_PREFIX, RawFile, select_snapshot
 from etl.steps import STEP_MODULES
@@ -42,10 +43,6 @@ except ImportError:  # not POSIX: builds are serialised within a process only, a
 
 MANIFEST_VERSION = 1
 KEEP_RELEASES = 3  # the current release and two before it, for comparison and rollback
-
-
-class BuildError(Exception):
-    """The build stopped; the previous release is untouched."""
 
 
 @dataclass

@@ -37,7 +37,8 @@ DESCRIPTIONS = {
     "pub_claim_verdicts": "Verdict on each claim of the seed article at the article's time, with its reason, the strength of its evidence and, where later evidence exists, the later verdict.",
     "pub_claim_parts": "Verdict on each part of each claim, at the article's time and on all evidence, with its reason and the strength of its evidence.",
     "pub_claim_figures": "The figures, derived values (with their inputs) and events each claim's verdict rests on, with their verification status.",
-    "pub_boundaries_europe": "Simplified country boundaries of Europe (Natural Earth, recognised borders) for the maps.",
+    "pub_boundaries_europe": ("Simplified country boundaries of Europe (Natural Earth, recognised borders) for the maps, "
+                              "projected to ETRS89-LAEA Europe (EPSG:3035, metres, given in the file's crs member)."),
     "pub_metadata": "Indicator metadata (title, unit, kind, source, licence, caveats) and the field dictionary.",
 }
 

@@ -14,48 +14,23 @@ import re
 
 import pandas as pd
 
-from etl import precision
+from etl import mappings, precision
 
 INPUTS = {"tables": ["clean_curated__facts"]}
 OUTPUTS = ["pub_facts"]
 
-# metric_id prefix → indicator stem; the kind is appended (e.g. lt_security_threat_flow).
-# Longest prefix wins, so LT_THREAT_BYRU_ is tried before LT_THREAT_BY_.
-STEMS = {
-    "LT_THREAT_BYRU_": "lt_security_threat",
-    "LT_THREAT_BY_": "lt_security_threat",
-    "LT_TRP_REVOKED_BY_": "lt_permits_cancelled_security",
-    "LT_VISA_REFUSED_BY_": "lt_visas_refused_security",
-    "LT_TRP_REFUSED_BY_": "lt_first_permits_refused_security",
-    "LT_TRP_NOTRENEWED_BY_": "lt_renewals_refused_security",
-    "LT_STOCK_BY_": "lt_residence_permit_holders",
-    "LT_TRP_ISSUED_BY_": "lt_temporary_permits_issued",
-    "PL_STOCK_BY_": "pl_residence_document_holders",
-    "PL_PERMITS_BY_": "pl_residence_permits_granted",
-    "PL_TRP_BY_": "pl_temporary_permits_issued",
-    "PL_PBH_UDSC_3Y": "pl_visas_reported_by_udsc",
-    "PL_PBH_SEJM_": "pl_pbh_visas",
-    "PL_PBH_CUM_": "pl_pbh_visas",
-    "PL_PBH_20": "pl_pbh_visas",
-    "PL_HUMVISA_BY_": "pl_humanitarian_visas",
-    "PL_ASYLUM_APPS_BY_": "pl_protection_applications",
-    "PL_ASYLUM_POS_BY_": "pl_protection_granted",
-    "PL_ZUS_BY_": "pl_insured_workers",
-    "PL_ARRIVALS_BY_": "pl_protection_arrivals",
-    "EU_FIRSTPERMITS_BY_": "eu_first_permits_reported",
-    "SURV_ECFR_PROTECTION": "exile_share_lack_of_protection",
-    "SURV_ECFR_REPRESSION": "exile_share_fear_of_repression",
-    "SURV_": "exile_estimate",
-}
+# metric_id prefix → indicator stem, as data: etl/metadata/metric_prefixes.yml.
+PREFIXES = "metric_prefixes"
 FACT_ID = re.compile(r"\b([A-Z]{2,4}_[A-Z0-9_]+[a-z]?)\b")
 
 
 def stem_for(fact_id: str) -> str:
-    for prefix in sorted(STEMS, key=len, reverse=True):
+    stems = mappings.load_mapping(PREFIXES)
+    for prefix in sorted(stems, key=len, reverse=True):  # LT_THREAT_BYRU_ before LT_THREAT_BY_
         if fact_id.startswith(prefix):
-            return STEMS[prefix]
-    raise ValueError(f"facts.csv: no indicator is defined for metric_id {fact_id!r}; add its prefix to "
-                     "STEMS in etl/steps/pub_facts.py and a metadata file for the indicator")
+            return stems[prefix]
+    raise mappings.MappingError(f"facts.csv: no indicator is defined for metric_id {fact_id!r}; add its prefix to "
+                                f"{mappings.describe(PREFIXES)} and a metadata file for the indicator")
 
 
 def kind_for(start: pd.Timestamp, end: pd.Timestamp, unit: str) -> str:

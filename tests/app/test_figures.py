@@ -3,6 +3,9 @@ re-checked against their source, and figures whose sources disagree; the map nev
 over a country whose figure the note gives."""
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -69,10 +72,21 @@ def test_the_mark_speaks_the_readers_language(lang):
     assert i18n.t("common.hover_unverified") in fig.data[0].hovertext[0]
 
 
+def projected_square() -> dict:
+    """A 100 km square near Warsaw in EPSG:3035 metres, as the ETL publishes boundaries."""
+    x, y = 5_000_000, 3_200_000
+    ring = [[x, y], [x, y + 100_000], [x + 100_000, y + 100_000], [x + 100_000, y], [x, y]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def projected_collection(codes: tuple[str, ...]) -> dict:
+    return {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": figures.MAP_CRS}},
+            "features": [{"id": code, "properties": {"name": code}, "geometry": projected_square()}
+                         for code in codes]}
+
+
 def test_map_gives_the_noted_figure_instead_of_no_data():
-    square = {"type": "Polygon", "coordinates": [[[20, 50], [21, 50], [21, 51], [20, 51], [20, 50]]]}
-    geojson = {"features": [{"id": code, "properties": {"name": code}, "geometry": square}
-                            for code in ("POL", "CYP", "ISL")]}
+    geojson = projected_collection(("POL", "CYP", "ISL"))
     shaded = pd.DataFrame({"destination": ["POL"], "value": [14308.0], "_hover": ["Poland: 14,308"]})
     outside = pd.DataFrame({"destination": ["CYP"], "_hover": ["Cyprus: 1,234 (in the note)"]})
     fig = figures.choropleth(shaded, geojson, "people", outside=outside, outside_name="outside Europe: see the note")
@@ -81,3 +95,45 @@ def test_map_gives_the_noted_figure_instead_of_no_data():
     assert not [h for h in hovers if h.startswith("Cyprus") and "no data" in h]
     assert "Iceland: no data" in hovers
     assert "outside Europe: see the note" in {t.name for t in fig.data if t.showlegend}
+
+
+def test_map_draws_the_published_coordinates_as_they_are():
+    fig = figures.choropleth(pd.DataFrame({"destination": ["POL"], "value": [5.0]}), projected_collection(("POL",)),
+                             "people")
+    ring = projected_square()["coordinates"][0]
+    assert list(fig.data[0].x[:5]) == [x for x, _ in ring] and list(fig.data[0].y[:5]) == [y for _, y in ring]
+
+
+def test_map_refuses_boundaries_in_another_crs():
+    # Lon/lat shapes on a view box in metres would be an invisible speck: stop, do not draw nothing.
+    geojson = projected_collection(("POL",)) | {"crs": {"type": "name", "properties": {"name": "EPSG:4326"}}}
+    with pytest.raises(figures.MapCrsError, match="EPSG::3035"):
+        figures.choropleth(pd.DataFrame({"destination": ["POL"], "value": [5.0]}), geojson, "people")
+    with pytest.raises(figures.MapCrsError):
+        figures.choropleth(pd.DataFrame({"destination": ["POL"], "value": [5.0]}),
+                           {k: v for k, v in geojson.items() if k != "crs"}, "people")
+
+
+def test_map_view_holds_the_frame_points_of_europe():
+    """The view box is written down in metres; recompute it from the places it must show."""
+    import pyproj  # a test dependency (the ETL projects): the app itself never does
+    frame = [(-24.5, 63.3), (-24.5, 66.6), (-10.0, 36.5), (25.0, 34.8), (45.0, 39.0), (45.0, 68.0), (28.0, 71.2)]
+    xs, ys = pyproj.Transformer.from_crs(4326, 3035, always_xy=True).transform(*zip(*frame))
+    for (low, high), values in ((figures.MAP_VIEW_X, xs), (figures.MAP_VIEW_Y, ys)):
+        assert low < min(values) and max(values) < high
+        assert min(values) - low < 100_000 and high - max(values) < 100_000, "a margin, not a wider map"
+
+
+def test_the_app_does_no_projection_maths():
+    """Projection happens once, in the ETL (etl/geo.py): the module that draws the map only draws.
+    Read as code (comments may say "project"): no projection library, no trigonometry, no
+    function of its own that projects."""
+    tree = ast.parse(Path(figures.__file__).read_text())
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)
+                for alias in node.names} | {node.module.split(".")[0] for node in ast.walk(tree)
+                                            if isinstance(node, ast.ImportFrom) and node.module}
+    assert not imported & {"pyproj", "geopandas", "shapely", "math"}
+    trigonometry = {"sin", "cos", "tan", "arcsin", "arccos", "arctan", "arctan2", "radians", "deg2rad", "sqrt"}
+    assert not {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)} & trigonometry
+    functions = [node.name.lower() for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]
+    assert not [name for name in functions if any(word in name for word in ("albers", "project", "mercator"))]

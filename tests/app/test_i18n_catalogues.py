@@ -17,8 +17,15 @@ NBSP = "\u00a0"
 
 
 def namespace_files(lang: str) -> dict[str, dict]:
-    return {path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            for path in sorted((i18n.LOCALES_DIR / lang).glob("*.yml"))}
+    """Each namespace's messages as a translator sees them: English indicator texts come from
+    the ETL's metadata files (written once), every other namespace from its own YAML file."""
+    files = {path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+             for path in sorted((i18n.LOCALES_DIR / lang).glob("*.yml"))}
+    if lang == "en":
+        assert "indicators" not in files, "English indicator texts are written once, in etl/metadata/indicators/"
+        files["indicators"] = {key.removeprefix("indicators."): text
+                               for key, text in i18n.english_indicator_texts().items()}
+    return files
 
 
 
@@ -86,6 +93,23 @@ def test_counts_take_the_cldr_plural_form(lang, count, expected):
 def test_a_value_with_its_unit_agrees_in_number(lang, value, expected):
     i18n.set_language(lang)
     assert formatting.value_with_unit(value, "persons") == expected
+
+
+def test_a_missing_translation_shows_english_and_says_so(monkeypatch, caplog):
+    """A page never crashes on a gap in pl/lt/be: the English text, a warning and a log line."""
+    real = i18n.catalogue
+    polish = {key: text for key, text in real("pl").items() if key != "common.no_data"}
+    monkeypatch.setattr(i18n, "catalogue", lambda lang: polish if lang == "pl" else real(lang))
+    i18n._warn_untranslated.cache_clear()
+    with pytest.warns(i18n.MissingTranslation, match="common.no_data.*app/locales/pl/"):
+        assert i18n.t("common.no_data", "pl") == real("en")["common.no_data"]
+    assert "showing the English text" in caplog.text
+    i18n._warn_untranslated.cache_clear()
+
+
+def test_a_key_no_language_has_is_an_error():
+    with pytest.raises(i18n.MissingMessage, match="common.no_such_message"):
+        i18n.t("common.no_such_message", "pl")
 
 
 def test_a_plural_message_without_a_count_is_refused():

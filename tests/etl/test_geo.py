@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 import sys
 from pathlib import Path
 
 import pytest
 import shapely
+from pyproj import Transformer
 from shapely.geometry import Point, shape
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -18,8 +18,17 @@ if str(REPO_ROOT) not in sys.path:  # the `pytest` script does not put the repo 
 from etl.geo import BoundaryError, europe_boundaries  # noqa: E402
 
 SOURCE = REPO_ROOT / "data/raw/naturalearth/2026-11-25/ne_50m_admin_0_countries.geojson"
-SIMFEROPOL = Point(34.10, 44.95)
-SEVASTOPOL = Point(33.52, 44.60)
+# Test points are written in lon/lat, as a reader would look them up, and projected here with
+# pyproj, independently of the step's own GeoPandas call.
+TO_LAEA = Transformer.from_crs(4326, 3035, always_xy=True)
+
+
+def projected(lon: float, lat: float) -> Point:
+    return Point(*TO_LAEA.transform(lon, lat))
+
+
+SIMFEROPOL = projected(34.10, 44.95)
+SEVASTOPOL = projected(33.52, 44.60)
 
 
 @pytest.fixture(scope="module")
@@ -30,41 +39,6 @@ def collection() -> dict:
 @pytest.fixture(scope="module")
 def shapes(collection) -> dict:
     return {feature["id"]: shape(feature["geometry"]) for feature in collection["features"]}
-
-
-def polygons(geometry: dict) -> list:
-    """The coordinate arrays of each polygon, whether the geometry is a Polygon or a MultiPolygon."""
-    coords = geometry["coordinates"]
-    return coords if geometry["type"] == "MultiPolygon" else [coords]
-
-
-def d3_polygon_area(polygon: list) -> float:
-    """Spherical area in steradians as d3-geo's geoArea (src/area.js) computes it.
-
-    d3 sums the signed areas of all rings; a negative sum means the polygon is the rest of
-    the sphere, so a wrongly wound country comes out at about 4*pi instead of its own area.
-    """
-    total = 0.0
-    for ring in polygon:
-        lon0, lat0 = ring[0]
-        lam0, phi0 = math.radians(lon0), math.radians(lat0) / 2 + math.pi / 4
-        for lon, lat in ring[1:]:
-            lam, phi = math.radians(lon), math.radians(lat) / 2 + math.pi / 4
-            d_lam = lam - lam0
-            sign = 1 if d_lam >= 0 else -1
-            k = math.sin(phi0) * math.sin(phi)
-            u = math.cos(phi0) * math.cos(phi) + k * math.cos(sign * d_lam)
-            v = k * sign * math.sin(sign * d_lam)
-            total += math.atan2(v, u)
-            lam0, phi0 = lam, phi
-    return 2 * (total + 2 * math.pi if total < 0 else total)
-
-
-def test_d3_area_helper_follows_d3_winding():
-    # Clockwise in lon/lat (south-west, north-west, north-east, south-east) is the small square.
-    clockwise = [[[20, 50], [20, 55], [30, 55], [30, 50], [20, 50]]]
-    assert d3_polygon_area(clockwise) < 0.01
-    assert d3_polygon_area([list(reversed(clockwise[0]))]) > 4 * math.pi - 0.01
 
 
 def test_expected_countries_and_properties(collection):
@@ -96,8 +70,8 @@ def test_neighbours_share_their_border(shapes, a, b):
     shared = shapes[a].intersection(shapes[b])
     # A real border, not a point or a sliver: lineal, long (degrees), and nothing overlaps.
     assert shared.geom_type in {"LineString", "MultiLineString"}
-    assert shared.length > 1.0
-    assert shared.area < 1e-6
+    assert shared.length > 100_000  # metres
+    assert shared.area < 1.0
 
 
 def test_whole_map_is_an_edge_matched_coverage(shapes):
@@ -112,24 +86,24 @@ def test_deterministic():
     assert first == second
 
 
-def test_coordinates_rounded_and_inside_europe(collection):
+def test_coordinates_are_whole_metres_of_etrs89_laea(collection):
+    """Projected once in the ETL to EPSG:3035 (Eurostat's map projection), and the file says so."""
+    assert collection["crs"] == {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3035"}}
     text = json.dumps(collection)
-    assert not re.search(r"\d\.\d{5,}", text)  # no float noise such as 12.300000000000001
+    assert not re.search(r"\d\.\d", text), "whole metres: no decimals at all"
+    lon_lat_box = shapely.box(*TO_LAEA.transform_bounds(-25.0, 34.0, 60.0, 72.0)).buffer(1_000)
     for feature in collection["features"]:
-        for polygon in polygons(feature["geometry"]):
-            for lon, lat in (point for ring in polygon for point in ring):
-                assert -25 <= lon <= 60 and 34 <= lat <= 72
+        assert lon_lat_box.contains(shape(feature["geometry"])), feature["id"]
 
 
-def test_rings_wound_for_plotly(collection):
-    # Plotly's geo traces draw with d3-geo: exterior rings clockwise, holes counter-clockwise,
-    # otherwise a country is filled as the whole globe minus the country.
-    for feature in collection["features"]:
-        for polygon in polygons(feature["geometry"]):
-            exterior, *holes = (shapely.LinearRing(ring) for ring in polygon)
-            assert not exterior.is_ccw, feature["id"]
-            assert all(hole.is_ccw for hole in holes), feature["id"]
-            assert d3_polygon_area(polygon) < 2 * math.pi, feature["id"]
+def test_warsaw_lies_in_poland_where_epsg_3035_puts_it(shapes):
+    warsaw = projected(21.01, 52.23)
+    assert 4.9e6 < warsaw.x < 5.2e6 and 3.1e6 < warsaw.y < 3.4e6  # LAEA Europe: false origin at 10E 52N
+    assert shapes["POL"].contains(warsaw)
+    centroid = shapes["POL"].centroid
+    assert abs(centroid.x - 4.96e6) < 50_000 and abs(centroid.y - 3.26e6) < 50_000
+    assert shapes["LTU"].contains(projected(25.28, 54.69))  # Vilnius
+    assert shapes["ISL"].contains(projected(-21.94, 64.15))  # Reykjavik
 
 
 def test_missing_crimea_is_an_error(tmp_path):

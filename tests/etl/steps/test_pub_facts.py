@@ -46,5 +46,5 @@ def test_known_pairs_share_a_group_and_unrelated_rows_do_not():
 
 
 def test_an_unknown_metric_prefix_is_refused():
-    with pytest.raises(ValueError, match="no indicator is defined for metric_id 'XX_NEW_1'"):
+    with pytest.raises(ValueError, match="metric_id 'XX_NEW_1'; add its prefix to etl/metadata/metric_prefixes.yml"):
         pub_facts.stem_for("XX_NEW_1")
