@@ -3,7 +3,7 @@ language. The page (pages/briefing.py) is UI only; drawing is app/image_export.p
 Debian's chromium) and the PDF is app/briefing_pdf.py (fpdf2)."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from app import briefing_pdf, cards, data, image_export, url_state
 from app.chart_card import ChartCard

@@ -10,20 +10,22 @@ without system fonts), every URL is a clickable link.
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
-from app import chart_card, formatting, i18n, image_export
+from app import formatting, i18n, image_export
+from app.caption import Caption, licence_text
 from app.i18n import t
-from app.sources import CURATED_LICENCE, SourceRef, refs_for
+from app.sources import SourceRef, refs_for
 
 if TYPE_CHECKING:
     from app import data
-    from app.chart_card import ChartCard
+    from app.card import ChartCard
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
@@ -65,11 +67,6 @@ class _Pack(FPDF):
         return height + gap
 
 
-def licence_text(ref: SourceRef) -> str:
-    # Curated citations carry an English marker; the reader gets it in their language.
-    return t("common.curated_licence") if ref.licence == CURATED_LICENCE else ref.licence
-
-
 def citation(ref: SourceRef) -> str:
     return ", ".join(p for p in (ref.publisher, ref.title, ref.released) if p) + f" — {licence_text(ref)}"
 
@@ -77,7 +74,7 @@ def citation(ref: SourceRef) -> str:
 def _cover(pdf: _Pack, cards: list[ChartCard], release: data.Release, anchors: list[int]) -> None:
     pdf.add_page()
     pdf.para(t("briefing.pdf_title"), 24, bold=True, gap=4)
-    pdf.para(t("briefing.pdf_generated", date=formatting.date(datetime.now(timezone.utc))), 11, colour=GREY)
+    pdf.para(t("briefing.pdf_generated", date=formatting.date(datetime.now(UTC))), 11, colour=GREY)
     pdf.para(t("briefing.pdf_release", release=release.release_id,
                date=formatting.date(release.manifest.get("built_at"))), 11, colour=GREY, gap=6)
     pdf.para(t("briefing.pdf_intro"), 10.5, gap=6)
@@ -88,39 +85,40 @@ def _cover(pdf: _Pack, cards: list[ChartCard], release: data.Release, anchors: l
         pdf.para(f"{number}. {card.title}", 10.5, colour=LINK, link=anchor, gap=1)  # jumps to the chart's page
 
 
+def caption_blocks(caption: Caption, shown: int) -> list[tuple]:
+    """The PDF renderer of a Caption, under the chart: (text, size, bold, colour, link) of the
+    note, the first `shown` sources with their links, the latest-figure date and the view's link."""
+    out = []
+    if caption.full_note:
+        out.append((f"{t('common.note_label')} {caption.full_note}", 9, False, INK, None))
+    out.append((t("common.source_label"), 8.5, True, INK, None))
+    for ref in caption.sources[:shown]:
+        out.append((citation(ref), 8.5, False, INK, None))
+        if ref.url:
+            out.append((ref.url, 8, False, LINK, ref.url))
+    if len(caption.sources) > shown:
+        out.append((t("briefing.pdf_more_sources", count=len(caption.sources) - shown), 8.5, False, GREY, None))
+    out.append((caption.data_as_of, 8.5, False, GREY, None))
+    if caption.link:
+        out.append((t("briefing.image_link", url=caption.link), 8.5, False, LINK, caption.link))
+    return out
+
+
 def _chart_page(pdf: _Pack, card: ChartCard, release: data.Release, number: int, total: int,
                 link: str | None, anchor: int) -> None:
+    caption = card.caption(release, link)
     pdf.add_page()
     pdf.set_link(anchor, page=pdf.page_no())
     pdf.set_auto_page_break(False)  # one page per chart, whatever the text: sizes are worked out below
     pdf.para(t("briefing.pdf_chart_of", number=number, total=total), 8, colour=GREY, gap=1)
-    pdf.para(card.title, 15, bold=True, gap=1)
-    if card.subtitle:
-        pdf.para(card.subtitle, 10, colour=GREY)
+    pdf.para(caption.title, 15, bold=True, gap=1)
+    if caption.subtitle:
+        pdf.para(caption.subtitle, 10, colour=GREY)
     top = pdf.get_y() + 2
-    refs = refs_for(card.data, release)
-
-    def blocks(shown: int) -> list[tuple]:
-        """(text, size, bold, colour, link) under the chart, listing the first `shown` sources."""
-        out = []
-        if card.note:
-            out.append((f"{t('common.note_label')} {card.note}", 9, False, INK, None))
-        out.append((t("common.source_label"), 8.5, True, INK, None))
-        for ref in refs[:shown]:
-            out.append((citation(ref), 8.5, False, INK, None))
-            if ref.url:
-                out.append((ref.url, 8, False, LINK, ref.url))
-        if len(refs) > shown:
-            out.append((t("briefing.pdf_more_sources", count=len(refs) - shown), 8.5, False, GREY, None))
-        out.append((chart_card.data_as_of(card.data), 8.5, False, GREY, None))
-        if link:
-            out.append((t("briefing.image_link", url=link), 8.5, False, LINK, link))
-        return out
-
     bottom = pdf.h - MARGIN - FOOTER_SPACE
-    shown = len(refs)
+    shown = len(caption.sources)
     while True:  # fewer sources on the page until the chart keeps a readable height
-        below = blocks(shown)
+        below = caption_blocks(caption, shown)
         text_height = sum(pdf.para(text, size, bold, colour, dry_run=True) for text, size, bold, colour, _ in below)
         box_height = bottom - top - text_height - 3
         if box_height >= MIN_IMAGE_MM or shown == 0:
@@ -133,7 +131,7 @@ def _chart_page(pdf: _Pack, card: ChartCard, release: data.Release, number: int,
     figure.update_layout(width=IMAGE_WIDTH_PX, height=height_px, paper_bgcolor="#FFFFFF")
     png = image_export.render(figure, "png", IMAGE_WIDTH_PX, height_px, IMAGE_SCALE)
     pdf.image(io.BytesIO(png), x=MARGIN, y=top, w=box_width, h=box_height, keep_aspect_ratio=True,
-              alt_text=card.alt)
+              alt_text=caption.alt)
     pdf.set_y(top + box_height + 3)
     for text, size, bold, colour, url in below:
         pdf.para(text, size, bold, colour, link=url)
@@ -175,7 +173,7 @@ def build(cards: list[ChartCard], release: data.Release, links: dict[str, str] |
     pdf.set_subject(t("briefing.pdf_subject"))
     pdf.set_creator(AUTHOR)
     pdf.set_lang(i18n.language())
-    pdf.set_creation_date(datetime.now(timezone.utc))
+    pdf.set_creation_date(datetime.now(UTC))
     anchors = [pdf.add_link(page=1) for _ in cards]  # pointed at each chart's page once it exists
     _cover(pdf, cards, release, anchors)
     for number, (card, anchor) in enumerate(zip(cards, anchors), start=1):

@@ -14,69 +14,38 @@ published column names and ISO dates, for reuse.
 from __future__ import annotations
 
 import html
-import re
-from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from app import data, figures, formatting, i18n, image_export, url_state
+from app.caption import Caption, data_as_of, plain, unverified_note
+from app.card import ChartCard
 from app.i18n import t
 from app.indicator_text import indicator_text
 from app.markdown import md
-from app.sources import (CURATED_LICENCE, HOST_DISPLAY, SourceRef, host, published_date, refs_for,
-                         with_source_columns)
+from app.sources import CURATED_LICENCE, HOST_DISPLAY, SourceRef, host, published_date, with_source_columns
 from app.views_sources import group_labels, readable_note
 
 EXPORT_FIRST = ["indicator", "origin", "destination", "category", "period_start", "period_end", "value", "unit",
                 "kind", "flag", "fact_id", "conflict_group", "verification", "source", "source_url"]
-@dataclass
-class ChartCard:
-    key: str                      # stable id: anchor, widget keys, file names
-    title: str
-    subtitle: str
-    data: pd.DataFrame            # exactly the rows plotted (tidy, from pub_series)
-    build: Callable[[pd.DataFrame], go.Figure]
-    alt: str                      # what the chart shows, in words
-    note: str = ""
-
-    def __post_init__(self) -> None:
-        # Every card that plots a figure not re-checked against its source says so, in the note
-        # (on the page, in images and in the briefing) and in the alt text, whichever page builds it.
-        caveat = unverified_note(self.data)
-        if caveat and caveat not in self.note:
-            self.note = " ".join(part for part in (self.note, caveat) if part)
-        if caveat and caveat not in self.alt:
-            self.alt = " ".join(part for part in (self.alt, caveat) if part)
-
-
-_TAG = re.compile(r"<[^>]+>")
-
-
-def plain(text) -> str:
-    """A presentation label without Plotly's line breaks and tags: '2024<br>(provisional)' → '2024 (provisional)'."""
-    return " ".join(_TAG.sub(" ", str(text)).split())
-
-
-def unverified_note(frame: pd.DataFrame) -> str:
-    """A sentence naming each plotted figure whose cited page could not be re-checked: series,
-    value and period (as precisely as it is known)."""
-    rows = frame[figures.unverified(frame)]
-    if rows.empty:
-        return ""
-    items = []
-    for row in rows.to_dict("records"):
-        value, period = formatting.number(row["value"]), formatting.row_period(row)
-        series = plain(row.get("_series", row.get("_label", ""))) if "_series" in row or "_label" in row else ""
-        items.append(t("common.unverified_item", series=series, value=value, period=period) if series
-                     else f"{value} ({period})")
-    return t("common.unverified_note", items="; ".join(dict.fromkeys(items)))
+# Re-exported for callers that know the card by this module (the model lives in app/card.py and
+# app/caption.py, which the image export and the PDF import without importing the page's card).
+__all__ = ["ChartCard", "Caption", "data_as_of", "plain", "unverified_note"]
 
 def link_with_host(text: str, url: str) -> str:
     """A markdown link followed by the host it leads to: '[Pozirk](<…>) (pozirk.online)'."""
     return f"[{md(text)}](<{url}>) ({md(host(url))})"
+
+
+def caption_lines(caption: Caption) -> list[str]:
+    """The caption as the page prints it, in markdown: title, subtitle, note, source line, latest
+    figure. (The view's link is in the share menu.)"""
+    lines = [md(caption.title), md(caption.subtitle)]
+    if caption.full_note:
+        lines.append(f"**{t('common.note_label')}** {md(caption.full_note)}")
+    return lines + [source_line(list(caption.sources)), md(caption.data_as_of)]
 
 
 def source_line(refs: list[SourceRef]) -> str:
@@ -105,11 +74,6 @@ def export_table(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
         if column in table:
             table[column] = pd.to_datetime(table[column]).dt.strftime("%Y-%m-%d")
     return table
-
-
-def data_as_of(frame: pd.DataFrame) -> str:
-    latest = formatting.latest_date(frame)
-    return t("common.latest_figure", date=latest) if latest else ""
 
 
 def checked_label(source_id, verification) -> str:
@@ -250,18 +214,17 @@ def render(card: ChartCard, release: data.Release) -> None:
     if alone:
         st.html(focus_css(card.key))
     figure = card.build(card.data)
-    refs = refs_for(card.data, release)
+    caption = card.caption(release)
+    title, subtitle, *below = caption_lines(caption)
     with st.container(border=True, key=f"card-{card.key}"):
-        st.subheader(md(card.title), anchor=card.key)
-        st.markdown(md(card.subtitle))
+        st.subheader(title, anchor=card.key)
+        st.markdown(subtitle)
         # The toolbar's camera would save the plot without its title and source; images come
         # from the share menu instead, drawn with both.
-        st.plotly_chart(figure, key=f"chart-{card.key}", alt=card.alt, config={
+        st.plotly_chart(figure, key=f"chart-{card.key}", alt=caption.alt, config={
             "displaylogo": False, "modeBarButtonsToRemove": ["toImage"]})
-        if card.note:
-            st.caption(f"**{t('common.note_label')}** {md(card.note)}")
-        st.caption(source_line(refs))
-        st.caption(md(data_as_of(card.data)))
+        for line in below:
+            st.caption(line)
         conflicts = conflicts_for(card.data, release)
         if not conflicts.empty:
             st.warning(t("common.conflict_warning"), icon=":material/compare_arrows:")

@@ -14,22 +14,19 @@ import html
 import math
 import os
 import re
-import textwrap
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
+from PIL import ImageFont
 
-from app import chart_card  # module, not names: chart_card imports this module too
+from app import data
+from app.caption import Caption
+from app.card import ChartCard
 from app.i18n import t
-from app.sources import CURATED_LICENCE, SourceRef, refs_for
-
-if TYPE_CHECKING:
-    from app import data
-    from app.chart_card import ChartCard
 
 FORMATS = ("png", "svg")
 MIME = {"png": "image/png", "svg": "image/svg+xml"}
@@ -40,11 +37,11 @@ PAD = 24
 TITLE_PX, SUBTITLE_PX, FOOTER_PX, LEGEND_PX = 22, 15, 12, 13
 GREY = "#57606A"
 LINE_HEIGHT = 1.3             # plotly's own line spacing, in em
-# Wrapping is by characters. Running text in the sans fonts chromium falls back to (Liberation Sans,
-# DejaVu Sans) averages 0.45-0.5 em a character, Cyrillic a little more; counting 0.55 em (0.6 bold)
-# keeps wrapped lines inside the image with room to spare. Capitals are wider: a text's budget is
-# set by its share of them (an all-caps title gets shorter lines).
-EM_PER_CHAR, EM_PER_CHAR_BOLD, EM_PER_CAPITAL = 0.55, 0.6, 0.8
+# Text is measured, not guessed: with the DejaVu Sans the app ships (app/fonts). Chromium draws the
+# figure's font stack (Source Sans Pro, Helvetica Neue, Arial, sans-serif) with what it finds: Liberation
+# Sans (Arial's metrics) or DejaVu Sans, the wider of the two, so a line measured in DejaVu fits either.
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+MEASURE_SLACK = 1.03          # 3 % for kerning and hinting differences between Pillow and chromium
 FOOTER_SLACK = 40             # px kept free on the right of the footer, in case the y labels push the plot
 AXIS_BELOW = 48               # px under the plot for x tick labels (more with an x-axis title)
 RENDER_TIMEOUT = 30           # s for one image (they take under 1 s); a slower browser is stuck: replaced
@@ -59,22 +56,52 @@ class RenderError(RuntimeError):
 
 
 # ------------------------------------------------------------------ text
-def wrap(text: str, chars: int, max_lines: int | None = None) -> list[str]:
-    """Lines of at most `chars` characters (deterministic: textwrap, long words broken)."""
-    return textwrap.wrap(" ".join(str(text).split()), chars, break_on_hyphens=False, max_lines=max_lines,
-                         placeholder=" …")
+@lru_cache(maxsize=16)
+def _font(font_px: float, bold: bool) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(FONT_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), font_px)
 
 
-def chars_per_line(width_px: float, font_px: float, bold: bool = False, text: str = "") -> int:
-    """How many characters of `text` fit on a line (of lowercase text when none is given)."""
-    em = EM_PER_CHAR_BOLD if bold else EM_PER_CHAR
-    if text:
-        em = max(em, sum(EM_PER_CAPITAL if c.isupper() else em for c in text) / len(text))
-    return max(10, int(width_px / (font_px * em)))
+def text_px(text: str, font_px: float, bold: bool = False) -> float:
+    """The width of `text` in px at `font_px`, measured in DejaVu Sans (with a little slack)."""
+    return _font(font_px, bold).getlength(text) * MEASURE_SLACK
+
+
+def _break_word(word: str, width_px: float, font_px: float, bold: bool) -> list[str]:
+    """A word wider than the line (a long link) cut into pieces that fit."""
+    pieces, piece = [], ""
+    for char in word:
+        if piece and text_px(piece + char, font_px, bold) > width_px:
+            pieces.append(piece)
+            piece = ""
+        piece += char
+    return pieces + [piece] if piece else pieces
 
 
 def wrap_to(text: str, width_px: float, font_px: float, bold: bool = False, max_lines: int | None = None) -> list[str]:
-    return wrap(text, chars_per_line(width_px, font_px, bold, text), max_lines)
+    """Lines that each measure at most `width_px` (deterministic: greedy by words, words wider than
+    a line broken); past `max_lines` the last line ends with ' …'."""
+    lines: list[str] = []
+    line = ""
+    for word in " ".join(str(text).split()).split(" "):
+        if not word:
+            continue
+        candidate = f"{line} {word}" if line else word
+        if text_px(candidate, font_px, bold) <= width_px:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        pieces = _break_word(word, width_px, font_px, bold)
+        lines += pieces[:-1]
+        line = pieces[-1]
+    if line:
+        lines.append(line)
+    if max_lines is not None and len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and text_px(last + " …", font_px, bold) > width_px:
+            last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+        lines = lines[:max_lines - 1] + [f"{last} …"]
+    return lines
 
 
 def escaped(lines: list[str]) -> str:
@@ -82,35 +109,34 @@ def escaped(lines: list[str]) -> str:
     return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
-def plain_source(refs: list[SourceRef]) -> str:
-    """chart_card.source_line without markdown: 'publisher, title, release — licence; …'."""
-    structured = [r for r in refs if r.licence != CURATED_LICENCE]
-    curated = [r for r in refs if r.licence == CURATED_LICENCE]
-    parts = [", ".join(p for p in (r.publisher, r.title, r.released) if p) + f" — {r.licence}" for r in structured]
-    if curated:
-        parts.append(t("briefing.image_curated", publishers=", ".join(dict.fromkeys(r.publisher for r in curated))))
+def plain_source(caption: Caption) -> str:
+    """The page's source line without markdown: 'publisher, title, release — licence; …'."""
+    parts = [", ".join(p for p in (r.publisher, r.title, r.released) if p) + f" — {r.licence}"
+             for r in caption.structured_sources]
+    if caption.curated_sources:
+        parts.append(t("briefing.image_curated",
+                       publishers=", ".join(dict.fromkeys(r.publisher for r in caption.curated_sources))))
     return "; ".join(parts)
 
 
-def footer_lines(card: ChartCard, release: data.Release, link: str | None, width_px: float) -> list[str]:
+def footer_lines(caption: Caption, width_px: float) -> list[str]:
     """Note (at most three lines, then in full which figures were not re-checked), source,
     latest-figure date with the dashboard's name, link."""
     lines = []
     # The note is cut at three lines, but never the sentence naming figures not re-checked against
     # their source (the chart marks them; the image must say what the mark means in full).
-    caveat = chart_card.unverified_note(card.data)
-    note = card.note.replace(caveat, "").strip() if caveat else card.note
-    if note:
-        lines += wrap_to(f"{t('common.note_label')} {note}", width_px, FOOTER_PX, max_lines=3)
-    if caveat:
-        lines += wrap_to(caveat if note else f"{t('common.note_label')} {caveat}", width_px, FOOTER_PX)
-    source = plain_source(refs_for(card.data, release))
+    if caption.note:
+        lines += wrap_to(f"{t('common.note_label')} {caption.note}", width_px, FOOTER_PX, max_lines=3)
+    if caption.caveat:
+        lines += wrap_to(caption.caveat if caption.note else f"{t('common.note_label')} {caption.caveat}",
+                         width_px, FOOTER_PX)
+    source = plain_source(caption)
     if source:
         lines += wrap_to(f"{t('common.source_label')} {source}", width_px, FOOTER_PX)
-    dated = " · ".join(p for p in (chart_card.data_as_of(card.data), t("briefing.image_credit")) if p)
+    dated = " · ".join(p for p in (caption.data_as_of, t("briefing.image_credit")) if p)
     lines += wrap_to(dated, width_px, FOOTER_PX)
-    if link:
-        lines += wrap_to(t("briefing.image_link", url=link), width_px, FOOTER_PX)
+    if caption.link:
+        lines += wrap_to(t("briefing.image_link", url=caption.link), width_px, FOOTER_PX)
     return lines
 
 
@@ -136,11 +162,10 @@ def _legend_height(fig: go.Figure, width_px: float) -> int:
         return 0
     if fig.layout.legend.orientation != "h":
         return 24 * len(items) + 8
-    char = LEGEND_PX * EM_PER_CHAR
     title = fig.layout.legend.title.text or ""
-    rows, used = 1, len(title) * char + (12 if title else 0)
+    rows, used = 1, text_px(title, LEGEND_PX) + (12 if title else 0)
     for name in items:
-        item = 46 + len(name) * char  # symbol, gap and text
+        item = 46 + text_px(name, LEGEND_PX)  # symbol, gap and text
         if used + item > width_px and used > 0:
             rows, used = rows + 1, 0
         used += item
@@ -152,17 +177,17 @@ def _left_reserve(fig: go.Figure) -> int:
     footer placed from it) to the right."""
     if fig.layout.yaxis.visible is False:
         return 0
-    longest = 4
+    longest = text_px("0000", LEGEND_PX)
     for trace in fig.data:
         if trace.y is None or not len(trace.y) or trace.yaxis not in (None, "y"):
             continue
         if getattr(trace, "orientation", None) == "h":  # category labels
-            longest = max([longest] + [len(str(v)) for v in trace.y])
+            longest = max([longest] + [text_px(str(v), LEGEND_PX) for v in trace.y])
         else:
             top = pd.to_numeric(pd.Series(trace.y), errors="coerce").abs().max()
             if pd.notna(top):  # tick labels such as '140,000'
-                longest = max(longest, len(f"{top:,.0f}") + 1)
-    return int(longest * LEGEND_PX * EM_PER_CHAR) + (26 if fig.layout.yaxis.title.text else 0) + 8
+                longest = max(longest, text_px(f"{top:,.0f}0", LEGEND_PX))
+    return int(longest) + (26 if fig.layout.yaxis.title.text else 0) + 8
 
 
 def chart_figure(card: ChartCard, figure: go.Figure | None = None) -> go.Figure:
@@ -177,10 +202,15 @@ def export_figure(card: ChartCard, release: data.Release, link: str | None = Non
     image grows taller rather than squeeze the chart. `figure`: the card's already built figure
     (a chart card calls this on every run, so the figure is not built twice)."""
     fig = figure if figure is not None else card.build(card.data)
+    return caption_figure(fig, card.caption(release, link), width, height)
+
+
+def caption_figure(fig: go.Figure, caption: Caption, width: int = WIDTH, height: int = HEIGHT) -> go.Figure:
+    """The image renderer of a Caption: `fig` laid out with the caption drawn around it."""
     text_width = width - 2 * PAD
-    title = wrap_to(card.title, text_width, TITLE_PX, bold=True)
-    subtitle = wrap_to(card.subtitle, text_width, SUBTITLE_PX) if card.subtitle else []
-    footer = footer_lines(card, release, link, text_width - FOOTER_SLACK)
+    title = wrap_to(caption.title, text_width, TITLE_PX, bold=True)
+    subtitle = wrap_to(caption.subtitle, text_width, SUBTITLE_PX) if caption.subtitle else []
+    footer = footer_lines(caption, text_width - FOOTER_SLACK)
     header_px = PAD + math.ceil(LINE_HEIGHT * (TITLE_PX * len(title) + SUBTITLE_PX * len(subtitle))) + 12
     footer_px = math.ceil(LINE_HEIGHT * FOOTER_PX * len(footer))
     below = (AXIS_BELOW + (24 if fig.layout.xaxis.title.text else 0)) if fig.layout.xaxis.visible is not False else 8

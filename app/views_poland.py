@@ -162,6 +162,11 @@ def voivode_name(category: str) -> str:
     return f"{name} ({t(f'poland.{SEAT_NAMES[seat]}') if seat in SEAT_NAMES else seat})"
 
 
+def applicants_total(series: pd.DataFrame) -> pd.DataFrame:
+    """Applications for a residence permit in Poland, all voivodes together."""
+    return select.rows(series, "udsc_permit_applicants_flow", destination="POL")
+
+
 def applicant_years(series: pd.DataFrame) -> list[int]:
     frame = select.rows(series, "udsc_permit_applicants_flow", destination="POL", category=None)
     return sorted(frame["period_end"].dt.year.unique().tolist())
@@ -223,7 +228,8 @@ def intro(stock: pd.DataFrame, documents: pd.DataFrame, totals: pd.DataFrame, pr
           first=values_text(first), first_date=formatting.row_date(first.iloc[0])),
         t("poland.intro_documents", group=t(f"poland.{group}"), value=formatting.number(largest["value"]),
           held=t(f"poland.held_{largest['category']}")),
-        t("poland.intro_visas", start=formatting.date(code21["period_start"]), end=formatting.date(code21["period_end"]),
+        t("poland.intro_visas", start=formatting.date(code21["period_start"]),
+          end=formatting.date(code21["period_end"]),
           humanitarian=formatting.number(code21["value"]), pbh=formatting.number(code23["value"]),
           closed=formatting.date(programme["date"].max())),
         t("poland.intro_eurostat", value=formatting.number(eurostat["value"]),

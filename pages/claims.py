@@ -1,7 +1,7 @@
 """Claims and sources: the seed article's claims checked against the published data."""
 import streamlit as st
 
-from app import chart_card, data, events, figures, formatting
+from app import cards, chart_card, data, events, formatting
 from app import views_claims as claims
 from app.i18n import t
 from app.sources import HOST_DISPLAY
@@ -43,7 +43,7 @@ def body(evidence: claims.Evidence, key: str, heading: str) -> None:
                         f"[{chart_card.md(event['source_title'])}](<{event['source_url']}>))")
 
 
-for card in claims.cards(release):
+for card in cards.claims.checked_claims(release):
     with st.container(border=True, key=f"claim-{card.claim_id}"):
         st.markdown(f"### {card.claim_id}")
         st.caption(t("claims.at_article_label", published=published))
@@ -56,23 +56,6 @@ for card in claims.cards(release):
             st.caption(t("claims.later_help"))
             badges(card.later)
             body(card.later, f"claims_later_table_{card.claim_id}", t("claims.later_figures_heading"))
-        if claims.chartable(card.series_rows):
-            rows = card.series_rows.copy()
-            rows["_x"] = claims.chart_labels(rows, release, lines=True)
-            labels = claims.chart_labels(rows, release)
-            rows["_text"] = [formatting.number(v) for v in rows["value"]]
-            kind = rows["kind"].iloc[0]
-            unit = t(f"common.unit_{rows['unit'].iloc[0]}")
-            chart_card.render(chart_card.ChartCard(
-                key=f"claim-{card.claim_id.lower()}",
-                title=t("claims.chart_title", claim_id=card.claim_id),
-                subtitle=t("claims.chart_subtitle", kind=t(f"claims.kind_{kind}")),
-                data=rows,
-                # Horizontal bars, one per figure: the labels name what, who, where, when and who
-                # published it, too long for an x axis; disagreeing figures stand side by side.
-                build=lambda frame, unit=unit: figures.ranked_bars(
-                    frame, t("claims.chart_axis", unit=unit), label="_x",
-                    height=(17 * max(x.count("<br>") + 1 for x in frame["_x"]) + 22) * len(frame) + 90),
-                alt=t("claims.chart_alt", claim_id=card.claim_id,
-                      values="; ".join(f"{x}: {formatting.number(v)}" for x, v in zip(labels, rows["value"]))),
-            ), release)
+        chart = cards.build("claim", release, claim_id=card.claim_id)
+        if chart is not None:
+            chart_card.render(chart, release)

@@ -2,7 +2,7 @@
 and how many Belarusians hold a valid residence permit."""
 import streamlit as st
 
-from app import cards, chart_card, data, figures, headlines, select, url_state
+from app import cards, chart_card, data, headlines, select, url_state
 from app import views_lithuania as view
 from app.i18n import t
 
@@ -13,7 +13,6 @@ facts = data.facts(release)
 threats = view.threat_flow(series, facts)
 outcomes = view.screening_outcomes(series, facts)
 threats_total = view.threats_since_questionnaire(series, facts)
-decisions_total = view.decisions_since_questionnaire(series, facts)
 holders = view.permit_holders(series, facts)
 questionnaire_start = threats_total["period_start"].min()
 since = view.month_year(questionnaire_start, governed=True)
@@ -42,40 +41,22 @@ for column, (name, frame) in zip(st.columns(len(HEADLINES)), HEADLINES):
 st.header(t("lithuania.header_per_year"))
 left, right = st.columns(2)
 with left:
-    chart_card.render(cards.lithuania_threats(release), release)
+    chart_card.render(cards.build("lithuania-threats-per-year", release), release)
 with right:
-    chart_card.render(cards.lithuania_outcomes(release), release)
+    chart_card.render(cards.build("lithuania-decisions-by-outcome", release), release)
 
 # ------------------------------------------------------------------ running totals since the questionnaire
 st.header(t("lithuania.header_since", start=view.month_year(questionnaire_start)))
 left, right = st.columns(2)
 with left:
-    chart_card.render(chart_card.ChartCard(
-        key="lithuania-threats-since-questionnaire",
-        title=t("lithuania.since_threats_title"),
-        subtitle=t("lithuania.since_threats_subtitle", since=since),
-        data=threats_total,
-        build=lambda frame: view.colour_by_series(
-            figures.lines(frame, t("lithuania.since_threats_y", since=since), height=380), frame),
-        alt=view.running_total_alt(threats_total, "since_threats"),
-        note=t("lithuania.since_threats_note", since=since),
-    ), release)
+    chart_card.render(cards.build("lithuania-threats-since-questionnaire", release), release)
 with right:
-    chart_card.render(chart_card.ChartCard(
-        key="lithuania-decisions-since-questionnaire",
-        title=t("lithuania.since_decisions_title"),
-        subtitle=t("lithuania.since_decisions_subtitle", since=since),
-        data=decisions_total,
-        build=lambda frame: view.colour_by_series(
-            figures.lines(frame, t("lithuania.since_decisions_y", since=since), height=380), frame),
-        alt=view.running_total_alt(decisions_total, "since_decisions"),
-        note=t("lithuania.since_decisions_note"),
-    ), release)
+    chart_card.render(cards.build("lithuania-decisions-since-questionnaire", release), release)
 
 # ------------------------------------------------------------------ how many live in Lithuania
 st.header(t("lithuania.header_holders"))
 shown_groups = st.pills(t("lithuania.events_label"), options=list(view.EVENT_GROUPS), selection_mode="multi",
                         format_func=lambda group: t(f"lithuania.events_{group}"),
                         key=url_state.current().bind("events", "lithuania_events", list(view.EVENT_GROUPS),
-                                                     default=cards.LITHUANIA_EVENT_GROUPS, multi=True))
-chart_card.render(cards.lithuania_holders(release, shown_groups or []), release)
+                                                     default=cards.lithuania.EVENT_GROUPS, multi=True))
+chart_card.render(cards.build("lithuania-permit-holders", release, event_groups=shown_groups or []), release)

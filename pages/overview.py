@@ -12,9 +12,9 @@ st.markdown(headlines.intro(release))  # the range of the published estimates, e
 st.page_link("pages/claims.py", label=t("overview.claims_link"), icon=":material/fact_check:")
 
 # ------------------------------------------------------------------ headline figures
-poland, lithuania = cards.national_stocks(series)
+poland, lithuania = cards.overview.national_stocks(series)
 europe = data.table(release, "pub_countries").query("unsd_region == 'Europe'")["iso3"]
-mandate = select.rows(series, "unhcr_under_mandate_stock", destination=list(europe), since=cards.SINCE)
+mandate = select.rows(series, "unhcr_under_mandate_stock", destination=list(europe), since=cards.overview.SINCE)
 mandate_by_year = select.total_by(mandate, ["period_start", "period_end", "kind", "unit"]).assign(
     source_id="unhcr", fact_id=None, conflict_group=None)
 threats = select.rows(series, "lt_security_threat_flow", destination="LTU")
@@ -38,4 +38,4 @@ for column, (name, frame) in zip(columns, HEADLINES):
 st.divider()
 compare = st.toggle(t("overview.toggle_eurostat"),
                     key=url_state.current().bind("eurostat", "overview_eurostat", [False, True], default=False))
-chart_card.render(cards.overview_stocks(release, compare), release)
+chart_card.render(cards.build("overview-stocks", release, compare=compare), release)

@@ -2,7 +2,7 @@
 disagree, which differences are definitions rather than disagreements, and the data dictionary."""
 import streamlit as st
 
-from app import chart_card, data, downloads, formatting, views_sources
+from app import cards, chart_card, data, downloads, views_sources
 from app.i18n import t
 from app.sources import HOST_DISPLAY
 
@@ -101,16 +101,7 @@ st.markdown(t("sources.conflicts_text"))
 st.dataframe(views_sources.conflict_table(release), hide_index=True, key="sources_conflict_table", height="content",
              column_config=column_labels("disagreement", "figure", "period", "publisher", "checked", "fact_id",
                                          source_url=host_link, note=wide_text))
-conflicts = views_sources.conflict_rows(release)
-chart_card.render(chart_card.ChartCard(
-    key="sources-conflicts",
-    title=t("sources.dots_title"),
-    subtitle=t("sources.dots_subtitle"),
-    data=conflicts,
-    build=views_sources.conflict_dots,
-    alt=views_sources.conflict_alt(conflicts, release),
-    note=t("sources.dots_note"),
-), release)
+chart_card.render(cards.build("sources-conflicts", release), release)
 
 st.subheader(t("sources.definitions_header"))
 st.markdown(t("sources.definitions_text"))

@@ -77,7 +77,7 @@ def test_a_link_chooses_its_charts():
 def test_two_charts_make_a_pdf_with_their_titles_and_sources(served_files, release):  # noqa: F811
     at = briefing_page({"charts": ",".join(TWO), "utm_source": "evil.example/x.exe"})
     reader = make_pdf(at)
-    chosen = [cards.overview_stocks(release), cards.poland_pbh(release)]
+    chosen = [cards.build("overview-stocks", release), cards.build("poland-pbh-running-total", release)]
     texts = [" ".join(page.extract_text().split()) for page in reader.pages]
 
     # A cover, one page per chart, then the sources (as many pages as the list of sources needs).

@@ -93,11 +93,11 @@ def test_export_figure_copies_the_page_figure(cards, release):
 
 def test_source_line_is_plain_text_and_curated_figures_name_their_publishers(cards, release):
     refs = refs_for(cards[1].data, release)
-    line = image_export.plain_source(refs)
+    line = image_export.plain_source(cards[1].caption(release))
     assert not re.search(r"\*\*|\]\(|<http", line)
     for ref in refs:
         assert ref.publisher in line
-    structured = image_export.plain_source(refs_for(cards[0].data, release))
+    structured = image_export.plain_source(cards[0].caption(release))
     assert structured.endswith("— CC BY 4.0")
 
 
@@ -113,10 +113,9 @@ def test_long_texts_wrap_within_the_width_and_margins_grow_to_fit(cards, release
                (fig.layout.annotations[-1].text, image_export.FOOTER_PX, False)]
     for text, size, bold in budgets:
         lines = text.split("<br>")
-        chars = image_export.chars_per_line(text_width, size, bold)
         assert len(lines) > 1
-        assert max(len(html.unescape(line)) for line in lines) <= chars
-        assert chars * size * (image_export.EM_PER_CHAR_BOLD if bold else image_export.EM_PER_CHAR) <= text_width
+        # measured in the shipped DejaVu Sans, the widest font chromium may draw the text with
+        assert max(image_export.text_px(html.unescape(line), size, bold) for line in lines) <= text_width
     footer = fig.layout.annotations[-1].text.split("<br>")
     assert sum(line.startswith("Note:") for line in footer) == 1 and len(footer) < 12  # the note is cut at 3 lines
     assert "…" in fig.layout.annotations[-1].text
@@ -133,14 +132,35 @@ def test_capitals_get_shorter_lines(cards, release):
                          subtitle="", data=cards[0].data, build=cards[0].build, alt="")
     lines = image_export.export_figure(shouting, release).layout.title.text.split("<br>")
     assert len(lines) == 2
-    assert max(map(len, lines)) * image_export.TITLE_PX * 0.75 <= 1200 - 2 * image_export.PAD  # capitals: ~0.75 em
+    # capitals measured in the bold DejaVu Sans, not guessed at a width per character
+    assert max(image_export.text_px(line, image_export.TITLE_PX, bold=True) for line in lines) <= 1200 - 2 * image_export.PAD
+    lower = image_export.wrap_to(shouting.title.lower(), 1200 - 2 * image_export.PAD, image_export.TITLE_PX, bold=True)
+    assert max(map(len, lower)) > max(map(len, lines)), "measured: lowercase letters fit more to a line"
 
 
 def test_wrap_is_deterministic_and_breaks_long_words():
+    x_px = image_export.text_px("x", 10)
     words = "x" * 250
-    assert image_export.wrap(words, 100) == ["x" * 100, "x" * 100, "x" * 50]
-    assert image_export.wrap("one  two\nthree", 9) == ["one two", "three"]
-    assert image_export.wrap("a b c d e f", 3, max_lines=2) == ["a b", "c …"]
+    lines = image_export.wrap_to(words, 100.5 * x_px, 10)
+    assert "".join(lines) == words and len(lines) == 3 and all(image_export.text_px(line, 10) <= 100.5 * x_px
+                                                                for line in lines)
+    assert lines == image_export.wrap_to(words, 100.5 * x_px, 10)
+    assert image_export.wrap_to("one  two\nthree", image_export.text_px("one two", 10), 10) == ["one two", "three"]
+    cut = image_export.wrap_to("a b c d e f g h i", image_export.text_px("a b c", 10), 10, max_lines=2)
+    assert cut[0] == "a b c" and cut[1].startswith("d") and cut[1].endswith(" …") and len(cut) == 2
+    assert image_export.text_px(cut[1], 10) <= image_export.text_px("a b c", 10)
+
+
+def test_text_is_measured_with_the_shipped_font_not_counted():
+    """Same number of characters, different widths: 'W' is wider than 'i' in DejaVu Sans, bold is
+    wider than regular, and the width grows with the font size."""
+    assert image_export.text_px("W" * 20, 12) > 2 * image_export.text_px("i" * 20, 12)
+    assert image_export.text_px("Belarusians", 12, bold=True) > image_export.text_px("Belarusians", 12)
+    assert image_export.text_px("Belarusians", 24) == pytest.approx(2 * image_export.text_px("Belarusians", 12),
+                                                                     rel=0.05)
+    narrow = image_export.wrap_to("ill " * 60, 300, 12)
+    wide = image_export.wrap_to("WWW " * 60, 300, 12)
+    assert len(narrow) < len(wide)
 
 
 def test_markup_in_texts_from_the_data_is_escaped(cards, release):

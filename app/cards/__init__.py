@@ -1,0 +1,94 @@
+"""Every chart card of the dashboard, by name.
+
+A card is a function of the release and the view's parameters (keyword arguments with defaults:
+the page's default view) returning a ChartCard, or None where the view has nothing to draw (no
+country chosen, no figures in that unit). Pages, the briefing pack, images, embeds and the static
+edition all take cards from REGISTRY by name, so each draws the same chart from the same rows.
+The cards are split by topic (overview, where, lithuania, poland, asylum, claims, sources); their
+shaping is in app/views_<topic>.py.
+
+A registry name is the card's key (its anchor, widget keys, file names and the URL's `chart=`
+value, which links and embeds in the wild use: never renamed), except for cards drawn once per
+country or claim, whose key adds it: 'asylum-decisions' draws 'asylum-decisions-pol'.
+"""
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app import data
+from app.card import ChartCard
+from app.cards import asylum, claims, lithuania, overview, poland, sources, where
+
+
+@dataclass(frozen=True)
+class Registered:
+    name: str                                   # the registry name: the card's key, or its prefix
+    page: str                                   # url_path of the page it lives on
+    function: Callable[..., ChartCard | None]
+    briefing: bool = False                      # offered in the briefing pack (at its default view)
+    headline: bool = False                      # one of the briefing's charts ticked by default
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The view's parameters the card takes, with their defaults."""
+        return {name: p.default for name, p in inspect.signature(self.function).parameters.items()
+                if name != "release"}
+
+    def build(self, release: data.Release, **params: Any) -> ChartCard | None:
+        unknown = set(params) - set(self.params)
+        if unknown:
+            raise TypeError(f"card {self.name!r} takes no parameter {sorted(unknown)}")
+        return self.function(release, **params)
+
+
+# In the order of the pages, and within a page in the order it shows them. The briefing offers the
+# cards marked `briefing` in this order: who left and where, then each country; the six headline
+# charts (the mission's flows, revoked permits, IT visas and the map) are ticked by default.
+_CARDS = [
+    Registered("overview-stocks", "overview", overview.stocks, briefing=True, headline=True),
+    Registered("where-map", "where", where.where_map, briefing=True, headline=True),
+    Registered("where-ranking", "where", where.ranking),
+    Registered("where-protection-vs-residence", "where", where.protection_vs_residence, briefing=True),
+    Registered("where-over-time", "where", where.over_time),
+    Registered("lithuania-threats-per-year", "lithuania", lithuania.threats, briefing=True, headline=True),
+    Registered("lithuania-decisions-by-outcome", "lithuania", lithuania.outcomes, briefing=True, headline=True),
+    Registered("lithuania-threats-since-questionnaire", "lithuania", lithuania.threats_since_questionnaire),
+    Registered("lithuania-decisions-since-questionnaire", "lithuania", lithuania.decisions_since_questionnaire),
+    Registered("lithuania-permit-holders", "lithuania", lithuania.holders, briefing=True),
+    Registered("poland-pbh-running-total", "poland", poland.pbh, briefing=True, headline=True),
+    Registered("poland-pbh-per-quarter", "poland", poland.pbh_quarterly),
+    Registered("poland-visas-by-purpose", "poland", poland.visas_by_purpose),
+    Registered("poland-humanitarian-visas", "poland", poland.humanitarian),
+    Registered("poland-permits-granted", "poland", poland.permits_granted),
+    Registered("poland-applicants-by-voivode", "poland", poland.applicants_by_voivode),
+    Registered("poland-applicants-per-year", "poland", poland.applicants_per_year),
+    Registered("poland-residence-documents", "poland", poland.residence, briefing=True, headline=True),
+    Registered("poland-documents-by-type", "poland", poland.documents, briefing=True),
+    Registered("asylum-applications", "asylum", asylum.applications),
+    Registered("asylum-decisions", "asylum", asylum.decisions),
+    Registered("asylum-recognition-rate", "asylum", asylum.recognition_rate),
+    Registered("asylum-poland-applicants", "asylum", asylum.office_applicants),
+    Registered("asylum-poland-rate", "asylum", asylum.office_rate),
+    Registered("asylum-poland-decisions", "asylum", asylum.office_decisions),
+    Registered("claim", "claims", claims.claim),
+    Registered("sources-conflicts", "sources", sources.conflicts),
+]
+REGISTRY: dict[str, Registered] = {card.name: card for card in _CARDS}
+assert len(REGISTRY) == len(_CARDS), "registry names are unique"
+
+
+def build(name: str, release: data.Release, **params: Any) -> ChartCard | None:
+    """The card called `name` at the view `params` (the page's default view for those not given)."""
+    return REGISTRY[name].build(release, **params)
+
+
+BRIEFING = [card for card in _CARDS if card.briefing]
+BRIEFING_KEYS = [card.key for card in BRIEFING]
+HEADLINE_KEYS = [card.key for card in BRIEFING if card.headline]
