@@ -13,7 +13,8 @@ BY_KEY = {item.key: item for item in cards.BRIEFING}
 
 def build_cards(release: data.Release, keys: list[str]) -> list[ChartCard]:
     """The chosen cards at their pages' default views, in the order of the briefing."""
-    return [BY_KEY[key].build(release) for key in cards.BRIEFING_KEYS if key in keys]
+    built = (BY_KEY[key].build(release) for key in cards.BRIEFING_KEYS if key in keys)
+    return [card for card in built if card is not None]  # a card with nothing to draw at its default view
 
 
 def chart_titles(release: data.Release) -> dict[str, str]:

@@ -14,6 +14,7 @@ published column names and ISO dates, for reuse.
 from __future__ import annotations
 
 import html
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -192,12 +193,13 @@ def share_controls(card: ChartCard, release: data.Release, figure: go.Figure) ->
                 st.markdown(t("common.share_link_label"))
                 st.code(link, language=None, wrap_lines=True)
                 st.markdown(t("common.embed_label"))
+                assert view is not None  # a link exists only for a view
                 st.code(embed_snippet(url_state.link(view, card.key, alone=True),
                                       t("common.embed_title", title=card.title)), language="html", wrap_lines=True)
             st.caption(t("common.image_help"))
             for fmt in image_export.FORMATS:
                 st.download_button(t(f"common.download_{fmt}"),
-                                   lambda fmt=fmt: image_export.image_bytes(exported, fmt),
+                                   partial(image_export.image_bytes, exported, fmt),
                                    file_name=image_export.file_name(card.key, fmt), mime=image_export.MIME[fmt],
                                    key=f"{fmt}-{card.key}", on_click="ignore", icon=":material/image:")
 

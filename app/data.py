@@ -75,6 +75,7 @@ def ensure_release(show_progress=True) -> Release:
             show_release_problem(problem)
             st.stop()
         raise NoReleaseError(problem.reason())
+    assert manifest is not None  # no problem means the manifest was read
     return Release(paths, manifest)
 
 

@@ -18,6 +18,7 @@ def main() -> int:
     if problem is not None:
         print(f"not ready: {problem.reason()}")
         return 1
+    assert manifest is not None  # no problem means the manifest was read
     print(f"ready: release {manifest['release_id']} in {paths.root}, {len(manifest['tables'])} files intact")
     return 0
 

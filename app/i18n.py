@@ -5,7 +5,8 @@ Message catalogues are YAML files, one per part of the app and language
 '<namespace>.<key>', e.g. 'overview.title'. A message that puts a count next to a noun is a
 mapping of CLDR plural categories instead of one text ({one: "{count} row", other: "{count} rows"};
 Polish, Lithuanian and Belarusian also need few and many), called with `count=<number>`: the
-language's own CLDR rule picks the form ("1 wiersz", "44 wiersze", "45 wierszy"). Numbers, dates and country names come from CLDR through babel, so they follow
+language's own CLDR rule picks the form ("1 wiersz", "44 wiersze", "45 wierszy"). Numbers, dates
+and country names come from CLDR through babel, so they follow
 each language's own conventions (decimal comma, month names, 'Białoruś', 'Baltarusija').
 The language lives in the URL (?lang=pl); without it the browser's language decides.
 """
@@ -14,9 +15,8 @@ from __future__ import annotations
 import logging
 import string
 import warnings
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Union
 
 import pycountry
 import yaml
@@ -38,7 +38,7 @@ SESSION_KEY = "_lang"
 _process = {"lang": DEFAULT}
 
 
-Message = Union[str, dict[str, str]]  # a text, or its CLDR plural forms
+Message = str | dict[str, str]  # a text, or its CLDR plural forms
 
 
 class MissingMessage(KeyError):
@@ -54,7 +54,7 @@ class MissingTranslation(UserWarning):
 _log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, Message]:
     messages: dict[str, Message] = {}
     for path in sorted((LOCALES_DIR / lang).glob("*.yml")):
@@ -69,7 +69,7 @@ def catalogue(lang: str) -> dict[str, Message]:
 def english_indicator_texts() -> dict[str, str]:
     """'indicators.<id>.<field>' -> the English text of etl/metadata/indicators/<id>.yml, in
     file order (translators keep that order in their indicators.yml)."""
-    texts = {}
+    texts: dict[str, str] = {}
     for path in sorted(INDICATOR_METADATA_DIR.glob("*.yml")):
         meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         texts |= {f"indicators.{path.stem}.{field}": str(meta[field]) for field in INDICATOR_FIELDS if field in meta}
@@ -167,7 +167,7 @@ def pick_language(url_value: str | None, browser_locale: str | None) -> str:
     return DEFAULT
 
 
-@lru_cache(maxsize=None)
+@cache
 def _territories(lang: str) -> dict[str, str]:
     return dict(Locale.parse(BABEL_LOCALE[lang]).territories)
 

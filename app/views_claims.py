@@ -201,7 +201,8 @@ def cards(release: data.Release) -> list[ClaimCard]:
         own = figures[figures["claim_id"] == claim.claim_id]
         own_parts = parts[parts["claim_id"] == claim.claim_id]
 
-        def evidence(as_of: str, verdict: str, strength: str, key: str, after: bool) -> Evidence:
+        def evidence(as_of: str, verdict: str, strength: str, key: str, after: bool, own=own, own_parts=own_parts,
+                     cutoff=cutoff, claim=claim) -> Evidence:
             rows = own[own["as_of"] == as_of]
             view_parts = own_parts[own_parts["as_of"] == as_of]
             shown = rows[rows["role"] == "figure"]

@@ -120,7 +120,8 @@ def in_order(frame: pd.DataFrame, column: str, order: list) -> pd.DataFrame:
 def labelled(frame: pd.DataFrame, facts: pd.DataFrame, column: str, labels: dict, name=label,
              periods_on_x: bool = True) -> pd.DataFrame:
     """Name each series from `labels` (keyed by `column`, message keys translated by `name`, the
-    calling page's own catalogue), order the series as `labels` lists them, set disagreeing sources side by side and add hover text: the shape every chart of
+    calling page's own catalogue), order the series as `labels` lists them, set disagreeing sources
+    side by side and add hover text: the shape every chart of
     curated series on the Lithuania and Poland pages shares."""
     frame["_label"] = frame[column].map(labels).map(name)
     if periods_on_x:

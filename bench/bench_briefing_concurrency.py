@@ -13,7 +13,6 @@ import argparse
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -21,12 +20,12 @@ sys.path.insert(0, str(REPO))
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, running_dashboard  # noqa: E402
 
-READER = """
+READER = f"""
 import sys, time
 from playwright.sync_api import sync_playwright
 role, base, delay = sys.argv[1], sys.argv[2], float(sys.argv[3])
 with sync_playwright() as p:
-    browser = p.chromium.launch(executable_path={chromium!r}, args={args!r})
+    browser = p.chromium.launch(executable_path={str(CHROMIUM)!r}, args={CHROMIUM_ARGS!r})
     page = browser.new_page(viewport={{"width": 1400, "height": 1000}}, locale="en-GB")
     idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
     if role == "pack":
@@ -39,7 +38,7 @@ with sync_playwright() as p:
         page.wait_for_selector(".js-plotly-plot", timeout=60000); page.wait_for_selector(idle, timeout=60000)
     print(f"{{time.perf_counter() - start:.3f}}")
     browser.close()
-""".format(chromium=str(CHROMIUM), args=CHROMIUM_ARGS)
+"""
 
 
 def reader(role: str, base: str, delay: float = 0.0) -> subprocess.Popen:

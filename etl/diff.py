@@ -30,7 +30,7 @@ import re
 from typing import Any
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import numpy as np
@@ -489,7 +489,7 @@ def updated_stamps(root: Path, old_tables: dict, new_tables: dict) -> list[dict]
 
 def compare(paths: DataPaths, current: dict | None, tables: dict, release_id: str) -> dict:
     report: dict[str, Any] = {"diff_version": DIFF_VERSION, "status": None,
-              "checked_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+              "checked_at": datetime.now(UTC).isoformat(timespec="seconds"),
               "published_release": current["release_id"] if current else None,
               "candidate_release": release_id,
               "thresholds": {"revision_share": REVISION_SHARE, "break_factor": BREAK_FACTOR,

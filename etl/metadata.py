@@ -52,6 +52,7 @@ def check_series(series, indicators: dict[str, dict]) -> None:
         if not set(rows["unit"]) <= set(meta["unit"]):
             problems.append(f"{indicator}: rows in {sorted(set(rows['unit']))}, metadata allows {meta['unit']}")
         if not set(rows["source_id"]) <= set(meta["source_ids"]):
-            problems.append(f"{indicator}: rows from {sorted(set(rows['source_id']))}, metadata names {meta['source_ids']}")
+            problems.append(f"{indicator}: rows from {sorted(set(rows['source_id']))}, "
+                            f"metadata names {meta['source_ids']}")
     if problems:
         raise MetadataError("indicator metadata does not match pub_series:\n  - " + "\n  - ".join(problems))

@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from etl.atomic import TEMP_NAME, sha256_file, write_bytes_atomic, write_json_atomic
@@ -325,7 +325,7 @@ def _build(paths: DataPaths, force: bool, releases: dict[str, str] | None, log, 
 
     indicators = metadata.load_indicators()
     while True:
-        built_at = datetime.now(timezone.utc)
+        built_at = datetime.now(UTC)
         release_id = built_at.strftime("%Y%m%dT%H%M%SZ") + "-" + fp[:8]
         release_dir = paths.releases / release_id
         if not release_dir.exists():

@@ -12,7 +12,7 @@ with --accept-changes INDICATOR/COUNTRY to publish a change the gate held back.
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from etl import import_shared, pipeline
@@ -39,7 +39,7 @@ def run(paths: DataPaths, sources: list[str] | None = None, accept_changes=False
     """Fetch, snapshot, rebuild; return the new (or unchanged) manifest. `accept_changes` is
     passed to the diff gate: True, or names such as `unhcr_under_mandate_stock/POL`."""
     client = client or HttpClient(log=log)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     catalogue = import_shared.load_catalogue()
     fetched = []
     for source_id in sources or list(FETCHERS):

@@ -15,9 +15,10 @@ from __future__ import annotations
 import socket
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from email.utils import parsedate_to_datetime
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import requests
@@ -91,7 +92,7 @@ def retry_after_seconds(value: str | None) -> float | None:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def cannot_resolve(exc: BaseException) -> bool:
@@ -144,7 +145,7 @@ class HttpClient:
             except requests.RequestException as exc:  # invalid URL, too many redirects, bad header …
                 raise FetchError(f"the request to {host} failed: {type(exc).__name__}") from exc
             answer = Answer(response.url, response.status_code, response.content, dict(response.headers),
-                            datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+                            datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
                             attempts)
             try:
                 if answer.status == 429 or answer.status >= 500:

@@ -95,14 +95,16 @@ def check_rows(endpoint: Endpoint, pages: list[dict], year_to: int) -> list[dict
     for number, page in enumerate(pages, 1):
         for index, item in enumerate(page["items"], 1):
             where = f"{endpoint.path} page {number} row {index}"
-            missing = [c for c in ("year", "coo_iso", "coa_iso", *endpoint.breakdown, *endpoint.counts) if c not in item]
+            expected = ("year", "coo_iso", "coa_iso", *endpoint.breakdown, *endpoint.counts)
+            missing = [c for c in expected if c not in item]
             if missing:
                 raise FetchError(f"UNHCR {where}: no {', '.join(missing)}; fetch refused")
             if item["coo_iso"] not in ORIGINS:
                 raise FetchError(f"UNHCR {where}: origin {item['coo_iso']!r} was not asked for "
                                  f"(asked for {', '.join(ORIGINS)}); fetch refused")
             if not ISO3.match(str(item["coa_iso"])):
-                raise FetchError(f"UNHCR {where}: country of asylum {item['coa_iso']!r} is not an ISO3 code; fetch refused")
+                raise FetchError(f"UNHCR {where}: country of asylum {item['coa_iso']!r} is not an ISO3 code; "
+                                 "fetch refused")
             year = count_value(item["year"], "year", where)
             if year is None or not FIRST_YEAR <= year <= year_to:
                 raise FetchError(f"UNHCR {where}: year {item['year']!r} outside {FIRST_YEAR}-{year_to}; fetch refused")

@@ -42,5 +42,6 @@ def run(ctx) -> dict[str, pd.DataFrame]:
     return {
         "clean_eurostat__resvalid": clean(load(ctx, "migr_resvalid_BY.json"), "migr_resvalid"),
         "clean_eurostat__resfirst": clean(load(ctx, "migr_resfirst_BY.json"), "migr_resfirst"),
-        "clean_eurostat__resfirst_duration": clean(load(ctx, "migr_resfirst_BY_2019_by_duration.json"), "migr_resfirst"),
+        "clean_eurostat__resfirst_duration": clean(load(ctx, "migr_resfirst_BY_2019_by_duration.json"),
+                                                   "migr_resfirst"),
     }

@@ -11,4 +11,5 @@ OUTPUTS = ["pub_boundaries_europe"]
 
 
 def run(ctx) -> dict[str, dict]:
-    return {"pub_boundaries_europe": europe_boundaries(ctx.raw_path("naturalearth", "ne_50m_admin_0_countries.geojson"))}
+    raw = ctx.raw_path("naturalearth", "ne_50m_admin_0_countries.geojson")
+    return {"pub_boundaries_europe": europe_boundaries(raw)}

@@ -162,7 +162,9 @@ def apply_op(op: str, values: tuple[float, ...], claim: str, name: str) -> float
 
 def parse_inputs(inputs: str) -> list[tuple[str, str]]:
     """'latest=latest;baseline=baseline[PL_STOCK_BY_20200101a]' -> [(figure, value_id), ...]."""
-    return [(name, value_id) for name, _, value_id in (pair.partition("=") for pair in inputs.split(";"))] if inputs else []
+    if not inputs:
+        return []
+    return [(name, value_id) for name, _, value_id in (pair.partition("=") for pair in inputs.split(";"))]
 
 
 def _value_ids(name: str, rows: pd.DataFrame) -> list[str]:

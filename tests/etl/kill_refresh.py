@@ -5,7 +5,7 @@
 Each RUN gets a later retrieval time and a Eurostat answer whose label differs, so every run
 writes a new snapshot (and so has something to be killed in the middle of)."""
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 import responses
@@ -23,7 +23,7 @@ def main(root: str, run: int) -> None:
         serve_unhcr(rsps)
         serve_eurostat(rsps, {query.file: dumps(answer)})
         recorder = Recorder()
-        now = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc) + timedelta(hours=run)
+        now = datetime(2026, 11, 25, 9, 30, tzinfo=UTC) + timedelta(hours=run)
         refresh.run(DataPaths(Path(root)), client=recorder.client, now=now, log=lambda *_: None)
 
 

@@ -5,7 +5,7 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 import responses
@@ -130,7 +130,7 @@ def test_a_refresh_journals_each_snapshot_before_it_appears(published, rsps, mon
     serve_unhcr(rsps)
     serve_eurostat(rsps)
     recorder = Recorder()
-    refresh.run(published, client=recorder.client, now=datetime(2026, 11, 25, tzinfo=timezone.utc),
+    refresh.run(published, client=recorder.client, now=datetime(2026, 11, 25, tzinfo=UTC),
                 log=recorder.lines.append)
     assert seen == [("raw/unhcr/2026-11-25", ["raw/unhcr/2026-11-25"]),
                     ("raw/eurostat/2026-11-25", ["raw/unhcr/2026-11-25", "raw/eurostat/2026-11-25"])]

@@ -1,7 +1,7 @@
 """`python -m etl refresh` end to end, on recorded answers: snapshot, rebuild, diff, and the
 promise that a refused fetch or a blocked release changes nothing."""
 import json
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 import requests
@@ -14,7 +14,7 @@ from etl.fetch import eurostat, unhcr
 from tests.etl.fetch.recorded import (Recorder, copy_data, dumps, eurostat_doc, serve_eurostat, serve_unhcr,
                                       tree)
 
-NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 REPORTS = ("release_diff.md", "release_diff.json")
 
 

@@ -1,6 +1,6 @@
 """Eurostat Statistics API: the real recorded answers pass; every fault is refused with a clear
 message, the expected number of requests, and the data folder untouched."""
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -8,7 +8,7 @@ from etl import refresh
 from etl.fetch import eurostat
 from tests.etl.fetch.recorded import EUROSTAT_RAW, JSON, dumps, eurostat_doc, fixture, tree
 
-NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 RESVALID = eurostat.QUERIES[0]
 URL = eurostat.API + RESVALID.dataset
 

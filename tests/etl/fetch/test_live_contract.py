@@ -5,7 +5,7 @@ Opt-in (it needs the internet and asks the APIs a few dozen questions):
 """
 import json
 import os
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -15,7 +15,7 @@ from etl.fetch.http import FetchError, HttpClient
 pytestmark = [pytest.mark.live,
               pytest.mark.skipif(os.environ.get("EXILE_LIVE_TESTS") != "1",
                                  reason="talks to the real APIs; set EXILE_LIVE_TESTS=1 to run")]
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 @pytest.fixture(scope="module")

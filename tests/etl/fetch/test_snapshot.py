@@ -1,6 +1,6 @@
 """Snapshots written by a refresh: all or nothing, never edited, and picked by the build only
 when complete."""
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -8,7 +8,7 @@ from etl import raw
 from etl.fetch.snapshot import FetchedSource, RawDocument, write_snapshot
 from etl.import_shared import load_catalogue
 
-NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 PROVENANCE = {"citation": "Refugee Population Statistics Database, UNHCR", "release": "API as served on 2026-11-25"}
 
 

@@ -3,7 +3,7 @@ that claims gzip and is not, a JSON document nested too deeply to read, and anyt
 requests stack raises. Each is retried when asking again may help, and ends, through
 `python -m etl refresh`, in one line on stderr (exit 5), never a traceback, with the data folder
 untouched."""
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 import requests
@@ -14,7 +14,7 @@ from etl.fetch import eurostat, unhcr
 from etl.fetch.http import FetchError
 from tests.etl.fetch.recorded import EUROSTAT_RAW, JSON, Recorder, fixture, tree
 
-NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 POPULATION = unhcr.API + "population/"
 RESVALID = eurostat.QUERIES[0]
 RESVALID_URL = eurostat.API + RESVALID.dataset

@@ -3,7 +3,7 @@
 Each fault runs a whole refresh against a copy of a published data folder and checks the
 message, the number of requests, and that no file of the folder changed."""
 import json
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 import requests
@@ -14,7 +14,7 @@ from etl.fetch import unhcr
 from tests.etl.fetch.recorded import JSON, fixture, tree
 
 POPULATION = unhcr.API + "population/"
-NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 PAGE_1, PAGE_2 = fixture("unhcr/population_page1.json"), fixture("unhcr/population_page2.json")
 
 
