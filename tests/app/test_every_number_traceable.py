@@ -55,6 +55,7 @@ STRUCTURAL = {
     278.0: "Belarus's Decree No. 278",
     517.0: "Lithuania's Government Resolution No. 517",
     833.0: "Commission Decision 2011/833/EU",
+    3035.0: "EPSG:3035, the maps' coordinate reference system",
     3166.0: "ISO 3166",
 }
 
