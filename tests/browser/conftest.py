@@ -75,10 +75,18 @@ def running_dashboard(data_root: Path, log: Path):
 
 @pytest.fixture(scope="session")
 def dashboard_url(browser, built, tmp_path_factory):
-    """A server shared by the session's tests; its first visitor may be any of them (a deep link
-    on a fresh server is drawn through dashboard.py: test_deep_link_on_a_fresh_server)."""
+    """A server whose first visit was the home page.
+
+    Streamlit 1.67 serves a checkout with a pages/ folder in its old file-based mode until the
+    entry script has called st.navigation once, i.e. until someone opens "/"
+    (test_deep_link_on_a_fresh_server records that): open it first, as a reader would.
+    """
     paths, _ = built
     with running_dashboard(paths.root, tmp_path_factory.mktemp("streamlit") / "server.log") as base_url:
+        context = browser.new_context(locale="en-GB")
+        context.new_page().goto(base_url)
+        context.pages[0].wait_for_selector(".js-plotly-plot", timeout=int(os.environ.get("EXILE_BROWSER_RENDER_TIMEOUT_MS", "120000")))
+        context.close()
         yield base_url
 
 
