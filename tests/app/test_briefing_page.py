@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 from pypdf import PdfReader
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from app import briefing, cards, i18n
@@ -28,6 +29,20 @@ needs_chromium = pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
                                     reason="the PDF's charts are drawn by chromium: /usr/bin/chromium is missing "
                                            "(apt-get install -y chromium)")
 
+
+
+@pytest.fixture
+def running_server(monkeypatch):
+    """A server past its first run. AppTest resets PagesManager.uses_pages_directory before every
+    run, so each run starts in Streamlit's legacy pages/ mode, where the page's entry check
+    (app/entry.py) reruns through dashboard.py and the rerun drops a button click. A real server
+    leaves that mode for good at dashboard.py's first st.navigation call."""
+    init = PagesManager.__init__
+
+    def past_first_run(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+    monkeypatch.setattr(PagesManager, "__init__", past_first_run)
 
 
 def briefing_page(params: dict[str, str] | None = None, lang: str | None = None) -> AppTest:
@@ -74,7 +89,7 @@ def test_a_link_chooses_its_charts():
 
 
 @needs_chromium
-def test_two_charts_make_a_pdf_with_their_titles_and_sources(served_files, release):  # noqa: F811
+def test_two_charts_make_a_pdf_with_their_titles_and_sources(running_server, served_files, release):  # noqa: F811
     at = briefing_page({"charts": ",".join(TWO), "utm_source": "evil.example/x.exe"})
     reader = make_pdf(at)
     chosen = [cards.build("overview-stocks", release), cards.build("poland-pbh-running-total", release)]
@@ -111,7 +126,7 @@ def test_no_chart_chosen_says_so_and_offers_no_pdf():
 
 
 @needs_chromium
-def test_the_page_and_its_pdf_in_belarusian():
+def test_the_page_and_its_pdf_in_belarusian(running_server):
     belarusian = catalogue("be", "briefing")
     at = briefing_page({"charts": "lithuania-threats-per-year"}, lang="be")
     assert at.title[0].value == belarusian["page_title"]
