@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pandas as pd
-from babel import Locale
-from babel.dates import format_date
 
-from app import data, formatting, i18n
+from app import data, formatting
 from app.i18n import t
 
 CURATED_LICENCE = "figure quoted from the cited publication"
@@ -27,16 +25,14 @@ def host(url: str) -> str:
 
 def published_date(text) -> str:
     """A publication date as given ('2023', '2024-05', '2024-05-08'), in the reader's language,
-    never more precise than given: a year, a month and year, or a date."""
+    never more precise than given: a year, a month and year, or a date (formatting.date by precision)."""
     if not isinstance(text, str) or not text.strip():
         return ""
     text = text.strip()
     if re.fullmatch(r"\d{4}", text):
         return text
     if re.fullmatch(r"\d{4}-\d{2}", text):
-        locale = i18n.babel_locale()
-        pattern = Locale.parse(locale).datetime_skeletons["yMMMM"].pattern
-        return format_date(pd.Timestamp(text + "-01").date(), format=pattern, locale=locale)
+        return formatting.date(text + "-01", precision="month")
     return formatting.date(text)
 
 
