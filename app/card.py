@@ -5,14 +5,18 @@ export (app/image_export.py) and the briefing PDF (app/briefing_pdf.py), each fr
 Caption (app/caption.py)."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from app import data
 from app.caption import Caption, unverified_note
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -24,6 +28,18 @@ class ChartCard:
     build: Callable[[pd.DataFrame], go.Figure]
     alt: str                      # what the chart shows, in words
     note: str = ""
+    # What a page draws from the card (figure, caption, tables, CSV), made once per card: a card
+    # from the registry is shared by every session at the same view and language (app/cards), so a
+    # rerun reuses them. Callers never modify what they get.
+    _made: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False, compare=False)
+
+    def once(self, name: str, make: Callable[[], T]) -> T:
+        """`make()` the first time `name` is asked for, the same object after that."""
+        with self._lock:
+            if name not in self._made:
+                self._made[name] = make()
+            return self._made[name]
 
     def __post_init__(self) -> None:
         # Every card that plots a figure not re-checked against its source says so, in the note

@@ -186,8 +186,10 @@ def share_controls(card: ChartCard, release: data.Release, figure: go.Figure) ->
 
     def fill() -> None:
         link = url_state.link(view, card.key) if view is not None else None
-        # Built now, in the reader's language; kaleido draws it only when a button is clicked.
-        exported = image_export.export_figure(card, release, link=link, figure=figure)
+        # Built now, in the reader's language (once per card and link); kaleido draws it only when
+        # a button is clicked.
+        exported = card.once(f"export:{link}", lambda: image_export.export_figure(card, release, link=link,
+                                                                                 figure=figure))
         with menu:
             if link is not None:
                 st.markdown(t("common.share_link_label"))
@@ -215,8 +217,10 @@ def render(card: ChartCard, release: data.Release) -> None:
         return  # the URL asks for another card alone: skip the work of drawing this one
     if alone:
         st.html(focus_css(card.key))
-    figure = card.build(card.data)
-    caption = card.caption(release)
+    # Everything drawn from the card is made once per card (ChartCard.once): a rerun at the same
+    # view and language reuses it.
+    figure = card.once("figure", lambda: card.build(card.data))
+    caption = card.once("caption", lambda: card.caption(release))
     title, subtitle, *below = caption_lines(caption)
     with st.container(border=True, key=f"card-{card.key}"):
         st.subheader(title, anchor=card.key)
@@ -227,19 +231,21 @@ def render(card: ChartCard, release: data.Release) -> None:
             "displaylogo": False, "modeBarButtonsToRemove": ["toImage"]})
         for line in below:
             st.caption(line)
-        conflicts = conflicts_for(card.data, release)
+        conflicts = card.once("conflicts", lambda: conflicts_for(card.data, release))
         if not conflicts.empty:
             st.warning(t("common.conflict_warning"), icon=":material/compare_arrows:")
             st.page_link("pages/sources.py", label=t("claims.conflicts_link"), icon=":material/compare_arrows:")
             st.dataframe(conflicts, hide_index=True, key=f"conflicts-{card.key}",
                          column_config={t("common.col_link"): st.column_config.LinkColumn(display_text=HOST_DISPLAY),
                                         t("common.col_curator_note"): st.column_config.TextColumn(width="large")})
-        table = export_table(card.data, release)  # the download keeps the published names
+        # The download keeps the published names.
+        csv = card.once("csv", lambda: export_table(card.data, release).to_csv(index=False).encode("utf-8"))
         with st.expander(t("common.data_expander")):
             st.markdown(f"**{t('common.what_chart_shows')}** {md(card.alt)}")
-            st.dataframe(reader_table(card.data, release), hide_index=True, key=f"table-{card.key}", alt=card.alt,
+            st.dataframe(card.once("reader_table", lambda: reader_table(card.data, release)), hide_index=True,
+                         key=f"table-{card.key}", alt=card.alt,
                          column_config={t("common.col_link"): st.column_config.LinkColumn(display_text=HOST_DISPLAY)})
-            st.download_button(t("common.download_csv"), table.to_csv(index=False).encode("utf-8"),
+            st.download_button(t("common.download_csv"), csv,
                                file_name=f"belarus-exiles-{card.key}.csv", mime="text/csv",
                                key=f"csv-{card.key}", on_click="ignore", icon=":material/download:")
         if alone:  # an embed: the way back to the whole dashboard, at this view

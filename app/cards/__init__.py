@@ -14,11 +14,13 @@ country or claim, whose key adds it: 'asylum-decisions' draws 'asylum-decisions-
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from app import data
+from app import data, i18n
 from app.card import ChartCard
 from app.cards import asylum, claims, lithuania, overview, poland, sources, where
 
@@ -84,9 +86,39 @@ REGISTRY: dict[str, Registered] = {card.name: card for card in _CARDS}
 assert len(REGISTRY) == len(_CARDS), "registry names are unique"
 
 
+# Cards built, by (name, release, language, view): a card is a pure function of these, so every
+# session at the same view shares one card and what it draws (ChartCard.once) instead of rebuilding
+# it on each rerun. Bounded: a view is one of a finite set of allowlisted values, but the country
+# choices combine, so the least recently used cards are let go.
+MAX_BUILT = 512
+_built: OrderedDict[Hashable, ChartCard | None] = OrderedDict()
+_built_lock = threading.Lock()
+
+
+def _hashable(value: Any) -> Hashable:
+    return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
 def build(name: str, release: data.Release, **params: Any) -> ChartCard | None:
     """The card called `name` at the view `params` (the page's default view for those not given)."""
-    return REGISTRY[name].build(release, **params)
+    key = (name, str(release.paths.root), release.release_id, i18n.language(),
+           tuple(sorted((param, _hashable(value)) for param, value in params.items())))
+    with _built_lock:
+        if key in _built:
+            _built.move_to_end(key)
+            return _built[key]
+    card = REGISTRY[name].build(release, **params)
+    with _built_lock:
+        _built[key] = card
+        while len(_built) > MAX_BUILT:
+            _built.popitem(last=False)
+    return card
+
+
+def clear_built() -> None:
+    """Forget every built card (tests that change a release in place)."""
+    with _built_lock:
+        _built.clear()
 
 
 BRIEFING = [card for card in _CARDS if card.briefing]
