@@ -121,10 +121,9 @@ def combine_verdicts(verdicts: list[str]) -> str:
 # ------------------------------------------------------------------ figures
 def select(series: pd.DataFrame, spec: dict, claim: str, name: str) -> pd.DataFrame:
     indicators = spec["indicator"] if isinstance(spec["indicator"], list) else [spec["indicator"]]
-    rows = series[(series["indicator"].isin(indicators))
-                  & (series["origin"] == spec.get("origin", "BLR"))
-                  & (series["destination"] == spec["destination"])
-                  & (series["category"] == spec.get("category", "total"))]
+    rows = series[series["indicator"].isin(indicators)]  # first the few rows of the indicator, then the rest
+    rows = rows[(rows["origin"] == spec.get("origin", "BLR")) & (rows["destination"] == spec["destination"])
+                & (rows["category"] == spec.get("category", "total"))]
     if rows.empty:
         raise MissingFigure(f"{claim}.{name}: no rows for {spec}")
     pick = spec["pick"]

@@ -7,12 +7,21 @@ import json
 import re
 import string
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import i18n
 from tests.page_registry import DASHBOARD
 
 TRANSLATED = [lang for lang in i18n.LANGUAGES if lang != "en"]
+
+
+def translated_pages(fast: str) -> list:
+    """The translated languages as test parameters: `fast` in the default run, the others marked
+    slow (CI runs them all). Each page test names a different language, so the default run still
+    renders every language on some page."""
+    return [lang if lang == fast else pytest.param(lang, marks=pytest.mark.slow) for lang in TRANSLATED]
+
 SHORTEST_CHECKED = 12  # shorter English fragments ("Q3", "EU", "SHA-256") may read the same in any language
 MARKDOWN_ESCAPE = re.compile(r"\\(.)")
 TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "info", "warning")
