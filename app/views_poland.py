@@ -3,7 +3,7 @@
 Each function returns the exact rows a chart card plots (slices of pub_series plus `_` columns);
 text for the intro and alt texts is built from the same rows, every word from the catalogues
 (app/locales/<lang>/poland.yml). The helpers that put disagreeing sources side by side live in
-app.views_lithuania and are shared with the Lithuania page.
+app.views_country and are shared with the Lithuania page.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from app import figures, formatting, select
 from app.i18n import t
-from app.views_lithuania import in_order, labelled, period_labels, point, side_by_side, values_text, with_hover
+from app.views_country import in_order, labelled, period_labels, point, side_by_side, values_text, with_hover
 
 # Label keys (poland.label_<key>) per series.
 PBH_LABELS = {

@@ -1,7 +1,7 @@
 """Overview: headline figures and where Belarusians live in Poland and Lithuania since 2019."""
 import streamlit as st
 
-from app import cards, chart_card, data, headlines, select, url_state
+from app import cards, chart_card, data, headline_row, headlines, select, url_state
 from app.i18n import t
 
 release = data.ensure_release()
@@ -20,19 +20,10 @@ mandate_by_year = select.total_by(mandate, ["period_start", "period_end", "kind"
 threats = select.rows(series, "lt_security_threat_flow", destination="LTU")
 pbh = select.rows(series, "pl_pbh_visas_cumulative", destination="POL")
 
-HEADLINES = [("poland", poland), ("lithuania", lithuania), ("mandate", mandate_by_year), ("threats", threats),
-             ("pbh", pbh)]
-columns = st.columns(len(HEADLINES))
-for column, (name, frame) in zip(columns, HEADLINES):
-    item = headlines.latest(frame, release)
-    detail = t(f"overview.h_{name}_detail")
-    with column:
-        st.metric(t(f"overview.h_{name}"), item.value_text, border=True, chart_data=item.trend, chart_type="line",
-                  help=t("overview.h_help", detail=detail, trend=chart_card.md(item.trend_text)))
-        st.caption(t("overview.h_caption", detail=chart_card.md(detail), period=item.period_text,
-                     source=headlines.citation(item.source)))
-        for other in item.others:
-            st.caption(t("common.another_source", text=headlines.other_text(other)))
+headline_row.render([
+    headline_row.Headline(t(f"overview.h_{name}"), frame, t(f"overview.h_{name}_detail"), trend=True)
+    for name, frame in [("poland", poland), ("lithuania", lithuania), ("mandate", mandate_by_year),
+                        ("threats", threats), ("pbh", pbh)]], release)
 
 # ------------------------------------------------------------------ headline chart
 st.divider()

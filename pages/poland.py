@@ -2,8 +2,8 @@
 Belarusians hold a Polish residence document."""
 import streamlit as st
 
-from app import cards, chart_card, data, headlines, select, url_state
-from app import views_lithuania as shared
+from app import cards, chart_card, data, headline_row, select, url_state
+from app import views_country as country
 from app import views_poland as view
 from app.i18n import t
 
@@ -13,7 +13,7 @@ facts = data.facts(release)
 
 programme = cards.poland.programme(release)
 launched = programme["date"].min()
-since_launch = shared.month_year(launched, governed=True)
+since_launch = country.month_year(launched, governed=True)
 visa_totals = view.visa_totals(series)
 documents = view.documents_by_type(series, facts)
 
@@ -22,24 +22,15 @@ st.markdown(view.intro(view.residence_stock(series, facts, with_eurostat=True), 
 
 # ------------------------------------------------------------------ headline figures
 applicants_total = view.applicants_total(series)
-HEADLINES = [
-    ("documents", select.rows(series, ["pl_residence_document_holders_stock", "udsc_residence_documents_stock"],
-                              destination="POL")),
-    ("pbh", select.rows(series, "pl_pbh_visas_cumulative", destination="POL")),
-    ("humanitarian", select.rows(series, "udsc_humanitarian_visas_cumulative", destination="POL")),
-    ("applicants", applicants_total),
-]
-for column, (name, frame) in zip(st.columns(len(HEADLINES)), HEADLINES):
-    item = headlines.latest(frame, release)
-    detail = t(f"poland.h_{name}_detail", since=since_launch)
-    provisional = view.provisional_note(select.latest(frame))
-    with column:
-        st.metric(t(f"poland.h_{name}"), item.value_text, border=True, help=detail)
-        st.caption(t("poland.h_caption_provisional" if provisional else "poland.h_caption",
-                     detail=chart_card.md(detail), period=item.period_text, provisional=provisional,
-                     source=headlines.citation(item.source)))
-        for other in item.others:
-            st.caption(t("common.another_source", text=headlines.other_text(other)))
+headline_row.render([
+    headline_row.Headline(t(f"poland.h_{name}"), frame, t(f"poland.h_{name}_detail", since=since_launch),
+                          provisional=view.provisional_note(select.latest(frame)))
+    for name, frame in [
+        ("documents", select.rows(series, ["pl_residence_document_holders_stock", "udsc_residence_documents_stock"],
+                                  destination="POL")),
+        ("pbh", select.rows(series, "pl_pbh_visas_cumulative", destination="POL")),
+        ("humanitarian", select.rows(series, "udsc_humanitarian_visas_cumulative", destination="POL")),
+        ("applicants", applicants_total)]], release)
 
 # ------------------------------------------------------------------ Poland. Business Harbour
 st.header(t("poland.header_pbh"))

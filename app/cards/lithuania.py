@@ -3,6 +3,7 @@ totals since the questionnaire, and the permit holders. Shaping is app/views_lit
 from __future__ import annotations
 
 from app import data, events, figures
+from app import views_country as country
 from app import views_lithuania as lithuania
 from app.card import ChartCard
 from app.cards.overview import SINCE
@@ -18,9 +19,9 @@ def threats(release: data.Release) -> ChartCard:
         title=t("lithuania.threats_title"),
         subtitle=t("lithuania.threats_subtitle"),
         data=flow,
-        build=lambda frame: lithuania.year_bars(frame, t("lithuania.threats_y")),
+        build=lambda frame: country.year_bars(frame, t("lithuania.threats_y")),
         alt=lithuania.threat_flow_alt(flow),
-        note=lithuania.join_notes(t("lithuania.threats_note"), lithuania.disagreement_note(flow),
+        note=country.join_notes(t("lithuania.threats_note"), country.disagreement_note(flow),
                                   t("lithuania.threats_note_first_year")),
     )
 
@@ -32,7 +33,7 @@ def outcomes(release: data.Release) -> ChartCard:
         title=t("lithuania.outcomes_title"),
         subtitle=t("lithuania.outcomes_subtitle"),
         data=decided,
-        build=lambda frame: lithuania.year_bars(frame, t("lithuania.outcomes_y")),
+        build=lambda frame: country.year_bars(frame, t("lithuania.outcomes_y")),
         alt=lithuania.outcomes_alt(decided),
         note=lithuania.outcomes_note(decided),
     )
@@ -41,7 +42,7 @@ def outcomes(release: data.Release) -> ChartCard:
 def _questionnaire_since(release: data.Release) -> str:
     """When the security questionnaire began, as the running totals' titles say it."""
     total = lithuania.threats_since_questionnaire(data.series(release), data.facts(release))
-    return lithuania.month_year(total["period_start"].min(), governed=True)
+    return country.month_year(total["period_start"].min(), governed=True)
 
 
 def threats_since_questionnaire(release: data.Release) -> ChartCard:
@@ -52,7 +53,7 @@ def threats_since_questionnaire(release: data.Release) -> ChartCard:
         title=t("lithuania.since_threats_title"),
         subtitle=t("lithuania.since_threats_subtitle", since=since),
         data=total,
-        build=lambda frame: lithuania.colour_by_series(
+        build=lambda frame: country.colour_by_series(
             figures.lines(frame, t("lithuania.since_threats_y", since=since), height=380), frame),
         alt=lithuania.running_total_alt(total, "since_threats"),
         note=t("lithuania.since_threats_note", since=since),
@@ -67,7 +68,7 @@ def decisions_since_questionnaire(release: data.Release) -> ChartCard:
         title=t("lithuania.since_decisions_title"),
         subtitle=t("lithuania.since_decisions_subtitle", since=since),
         data=total,
-        build=lambda frame: lithuania.colour_by_series(
+        build=lambda frame: country.colour_by_series(
             figures.lines(frame, t("lithuania.since_decisions_y", since=since), height=380), frame),
         alt=lithuania.running_total_alt(total, "since_decisions"),
         note=t("lithuania.since_decisions_note"),
@@ -85,7 +86,7 @@ def holders(release: data.Release, event_groups: tuple[str, ...] | list[str] = t
         subtitle=t("lithuania.holders_subtitle"),
         data=held,
         build=lambda frame: figures.add_events(
-            lithuania.colour_by_series(figures.lines(frame, t("lithuania.holders_y"), height=460), frame), shown),
+            country.colour_by_series(figures.lines(frame, t("lithuania.holders_y"), height=460), frame), shown),
         alt=lithuania.holders_alt(held),
-        note=lithuania.join_notes(t("lithuania.holders_note"), lithuania.gap_note(held)),
+        note=country.join_notes(t("lithuania.holders_note"), country.gap_note(held)),
     )

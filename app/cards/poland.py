@@ -1,12 +1,12 @@
 """Poland cards: the Poland. Business Harbour IT visas, humanitarian visas, permits granted,
 applications by voivode, and how many Belarusians hold a Polish residence document. Shaping is
-app/views_poland.py (with helpers shared with Lithuania's page in app/views_lithuania.py)."""
+app/views_poland.py (with the helpers both country pages share in app/views_country.py)."""
 from __future__ import annotations
 
 import pandas as pd
 
 from app import data, events, figures, formatting
-from app import views_lithuania as shared
+from app import views_country as country
 from app import views_poland as poland
 from app.card import ChartCard
 from app.i18n import t
@@ -21,13 +21,13 @@ def pbh(release: data.Release) -> ChartCard:
     total = poland.pbh_cumulative(data.series(release), data.facts(release))
     programme_events = programme(release)
     launched = programme_events["date"].min()
-    since_launch = shared.month_year(launched, governed=True)
+    since_launch = country.month_year(launched, governed=True)
     return ChartCard(
         key="poland-pbh-running-total",
         title=t("poland.pbh_title"),
         subtitle=t("poland.pbh_subtitle", launched=formatting.date(launched)),
         data=total,
-        build=lambda frame: figures.add_events(shared.colour_by_series(
+        build=lambda frame: figures.add_events(country.colour_by_series(
             figures.lines(frame, t("poland.pbh_y", since=since_launch), height=460), frame), programme_events),
         alt=poland.series_alt(total, "pbh", how="by"),
         note=t("poland.pbh_note"),  # figures not re-checked are named by the card itself
@@ -41,7 +41,7 @@ def pbh_quarterly(release: data.Release) -> ChartCard:
         title=t("poland.quarterly_title"),
         subtitle=t("poland.quarterly_subtitle"),
         data=quarterly,
-        build=lambda frame: shared.year_bars(frame, t("poland.quarterly_y")),
+        build=lambda frame: country.year_bars(frame, t("poland.quarterly_y")),
         alt=poland.series_alt(quarterly, "quarterly", how="in"),
         note=t("poland.quarterly_note"),
     )
@@ -71,7 +71,7 @@ def humanitarian(release: data.Release) -> ChartCard:
         title=t("poland.humanitarian_title"),
         subtitle=t("poland.humanitarian_subtitle"),
         data=visas,
-        build=lambda frame: shared.colour_by_series(
+        build=lambda frame: country.colour_by_series(
             figures.lines(frame, t("poland.humanitarian_y"), height=400), frame),
         alt=poland.series_alt(visas, "humanitarian", how="by"),
         note=t("poland.humanitarian_note"),
@@ -85,7 +85,7 @@ def permits_granted(release: data.Release) -> ChartCard:
         title=t("poland.permits_title"),
         subtitle=t("poland.permits_subtitle"),
         data=permits,
-        build=lambda frame: shared.year_bars(frame, t("poland.permits_y")),
+        build=lambda frame: country.year_bars(frame, t("poland.permits_y")),
         alt=poland.series_alt(permits, "permits", how="in"),
         note=poland.permits_note(permits),
     )
@@ -93,7 +93,7 @@ def permits_granted(release: data.Release) -> ChartCard:
 
 def _applicants_note(release: data.Release) -> str:
     applicants_total = poland.applicants_total(data.series(release))
-    return shared.join_notes(t("poland.applicants_note"), poland.provisional_note(applicants_total))
+    return country.join_notes(t("poland.applicants_note"), poland.provisional_note(applicants_total))
 
 
 def applicants_by_voivode(release: data.Release, year: int | None = None) -> ChartCard:
@@ -119,7 +119,7 @@ def applicants_per_year(release: data.Release) -> ChartCard:
         title=t("poland.per_year_title"),
         subtitle=t("poland.per_year_subtitle"),
         data=per_year,
-        build=lambda frame: shared.year_bars(frame, t("poland.per_year_y"), height=420),
+        build=lambda frame: country.year_bars(frame, t("poland.per_year_y"), height=420),
         alt=poland.series_alt(per_year, "per_year", how="in"),
         note=_applicants_note(release),
     )
@@ -132,11 +132,11 @@ def residence(release: data.Release, with_eurostat: bool = True) -> ChartCard:
         title=t("poland.stock_title"),
         subtitle=t("poland.stock_subtitle"),
         data=stock,
-        build=lambda frame: shared.colour_by_series(figures.lines(frame, t("poland.stock_y"), height=460), frame),
+        build=lambda frame: country.colour_by_series(figures.lines(frame, t("poland.stock_y"), height=460), frame),
         alt=poland.series_alt(stock, "stock"),
-        note=shared.join_notes(t("poland.stock_note"), shared.disagreement_note(stock),
+        note=country.join_notes(t("poland.stock_note"), country.disagreement_note(stock),
                                t("poland.stock_note_eurostat") if with_eurostat else "",
-                               shared.gap_note(stock)),
+                               country.gap_note(stock)),
     )
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from app import i18n, views_lithuania
+from app import i18n, views_country, views_lithuania
 from tests.app.i18n_checks import TRANSLATED, translated_pages, english_fragments, english_leftovers, page_in, rendered_texts
 
-NAMESPACES = ["lithuania", "poland"]  # the Poland page shares the Lithuania page's helpers and texts
+NAMESPACES = ["lithuania", "poland", "country"]  # both country pages share app/views_country.py and its texts
 
 
 @pytest.mark.parametrize("lang", translated_pages(fast="lt"))
@@ -32,8 +32,8 @@ def test_lithuania_page_has_no_english_left(lang):
 def test_month_and_year_take_the_case_a_preposition_needs(lang, nominative, governed):
     i18n.set_language(lang)
     day = pd.Timestamp("2022-11-30")
-    assert views_lithuania.month_year(day) == nominative
-    assert views_lithuania.month_year(day, governed=True) == governed
+    assert views_country.month_year(day) == nominative
+    assert views_country.month_year(day, governed=True) == governed
 
 
 def test_no_sentence_ends_in_a_doubled_full_stop():

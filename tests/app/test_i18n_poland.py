@@ -45,5 +45,5 @@ def test_voivode_offices_keep_their_polish_names(lang, mazowiecki, published):
 def test_provisional_years_are_marked_in_the_reader_language(published):
     i18n.set_language("pl")
     frame = views_poland.applicants_per_year(published("pub_series"), published("pub_facts"))
-    assert frame["_x"].iloc[-1] == "2025<br>" + i18n.t("lithuania.provisional_mark")
+    assert frame["_x"].iloc[-1] == "2025<br>" + i18n.t("country.provisional_mark")
     assert views_poland.provisional_note(frame) == i18n.t("poland.provisional_note", years="2025")

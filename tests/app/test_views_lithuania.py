@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from app import figures, formatting, select
+from app import views_country as country
 from app import views_lithuania as view
 
 
@@ -67,9 +68,9 @@ def test_side_by_side_renames_only_clashing_rows_and_colours_them_alike():
         "source_id": ["curated"] * 4, "value": [1, 2, 3, 4], "_x": ["2024", "2025", "2025", "2025"],
     })
     facts = pd.DataFrame({"fact_id": ["F1", "F2"], "publisher": ["One (citing X)", "Two"]})
-    out = view.side_by_side(frame, facts)
+    out = country.side_by_side(frame, facts)
     assert out["_label"].tolist() == ["A", "A, per One", "A, per Two", "B"]
-    fig = view.colour_by_series(figures.bars(out, "y"), out)
+    fig = country.colour_by_series(figures.bars(out, "y"), out)
     colours = {trace.name: trace.marker.color for trace in fig.data}
     assert colours["A"] == colours["A, per One"] == colours["A, per Two"] != colours["B"]
 
@@ -77,5 +78,5 @@ def test_side_by_side_renames_only_clashing_rows_and_colours_them_alike():
 def test_gap_note_names_long_stretches_only():
     frame = pd.DataFrame({"_series": ["S"] * 3,
                           "period_end": pd.to_datetime(["2019-01-01", "2022-11-01", "2022-12-31"])})
-    note = view.gap_note(frame)
+    note = country.gap_note(frame)
     assert "1 January 2019 to 1 November 2022" in note and "31 December 2022" not in note

@@ -1,0 +1,39 @@
+"""A row of headline figures, the same on every page that has one: each figure's latest value in a
+bordered metric (with its trend line where asked), who and what it counts, its period and source,
+and every other source that disagrees with it (app/headlines.py finds them)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from app import data, headlines
+from app.i18n import t
+from app.markdown import md
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str            # the metric's label
+    rows: pd.DataFrame    # one kind of figure (select.rows); the latest is shown
+    detail: str           # who and what is counted, and since when
+    provisional: str = ""  # said when the latest figure is provisional
+    trend: bool = False   # draw the series as a small line, its span named in the help
+
+
+def render(row: list[Headline], release: data.Release) -> None:
+    for column, headline in zip(st.columns(len(row)), row):
+        item = headlines.latest(headline.rows, release)
+        with column:
+            if headline.trend:
+                st.metric(headline.label, item.value_text, border=True, chart_data=item.trend, chart_type="line",
+                          help=t("common.h_help", detail=headline.detail, trend=md(item.trend_text)))
+            else:
+                st.metric(headline.label, item.value_text, border=True, help=headline.detail)
+            source = headlines.citation(item.source)
+            st.caption(t("common.h_caption_provisional", detail=md(headline.detail), period=item.period_text,
+                         provisional=headline.provisional, source=source) if headline.provisional
+                       else t("common.h_caption", detail=md(headline.detail), period=item.period_text, source=source))
+            for other in item.others:
+                st.caption(t("common.another_source", text=headlines.other_text(other)))
