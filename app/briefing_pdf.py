@@ -13,7 +13,7 @@ import io
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
@@ -35,7 +35,20 @@ FOOTER_SPACE = 10              # mm kept at the bottom for the page footer
 IMAGE_WIDTH_PX = 1200          # the chart's layout width; at this size its 13 px text prints at about 8 pt
 IMAGE_SCALE = 2                # 2400 px across 269 mm: about 225 dpi
 MIN_IMAGE_MM = 80              # below this, a chart page lists fewer sources (all are on the last page)
-INK, GREY, LINK = (31, 35, 40), (87, 96, 106), (9, 88, 190)
+Colour = tuple[int, int, int]
+INK: Colour = (31, 35, 40)
+GREY: Colour = (87, 96, 106)
+LINK: Colour = (9, 88, 190)
+
+
+class Block(NamedTuple):
+    """A paragraph of the pack: its text, font size (pt), weight, colour, link and the gap after it (mm)."""
+    text: str
+    size: float
+    bold: bool = False
+    colour: Colour = INK
+    link: str | None = None
+    gap: float = 0.0
 
 
 class _Pack(FPDF):
@@ -55,13 +68,15 @@ class _Pack(FPDF):
         self.cell(0, 4, t("briefing.pdf_footer", release=self.release_id, page=self.page_no(), pages="{nb}"),
                   align="C")
 
-    def para(self, text: str, size: float, bold: bool = False, colour=INK, link: str | int | None = None,
+    def para(self, text: str, size: float, bold: bool = False, colour: Colour = INK, link: str | int | None = None,
              gap: float = 0.0, dry_run: bool = False) -> float:
         """A wrapped paragraph at the left margin; returns its height in mm (drawn unless dry_run)."""
         self.set_font(FONT, "B" if bold else "", size)
         self.set_text_color(*colour)
+        # multi_cell's return type depends on `output`: with HEIGHT alone it is the height in mm.
         height = self.multi_cell(0, size * 0.45, text, link=link or "", new_x=XPos.LMARGIN, new_y=YPos.NEXT,
                                  dry_run=dry_run, output=MethodReturnValue.HEIGHT, align="L")
+        assert isinstance(height, (int, float))
         if gap and not dry_run:
             self.ln(gap)
         return height + gap
@@ -85,23 +100,27 @@ def _cover(pdf: _Pack, cards: list[ChartCard], release: data.Release, anchors: l
         pdf.para(f"{number}. {card.title}", 10.5, colour=LINK, link=anchor, gap=1)  # jumps to the chart's page
 
 
-def caption_blocks(caption: Caption, shown: int) -> list[tuple]:
-    """The PDF renderer of a Caption, under the chart: (text, size, bold, colour, link) of the
-    note, the first `shown` sources with their links, the latest-figure date and the view's link."""
+def caption_blocks(caption: Caption, shown: int) -> list[Block]:
+    """The PDF renderer of a Caption, under the chart: the note, the first `shown` sources with
+    their links, the latest-figure date and the view's link."""
     out = []
     if caption.full_note:
-        out.append((f"{t('common.note_label')} {caption.full_note}", 9, False, INK, None))
-    out.append((t("common.source_label"), 8.5, True, INK, None))
+        out.append(Block(f"{t('common.note_label')} {caption.full_note}", 9))
+    out.append(Block(t("common.source_label"), 8.5, bold=True))
     for ref in caption.sources[:shown]:
-        out.append((citation(ref), 8.5, False, INK, None))
+        out.append(Block(citation(ref), 8.5))
         if ref.url:
-            out.append((ref.url, 8, False, LINK, ref.url))
+            out.append(Block(ref.url, 8, colour=LINK, link=ref.url))
     if len(caption.sources) > shown:
-        out.append((t("briefing.pdf_more_sources", count=len(caption.sources) - shown), 8.5, False, GREY, None))
-    out.append((caption.data_as_of, 8.5, False, GREY, None))
+        out.append(Block(t("briefing.pdf_more_sources", count=len(caption.sources) - shown), 8.5, colour=GREY))
+    out.append(Block(caption.data_as_of, 8.5, colour=GREY))
     if caption.link:
-        out.append((t("briefing.image_link", url=caption.link), 8.5, False, LINK, caption.link))
+        out.append(Block(t("briefing.image_link", url=caption.link), 8.5, colour=LINK, link=caption.link))
     return out
+
+
+def draw(pdf: _Pack, block: Block, dry_run: bool = False) -> float:
+    return pdf.para(block.text, block.size, block.bold, block.colour, link=block.link, gap=block.gap, dry_run=dry_run)
 
 
 def _chart_page(pdf: _Pack, card: ChartCard, release: data.Release, number: int, total: int,
@@ -119,7 +138,7 @@ def _chart_page(pdf: _Pack, card: ChartCard, release: data.Release, number: int,
     shown = len(caption.sources)
     while True:  # fewer sources on the page until the chart keeps a readable height
         below = caption_blocks(caption, shown)
-        text_height = sum(pdf.para(text, size, bold, colour, dry_run=True) for text, size, bold, colour, _ in below)
+        text_height = sum(draw(pdf, block, dry_run=True) for block in below)
         box_height = bottom - top - text_height - 3
         if box_height >= MIN_IMAGE_MM or shown == 0:
             break
@@ -133,8 +152,8 @@ def _chart_page(pdf: _Pack, card: ChartCard, release: data.Release, number: int,
     pdf.image(io.BytesIO(png), x=MARGIN, y=top, w=box_width, h=box_height, keep_aspect_ratio=True,
               alt_text=caption.alt)
     pdf.set_y(top + box_height + 3)
-    for text, size, bold, colour, url in below:
-        pdf.para(text, size, bold, colour, link=url)
+    for block in below:
+        draw(pdf, block)
     pdf.set_auto_page_break(True, margin=MARGIN + FOOTER_SPACE)
 
 
@@ -142,9 +161,9 @@ def _sources_page(pdf: _Pack, cards: list[ChartCard], release: data.Release) -> 
     used: dict[tuple[str, str, str], tuple[SourceRef, list[int]]] = {}
     for number, card in enumerate(cards, start=1):
         for ref in refs_for(card.data, release):
-            entry = used.setdefault((ref.publisher, ref.title, ref.url), (ref, []))
-            if number not in entry[1]:
-                entry[1].append(number)
+            _, numbers = used.setdefault((ref.publisher, ref.title, ref.url), (ref, []))
+            if number not in numbers:
+                numbers.append(number)
     pdf.add_page()
     pdf.para(t("briefing.pdf_sources_title"), 16, bold=True, gap=2)
     pdf.para(t("briefing.pdf_sources_intro"), 10, colour=GREY, gap=4)
@@ -153,13 +172,14 @@ def _sources_page(pdf: _Pack, cards: list[ChartCard], release: data.Release) -> 
         if ref.released:
             details.append(t("briefing.pdf_released", date=ref.released))
         details.append(t("briefing.pdf_used_in", count=len(numbers), charts=", ".join(map(str, numbers))))
-        entry = [(" — ".join(p for p in (ref.publisher, ref.title) if p), 9, True, INK, None, 0),
-                 (ref.url, 8.5, False, LINK, ref.url, 0), (" · ".join(details), 8.5, False, GREY, None, 2.5)]
-        entry = [block for block in entry if block[0]]
-        if pdf.will_page_break(sum(pdf.para(*block[:4], gap=block[5], dry_run=True) for block in entry)):
+        blocks = [Block(" — ".join(p for p in (ref.publisher, ref.title) if p), 9, bold=True),
+                 Block(ref.url, 8.5, colour=LINK, link=ref.url),
+                 Block(" · ".join(details), 8.5, colour=GREY, gap=2.5)]
+        blocks = [block for block in blocks if block.text]
+        if pdf.will_page_break(sum(draw(pdf, block, dry_run=True) for block in blocks)):
             pdf.add_page()  # an entry is never split across pages
-        for text, size, bold, colour, link, gap in entry:
-            pdf.para(text, size, bold, colour, link=link, gap=gap)
+        for block in blocks:
+            draw(pdf, block)
 
 
 def build(cards: list[ChartCard], release: data.Release, links: dict[str, str] | None = None,

@@ -33,7 +33,7 @@ def image_text(caption: Caption) -> str:
 
 def pdf_text(caption: Caption) -> str:
     blocks = briefing_pdf.caption_blocks(caption, shown=len(caption.sources))
-    return " ".join([caption.title, caption.subtitle] + [block[0] for block in blocks])
+    return " ".join([caption.title, caption.subtitle] + [block.text for block in blocks])
 
 
 @pytest.mark.parametrize("render", [screen_text, image_text, pdf_text], ids=["screen", "image", "pdf"])
