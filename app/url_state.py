@@ -14,6 +14,15 @@ Where a value comes from, per page run:
 - the URL is empty because the reader switched pages (Streamlit clears the query on a page
   switch): the view the reader left on that page, so coming back restores it;
 - otherwise (a rerun after the reader touched a widget): the widgets.
+
+Why not Streamlit 1.67's `bind="query-params"` (a spike, Nov 2026, AppTest on a two-widget app):
+it drops invalid values and keeps the URL canonical, but (1) the URL name is the widget's key,
+which is also its session-state key: the short names links use (`year` on two pages) would make
+two pages share one remembered value; (2) a multiselect reads repeated keys (`?countries=DEU&
+countries=LTU`) and discards `countries=DEU,LTU`, the form the links already in articles use;
+(3) the length cap, the unknown-key cleanup, remembered views on page switches and share links
+would stay here anyway. So this module keeps the binding; revisit if the platform lets a binding
+choose its URL name and list format.
 """
 from __future__ import annotations
 
