@@ -76,6 +76,7 @@ def test_first_release_has_nothing_to_compare(raw_copy):
     assert summary["status"] == "first_release" and summary["published_release"] is None
 
 
+@pytest.mark.slow  # several builds: in CI and on demand (-m slow)
 def test_a_blocked_build_keeps_the_release_and_accepting_publishes(built, tmp_path, monkeypatch, capsys):
     paths = copy_data(built[0], tmp_path / "data")
     from etl.steps import pub_series
@@ -233,6 +234,7 @@ def shrink_polish_permits(monkeypatch, factor=0.4):
     monkeypatch.setattr(pub_series, "build", shrunk)
 
 
+@pytest.mark.slow  # several builds: in CI and on demand (-m slow)
 def test_changes_are_accepted_by_name_from_the_command_line(built, tmp_path, monkeypatch, capsys):
     paths = copy_data(built[0], tmp_path / "data")
     shrink_polish_permits(monkeypatch)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from etl import diff
 
-SETTINGS = settings(max_examples=25, deadline=None, database=None,  # no .hypothesis/ folder in the checkout
+SETTINGS = settings(deadline=None, database=None,  # no .hypothesis/ folder in the checkout
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 

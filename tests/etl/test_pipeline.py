@@ -146,6 +146,7 @@ def test_a_changed_input_makes_the_release_stale(raw_copy):
     assert {s["release_dir"] for s in manifest["sources"] if s["source_id"] == "curated"} == {extra.name}
 
 
+@pytest.mark.slow  # several builds: in CI and on demand (-m slow)
 def test_old_releases_are_pruned(raw_copy):
     ids = [pipeline.build(raw_copy, force=True, log=quiet)["release_id"] for _ in range(pipeline.KEEP_RELEASES + 1)]
     assert release_folders(raw_copy) == sorted(ids[1:])

@@ -114,6 +114,7 @@ def without_poland(doc: dict) -> dict:
     return doc
 
 
+@pytest.mark.slow  # several builds: in CI and on demand (-m slow)
 def test_the_gate_blocks_a_vanished_country_until_accepted(published, rsps):
     blocked = without_poland(eurostat_doc("migr_resvalid_BY.json"))
     serve_eurostat(rsps, {"migr_resvalid_BY.json": dumps(blocked)})

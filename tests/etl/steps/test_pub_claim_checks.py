@@ -346,6 +346,7 @@ def rewrite_raw(path, old: str, new: str) -> None:
     side.write_text("\n".join(meta) + "\n", encoding="utf-8")
 
 
+@pytest.mark.slow  # several builds: in CI and on demand (-m slow)
 def test_a_changed_check_status_in_the_raw_data_changes_the_pinned_verdicts(raw_copy):
     curated = newest_snapshot("curated", raw_copy.root / "raw")
     events, facts = curated / "events.csv", curated / "facts.csv"
