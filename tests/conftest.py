@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from etl.paths import REPO_ROOT, DataPaths
+
+RAW = REPO_ROOT / "data" / "raw"
+
 # Property tests of the release gate draw few examples in the fast loop and many in CI
 # (.ci/run sets HYPOTHESIS_PROFILE=ci); tests that fix their own max_examples keep it.
 settings.register_profile("dev", max_examples=8)
 settings.register_profile("ci", max_examples=40)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
-
-from etl.paths import REPO_ROOT, DataPaths
-
-RAW = REPO_ROOT / "data" / "raw"
 
 
 def copy_raw(dest: Path) -> DataPaths:
