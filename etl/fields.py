@@ -5,7 +5,7 @@ from __future__ import annotations
 
 FIELDS: dict[str, dict[str, str]] = {
     "indicator": {"dtype": "string", "description": "Indicator id; its title, unit, kind, source and caveats are in metadata.json."},
-    "source_id": {"dtype": "string", "description": "Raw source the row comes from: unhcr, eurostat, udsc or curated (see pub_sources)."},
+    "source_id": {"dtype": "string", "description": "Raw source the row comes from: unhcr, eurostat, udsc, curated or worldbank (see pub_sources)."},
     "origin": {"dtype": "string", "description": "Citizenship or country of origin: ISO 3166-1 alpha-3, or an aggregate (ALL, BLR+RUS, UNK, XXA)."},
     "destination": {"dtype": "string", "description": "Country of residence or asylum: ISO 3166-1 alpha-3, or an aggregate (EU27_2020, EU)."},
     "category": {"dtype": "string", "description": "Breakdown within the indicator (e.g. decision outcome, document type); 'total' when there is none."},
@@ -47,6 +47,8 @@ FIELDS: dict[str, dict[str, str]] = {
     "accessed": {"dtype": "string", "description": "Date the raw file was retrieved."},
     "sha256": {"dtype": "string", "description": "SHA-256 of the raw file's exact bytes."},
     "bytes": {"dtype": "int", "description": "Size of the raw file in bytes."},
+    "year": {"dtype": "int", "description": "Calendar year the figure refers to."},
+    "population": {"dtype": "int", "description": "Total population of the country (persons, mid-year estimate; World Bank SP.POP.TOTL), the denominator of per-capita figures."},
     "iso3": {"dtype": "string", "description": "ISO 3166-1 alpha-3 country code (XKX for Kosovo)."},
     "name": {"dtype": "string", "description": "Country name in English, as UNHCR gives it."},
     "unsd_region": {"dtype": "string", "description": "UN Statistics Division region (M49), e.g. Europe; used for 'across Europe' totals."},

@@ -22,6 +22,7 @@ PUBLISHED_SCHEMAS = {
     "pub_claims": (schemas.CLAIMS_SCHEMA, ["claim_id"]),
     "pub_sources": (schemas.SOURCES_SCHEMA, ["source_id", "file"]),
     "pub_countries": (schemas.COUNTRIES_SCHEMA, ["iso3"]),
+    "pub_population": (schemas.POPULATION_SCHEMA, ["iso3", "year"]),
     "pub_claim_verdicts": (schemas.CLAIM_VERDICTS_SCHEMA, ["claim_id"]),
     "pub_claim_parts": (schemas.CLAIM_PARTS_SCHEMA, ["claim_id", "as_of", "part"]),
     "pub_claim_figures": (schemas.CLAIM_FIGURES_SCHEMA, ["claim_id", "as_of", "figure"]),
@@ -34,6 +35,8 @@ DESCRIPTIONS = {
     "pub_claims": "Claims of the ECFR commentary that the dashboard checks against the data.",
     "pub_sources": "Provenance of every raw file the release was built from.",
     "pub_countries": "Countries with ISO3 codes, English names and UN regions.",
+    "pub_population": ("Mid-year total population of each country and year (World Bank, SP.POP.TOTL; countries only, "
+                       "no aggregates), the denominator of the per-capita views."),
     "pub_claim_verdicts": "Verdict on each claim of the seed article at the article's time, with its reason, the strength of its evidence and, where later evidence exists, the later verdict.",
     "pub_claim_parts": "Verdict on each part of each claim, at the article's time and on all evidence, with its reason and the strength of its evidence.",
     "pub_claim_figures": "The figures, derived values (with their inputs) and events each claim's verdict rests on, with their verification status.",

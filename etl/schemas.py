@@ -9,7 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from etl.codes import known_codes
+from etl.codes import iso3_codes, known_codes
 from etl.fields import FIELDS
 
 KINDS = ("stock", "flow", "cumulative", "ratio")
@@ -243,6 +243,21 @@ COUNTRIES_SCHEMA = pa.DataFrameSchema(
     },
     strict=True,
     name="pub_countries",
+)
+
+
+POPULATION_SCHEMA = pa.DataFrameSchema(
+    {
+        # Countries only: an aggregate such as EU27_2020 or the World Bank's EUU must never be a denominator.
+        "iso3": _column("iso3", checks=[pa.Check(lambda s: s.isin(iso3_codes()), element_wise=False,
+                                                 error="not a country code (aggregates are not countries)")]),
+        "year": _column("year", checks=[pa.Check.in_range(1950, 2100)]),
+        "population": _column("population", checks=[pa.Check.gt(0)]),
+        "source_id": _column("source_id", checks=[pa.Check.isin(["worldbank"])]),
+    },
+    unique=["iso3", "year"],
+    strict=True,
+    name="pub_population",
 )
 
 

@@ -5,6 +5,7 @@ STEP_MODULES = [
     "etl.steps.clean_eurostat",
     "etl.steps.clean_udsc",
     "etl.steps.clean_curated",
+    "etl.steps.clean_worldbank",
     "etl.steps.pub_facts",
     "etl.steps.pub_estimates",
     "etl.steps.pub_series_unhcr",
@@ -13,6 +14,7 @@ STEP_MODULES = [
     "etl.steps.pub_series_curated",
     "etl.steps.pub_series",
     "etl.steps.pub_reference",
+    "etl.steps.pub_population",
     "etl.steps.pub_boundaries",
     "etl.steps.pub_claim_checks",
 ]
