@@ -183,14 +183,13 @@ def origins_years(series: pd.DataFrame, countries: tuple[str, ...] = CONTEXT_COU
     return sorted(int(year) for year, n in counts.items() if n == len(ORIGINS) * len(countries))
 
 
-def population_for(population: pd.DataFrame, iso3: str, year: int) -> tuple[float, int]:
-    """The origin's population in `year`, or in the latest year published before it (which the
-    card then names). Raises when there is none."""
+def population_for(population: pd.DataFrame, iso3: str, year: int) -> pd.Series:
+    """The origin's population row (iso3, year, population, source_id) for `year`, or for the
+    latest year published before it (which the card then names). Raises when there is none."""
     rows = population[(population["iso3"] == iso3) & (population["year"] <= year)].sort_values("year")
     if rows.empty:
         raise LookupError(f"no population of {iso3} up to {year}")
-    last = rows.iloc[-1]
-    return float(last["population"]), int(last["year"])
+    return rows.iloc[-1]
 
 
 def origins(series: pd.DataFrame, population: pd.DataFrame, year: int, per_capita: bool,
@@ -206,20 +205,22 @@ def origins(series: pd.DataFrame, population: pd.DataFrame, year: int, per_capit
     rows = rows.sort_values(["origin", "destination"], key=lambda c: c.map(
         origin_order if c.name == "origin" else country_order)).reset_index(drop=True)
     counts = rows["value"].copy()
-    pops = [population_for(population, origin, year) for origin in rows["origin"]]
+    pops = pd.DataFrame([population_for(population, origin, year) for origin in rows["origin"]]).reset_index(drop=True)
     if per_capita:
+        # The count, the population and its source stay beside the value (and in the CSV).
         rows["under_mandate"] = counts
-        rows["origin_population"] = [pop for pop, _ in pops]
-        rows["origin_population_year"] = [pop_year for _, pop_year in pops]
-        rows["origin_population_source"] = t("context.population_source")
+        rows["origin_population"] = pops["population"].astype(float)
+        rows["origin_population_year"] = pops["year"].astype(int)
+        rows["origin_population_source_id"] = pops["source_id"]
         rows["value"] = counts / rows["origin_population"] * PER
         rows["unit"] = PER_CAPITA_UNIT
     rows["_panel"] = [t(f"context.from_{origin}") for origin in rows["origin"]]
     rows["_label"] = rows["destination"].map(i18n.country)
     rows["_x"] = rows["_label"]
     rows["_text"] = [value_text(v, per_capita) for v in rows["value"]]
-    rows["_hover"] = [origin_hover(row, count, pop, pop_year, per_capita)
-                      for row, count, (pop, pop_year) in zip(rows.to_dict("records"), counts, pops)]
+    rows["_hover"] = [origin_hover(row, count, pop, int(pop_year), per_capita)
+                      for row, count, pop, pop_year in zip(rows.to_dict("records"), counts, pops["population"],
+                                                           pops["year"])]
     return rows
 
 
