@@ -26,6 +26,7 @@ class PageEntry:
 
 PAGES = [
     PageEntry("pages/overview.py", "common.nav_overview", "overview", ":material/insights:"),
+    PageEntry("pages/story.py", "common.nav_story", "story", ":material/auto_stories:"),
     PageEntry("pages/claims.py", "common.nav_claims", "claims", ":material/fact_check:"),
     PageEntry("pages/where_they_went.py", "common.nav_where", "where", ":material/public:"),
     PageEntry("pages/lithuania.py", "common.nav_lithuania", "lithuania", ":material/gpp_maybe:"),

@@ -60,10 +60,22 @@ def _source_table_refs(release: data.Release) -> dict[str, SourceRef]:
     }
 
 
+def source_ids(frame: pd.DataFrame) -> set[str]:
+    """The sources of the plotted rows: each row's `source_id`, and the source of any other
+    published figure a plotted value is computed with (a per-capita value's population), named in
+    a column ending in `_source_id`."""
+    ids = set(frame["source_id"])
+    for column in frame.columns:
+        if column.endswith("_source_id") and not column.startswith("_"):
+            ids |= set(frame[column].dropna())
+    return ids
+
+
 def refs_for(frame: pd.DataFrame, release: data.Release) -> list[SourceRef]:
-    """Distinct sources of the plotted rows, structured sources first."""
+    """Distinct sources of the plotted rows (and of what their values are computed with),
+    structured sources first."""
     structured = _source_table_refs(release)
-    refs = [structured[s] for s in sorted(set(frame["source_id"]) - {"curated"}) if s in structured]
+    refs = [structured[s] for s in sorted(source_ids(frame) - {"curated"}) if s in structured]
     fact_ids = frame.loc[frame["source_id"] == "curated", "fact_id"].dropna().unique()
     if len(fact_ids):
         cited = data.facts(release).set_index("fact_id").loc[list(fact_ids)]

@@ -45,8 +45,9 @@ CHART = "chart"  # one chart card alone, for embedding
 # read in a link; each page's own widgets declare the options and defaults.
 PAGE_PARAMS: dict[str, tuple[str, ...]] = {
     "overview": ("eurostat",),
+    "story": (),
     "claims": (),
-    "where": ("measure", "year", "worldwide", "countries"),
+    "where": ("measure", "year", "worldwide", "countries", "origins", "origins_year"),
     "lithuania": ("events",),
     "poland": ("year", "eurostat"),
     "asylum": ("since", "countries", "unit", "type", "rate"),
@@ -274,10 +275,15 @@ def link(view: PageView, card_key: str | None = None, alone: bool = False) -> st
     return text
 
 
-def page_link(page: str, anchor: str | None = None) -> str:
-    """A link to a page at its default view, in the current language (for printed packs)."""
+def page_link(page: str, anchor: str | None = None, params: dict[str, str] | None = None) -> str:
+    """A link to a page, in the current language (for printed packs and the story): at its
+    default view, or at the view `params` names (the page's own URL parameters)."""
+    unknown = set(params or {}) - set(PAGE_PARAMS.get(page, ()))
+    if unknown:
+        raise KeyError(f"{sorted(unknown)} are not URL parameters of page {page!r}")
     path = "" if page == DEFAULT_PAGE else page
-    return f"{base_url()}/{path}?{urlencode({LANG: i18n.language()})}" + (f"#{anchor}" if anchor else "")
+    query = urlencode({**(params or {}), LANG: i18n.language()})
+    return f"{base_url()}/{path}?{query}" + (f"#{anchor}" if anchor else "")
 
 
 _HOST = re.compile(r"^[A-Za-z0-9.\-]{1,253}(:\d{1,5})?$")

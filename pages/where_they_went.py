@@ -1,8 +1,10 @@
 """Where they went: Belarusians by country of destination, on a Europe map, ranked and over time,
-and how small formal protection is next to the residence-document counts."""
+how small formal protection is next to the residence-document counts, permits issued each year
+beside permits held, and Belarusians beside Russians and Ukrainians under UNHCR's mandate."""
 import streamlit as st
 
-from app import cards, chart_card, data, i18n, select, url_state
+from app import cards, chart_card, data, formatting, i18n, select, url_state
+from app import views_context as context
 from app import views_where as where
 from app.i18n import t
 
@@ -67,3 +69,26 @@ if trend is None:
     st.info(t("where.choose_country"), icon=":material/info:")
 else:
     chart_card.render(trend, release)
+
+# ------------------------------------------------------------------ first permits (flow) beside valid permits (stock)
+st.divider()
+st.subheader(t("context.flows_heading"))
+st.markdown(t("context.flows_intro"))
+chart_card.render(cards.build("where-first-vs-valid", release), release)
+
+# ------------------------------------------------------------------ Belarusians beside Russians and Ukrainians
+st.divider()
+st.subheader(t("context.origins_heading"))
+per = chart_card.md(formatting.number(context.PER))
+st.markdown(t("context.origins_intro", per=per))
+scale_column, origins_year_column = st.columns([3, 2])
+with scale_column:
+    scale = st.radio(t("context.scale_label"), list(context.SCALES), horizontal=True,
+                     format_func=lambda option: t(f"context.scale_{option}", per=formatting.number(context.PER)),
+                     key=view.bind("origins", "where_origins", list(context.SCALES), default="total"))
+with origins_year_column:
+    origins_years = context.origins_years(series)
+    origins_year = st.select_slider(t("context.origins_year_label"), options=origins_years, key=view.bind(
+        "origins_year", "where_origins_year", origins_years, default=origins_years[-1]))
+chart_card.render(cards.build("context-origins", release, per_capita=scale == "per_capita", year=origins_year),
+                  release)

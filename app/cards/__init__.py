@@ -4,7 +4,7 @@ A card is a function of the release and the view's parameters (keyword arguments
 the page's default view) returning a ChartCard, or None where the view has nothing to draw (no
 country chosen, no figures in that unit). Pages, the briefing pack, images, embeds and the static
 edition all take cards from REGISTRY by name, so each draws the same chart from the same rows.
-The cards are split by topic (overview, where, lithuania, poland, asylum, claims, sources); their
+The cards are split by topic (overview, where, context, lithuania, poland, asylum, claims, sources); their
 shaping is in app/views_<topic>.py.
 
 A registry name is the card's key (its anchor, widget keys, file names and the URL's `chart=`
@@ -22,7 +22,7 @@ from typing import Any
 
 from app import data, i18n
 from app.card import ChartCard
-from app.cards import asylum, claims, lithuania, overview, poland, sources, where
+from app.cards import asylum, claims, context, lithuania, overview, poland, sources, where
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,8 @@ _CARDS = [
     Registered("where-ranking", "where", where.ranking),
     Registered("where-protection-vs-residence", "where", where.protection_vs_residence, briefing=True),
     Registered("where-over-time", "where", where.over_time),
+    Registered("where-first-vs-valid", "where", context.first_vs_valid),
+    Registered("context-origins", "where", context.origins),
     Registered("lithuania-threats-per-year", "lithuania", lithuania.threats, briefing=True, headline=True),
     Registered("lithuania-decisions-by-outcome", "lithuania", lithuania.outcomes, briefing=True, headline=True),
     Registered("lithuania-threats-since-questionnaire", "lithuania", lithuania.threats_since_questionnaire),

@@ -53,6 +53,7 @@ PUBLISHED_KEYS = {
     "poland-applicants-by-voivode", "poland-applicants-per-year", "poland-residence-documents",
     "poland-documents-by-type", "asylum-applications", "asylum-decisions-pol", "asylum-recognition-rate",
     "asylum-poland-applicants", "asylum-poland-rate", "asylum-poland-decisions", "claim-c01", "sources-conflicts",
+    "where-first-vs-valid", "context-origins",
 }
 
 
@@ -66,9 +67,9 @@ def test_every_registered_card_builds_at_its_default_view_in_every_language(rele
         assert card.key == name or card.key.startswith(f"{name}-"), (name, card.key)
         assert re.fullmatch(r"[a-z0-9-]{1,60}", card.key)
         assert card.title.strip() and card.alt.strip() and not card.data.empty, name
-        # The conflicts chart sets each disagreement's figures side by side: one kind per disagreement.
-        slices = [rows for _, rows in card.data.groupby("conflict_group")] if name == "sources-conflicts" else [
-            card.data]
+        # A card drawn in panels (the conflicts chart: one per disagreement; first permits beside
+        # valid permits: one per count) keeps one kind per panel, each on its own axis.
+        slices = [rows for _, rows in card.data.groupby("_panel")] if "_panel" in card.data else [card.data]
         for rows in slices:
             select.one_kind(rows)
         assert card.build(card.data).data, f"{name}: the figure draws something"
