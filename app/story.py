@@ -415,8 +415,8 @@ def limits(release: data.Release) -> Chapter:
                                         "share": ratio(refugees, documents)}),
         Chart("where-protection-vs-residence", "where"),
         context_paragraph(series, data.table(release, "pub_population")),
-        Chart("context-origins", "where", {"per_capita": True}, {"origins": "per_capita"}),
         Paragraph("limits_sources"),
+        Chart("context-origins", "where", {"per_capita": True}, {"origins": "per_capita"}),
     ))
 
 

@@ -242,12 +242,13 @@ def origin_hover(row: dict, count: float, population: float, population_year: in
     ])
 
 
-def origin_bars(frame: pd.DataFrame, x_title: str) -> go.Figure:
+def origin_bars(frame: pd.DataFrame, unit: str) -> go.Figure:
     """One panel per country of origin, one above the other, each on its own scale: a bar per
-    compared country, its value printed beside it."""
+    compared country, its value printed beside it. The panel titles name the origin and `unit`
+    (no axis title: in an image, the footer sits where a lower panel's axis title would be)."""
     panels = list(dict.fromkeys(frame["_panel"]))
     fig = make_subplots(rows=len(panels), cols=1, vertical_spacing=0.12,
-                        subplot_titles=[f"<b>{panel}</b>" for panel in panels])
+                        subplot_titles=[f"<b>{panel}</b> · {unit}" for panel in panels])
     for row, panel in enumerate(panels, start=1):
         rows = frame[frame["_panel"] == panel]
         select.one_kind(rows)
@@ -260,7 +261,6 @@ def origin_bars(frame: pd.DataFrame, x_title: str) -> go.Figure:
         fig.update_yaxes(autorange="reversed", row=row, col=1)
     figures.base_layout(fig, "", height=150 * len(panels) + 120)
     fig.update_xaxes(tickformat=",~r", rangemode="tozero")
-    fig.update_xaxes(title_text=x_title, row=len(panels), col=1)
     fig.update_yaxes(title_text="", rangemode=None)
     fig.update_annotations(font=dict(size=13), xanchor="left", x=0, align="left")
     fig.update_layout(margin=dict(l=10, r=50, t=40, b=10), bargap=0.3)

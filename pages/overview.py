@@ -9,6 +9,7 @@ series = data.series(release)
 
 st.title(t("overview.title"))
 st.markdown(headlines.intro(release))  # the range of the published estimates, each linked to its source
+st.page_link("pages/story.py", label=t("overview.story_link"), icon=":material/auto_stories:")
 st.page_link("pages/claims.py", label=t("overview.claims_link"), icon=":material/fact_check:")
 
 # ------------------------------------------------------------------ headline figures

@@ -1,5 +1,5 @@
 """The "Where they went" page in Polish, Lithuanian and Belarusian: no English text of its
-catalogue is left on the page or in its charts (whatever count, year or scope is chosen),
+catalogues is left on the page or in its charts (whatever count, year, scope or scale is chosen),
 and country names, dates and tick labels come in the reader's language."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from app import i18n
 from app import views_where as where
 from tests.app.i18n_checks import translated_pages, english_fragments, english_leftovers, page_in, rendered_texts
 
-NAMESPACES = ["where"]
+NAMESPACES = ["where", "context"]
 
 
 @pytest.mark.parametrize("lang", translated_pages(fast="be"))
@@ -27,6 +27,9 @@ def test_no_english_text_of_the_page_is_left(lang):
     assert at.warning, "the latest Eurostat year is incomplete, and the reader is warned"
     states.append(rendered_texts(at))
     at.multiselect(key="where_destinations").set_value([]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    states.append(rendered_texts(at))
+    at.radio(key="where_origins").set_value("per_capita").run()
     assert not at.exception, [e.message for e in at.exception]
     states.append(rendered_texts(at))
     assert english_leftovers([text for texts in states for text in texts], english) == [], \
