@@ -24,7 +24,7 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
-from app import formatting, i18n
+from app import cards, formatting, i18n
 from tests.app.i18n_checks import page_in, strings_in
 from tests.page_registry import registered_pages
 
@@ -200,6 +200,7 @@ def allowed(published, app_data):
 @pytest.mark.parametrize("page", PAGES, ids=[p.url_path for p in PAGES])
 def test_every_number_on_the_page_is_published_or_computed(page, lang, allowed, monkeypatch):
     recorder = FormattingRecorder(monkeypatch)
+    cards.clear_built()  # cards built by an earlier test in this process would skip the recorder
     at = page_in(page.file, lang)
     problems = untraceable(visible_texts(at), lang, allowed, recorder)
     assert problems == {}, f"numbers on {page.url_path} ({lang}) that no published table or computation gives"
