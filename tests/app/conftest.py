@@ -2,7 +2,8 @@
 tests/conftest.py builds once per session in a temporary folder, never on data/ of the checkout.
 
 The app finds its data through EXILE_DATA_DIR, and its loaders are st.cache_resource caches
-shared across runs in this process: both are set up (and undone) around each module.
+shared across runs in this process, as are built cards (app/cards): all are set up (and undone)
+around each module.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from app import cards
 from tests.page_registry import DASHBOARD
 
 
@@ -32,6 +34,7 @@ def app_data(built):
     previous = os.environ.get("EXILE_DATA_DIR")
     os.environ["EXILE_DATA_DIR"] = str(paths.root)
     st.cache_resource.clear()  # tables cached from another folder must not leak in
+    cards.clear_built()        # and neither must cards built by another module's tests
     yield paths, manifest
     if previous is None:
         os.environ.pop("EXILE_DATA_DIR", None)
