@@ -24,6 +24,9 @@ class ChartCard:
     build: Callable[[pd.DataFrame], go.Figure]
     alt: str                      # what the chart shows, in words
     note: str = ""
+    # Sources cited besides the rows' own (`source_id`): what the chart needs but does not count,
+    # such as a map's boundaries or the population a per-capita figure is divided by.
+    cites: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Every card that plots a figure not re-checked against its source says so, in the note
@@ -35,4 +38,4 @@ class ChartCard:
             self.alt = " ".join(part for part in (self.alt, caveat) if part)
 
     def caption(self, release: data.Release, link: str | None = None) -> Caption:
-        return Caption.of(self.title, self.subtitle, self.note, self.alt, self.data, release, link)
+        return Caption.of(self.title, self.subtitle, self.note, self.alt, self.data, release, link, self.cites)

@@ -60,10 +60,12 @@ def _source_table_refs(release: data.Release) -> dict[str, SourceRef]:
     }
 
 
-def refs_for(frame: pd.DataFrame, release: data.Release) -> list[SourceRef]:
-    """Distinct sources of the plotted rows, structured sources first."""
+def refs_for(frame: pd.DataFrame, release: data.Release, cites: tuple[str, ...] = ()) -> list[SourceRef]:
+    """Distinct sources of the plotted rows, structured sources first, then those `cites` names
+    (a map's boundaries, a per-capita view's population), in that order."""
     structured = _source_table_refs(release)
-    refs = [structured[s] for s in sorted(set(frame["source_id"]) - {"curated"}) if s in structured]
+    own = sorted(set(frame["source_id"]) - {"curated"})
+    refs = [structured[s] for s in own + [c for c in cites if c not in own] if s in structured]
     fact_ids = frame.loc[frame["source_id"] == "curated", "fact_id"].dropna().unique()
     if len(fact_ids):
         cited = data.facts(release).set_index("fact_id").loc[list(fact_ids)]

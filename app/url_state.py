@@ -37,7 +37,7 @@ CHART = "chart"  # one chart card alone, for embedding
 PAGE_PARAMS: dict[str, tuple[str, ...]] = {
     "overview": ("eurostat",),
     "claims": (),
-    "where": ("measure", "year", "worldwide", "countries"),
+    "where": ("measure", "year", "scale", "arrows", "worldwide", "countries"),
     "lithuania": ("events",),
     "poland": ("year", "eurostat"),
     "asylum": ("since", "countries", "unit", "type", "rate"),
