@@ -160,7 +160,7 @@ def _chart_page(pdf: _Pack, card: ChartCard, release: data.Release, number: int,
 def _sources_page(pdf: _Pack, cards: list[ChartCard], release: data.Release) -> None:
     used: dict[tuple[str, str, str], tuple[SourceRef, list[int]]] = {}
     for number, card in enumerate(cards, start=1):
-        for ref in refs_for(card.data, release):
+        for ref in refs_for(card.data, release, card.cites):
             _, numbers = used.setdefault((ref.publisher, ref.title, ref.url), (ref, []))
             if number not in numbers:
                 numbers.append(number)

@@ -76,8 +76,8 @@ class Caption:
 
     @classmethod
     def of(cls, title: str, subtitle: str, note: str, alt: str, rows: pd.DataFrame, release: data.Release,
-           link: str | None = None) -> Caption:
+           link: str | None = None, cites: tuple[str, ...] = ()) -> Caption:
         caveat = unverified_note(rows)
         note = " ".join(note.replace(caveat, "").split()) if caveat else note
         return cls(title=title, subtitle=subtitle, note=note, caveat=caveat,
-                   sources=tuple(refs_for(rows, release)), data_as_of=data_as_of(rows), link=link, alt=alt)
+                   sources=tuple(refs_for(rows, release, cites)), data_as_of=data_as_of(rows), link=link, alt=alt)

@@ -28,6 +28,9 @@ class ChartCard:
     build: Callable[[pd.DataFrame], go.Figure]
     alt: str                      # what the chart shows, in words
     note: str = ""
+    # Sources cited besides the rows' own (`source_id`): what the chart needs but does not count,
+    # such as a map's boundaries or the population a per-capita figure is divided by.
+    cites: tuple[str, ...] = ()
     # What a page draws from the card (figure, caption, tables, CSV), made once per card: a card
     # from the registry is shared by every session at the same view and language (app/cards), so a
     # rerun reuses them. Callers never modify what they get.
@@ -51,4 +54,4 @@ class ChartCard:
             self.alt = " ".join(part for part in (self.alt, caveat) if part)
 
     def caption(self, release: data.Release, link: str | None = None) -> Caption:
-        return Caption.of(self.title, self.subtitle, self.note, self.alt, self.data, release, link)
+        return Caption.of(self.title, self.subtitle, self.note, self.alt, self.data, release, link, self.cites)

@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import data, figures, formatting, i18n, image_export, url_state
+from app import data, figures, formatting, i18n, image_export, per_capita, url_state
 from app.caption import Caption, data_as_of, plain, unverified_note
 from app.card import ChartCard
 from app.i18n import t
@@ -115,6 +115,12 @@ def reader_table(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
     columns[t("common.col_place")] = places
     columns[t("common.col_period")] = periods
     columns[t("common.col_value")] = [formatting.value_with_unit(row["value"], row["unit"]) for row in rows]
+    if "per_1000" in cited:  # a per-capita view: the denominator and the figure drawn (arrows have neither)
+        columns[t("common.col_population")] = [
+            t("common.population_in_year", population=formatting.number(row["population"]),
+              year=int(row["population_year"])) if pd.notna(row["population"]) else "" for row in rows]
+        columns[t("common.col_per_1000", per=formatting.number(per_capita.PER))] = [
+            per_capita.text(row["per_1000"]) if pd.notna(row["per_1000"]) else "" for row in rows]
     if cited["flag"].notna().any() if "flag" in cited else False:
         columns[t("common.col_flag")] = [_flag_label(row["flag"]) for row in rows]
     if (cited["source_id"] == "curated").any():

@@ -7,6 +7,9 @@ import streamlit as st
 from app import data, formatting, i18n
 from app.i18n import t
 
+# Map shapes, not figures: their dates say nothing about how fresh the data are.
+BOUNDARY_SOURCES = {"naturalearth", "gugik"}
+
 
 def newest_figure(release: data.Release) -> str:
     """The date of the newest figure the dashboard shows (the latest period end of the published
@@ -22,7 +25,8 @@ def data_as_of_lines(release: data.Release) -> list[str]:
     dates = {}
     for source in release.manifest["sources"]:
         dates[source["source_id"]] = source.get("release_date") or source.get("accessed")
-    return [f"{t(f'common.source_{s}')}: {formatting.date(d)}" for s, d in sorted(dates.items()) if s != "naturalearth"]
+    return [f"{t(f'common.source_{s}')}: {formatting.date(d)}" for s, d in sorted(dates.items())
+            if s not in BOUNDARY_SOURCES]
 
 
 def _switch_language() -> None:

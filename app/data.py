@@ -107,12 +107,17 @@ def show_release_problem(problem: ReleaseProblem) -> None:
              f"{t('common.release_fix')}", icon=":material/error:")
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+# Keyed by file path: every table a page reads stays loaded (a page reads up to six, the release
+# has about twenty), for the current release and the one before it while readers move over.
+_TABLES_KEPT = 48
+
+
+@st.cache_resource(show_spinner=False, max_entries=_TABLES_KEPT)
 def _parquet(path: str) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=_TABLES_KEPT)
 def _json(path: str) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
@@ -145,5 +150,11 @@ def indicator_meta(release: Release, indicator: str) -> dict:
     return metadata(release)["indicators"][indicator]
 
 
-def boundaries(release: Release) -> dict:
-    return _json(str(release.path("pub_boundaries_europe")))
+def boundaries(release: Release, name: str = "pub_boundaries_europe") -> dict:
+    """A map's shapes (GeoJSON in EPSG:3035): Europe's countries, or Poland's voivodeships."""
+    return _json(str(release.path(name)))
+
+
+def population(release: Release) -> pd.DataFrame:
+    """Mid-year population per country and year (World Bank): the per-capita views' denominator."""
+    return table(release, "pub_population")

@@ -188,6 +188,10 @@ OUTSIDE_COLOUR = "#D5D9DE"  # a figure exists but the country is not shaded: it 
 MAP_CRS = "urn:ogc:def:crs:EPSG::3035"
 MAP_VIEW_X = (2_470_000, 7_320_000)
 MAP_VIEW_Y = (1_370_000, 5_490_000)
+# Breaks for a number per 1,000 residents (a Belarusian in every 10,000 residents is 0.1).
+PER_CAPITA_BREAKS = [0, 0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 20, 50, 100, 1_000]
+FLOW_COLOUR = "#D55E00"  # Okabe-Ito vermilion: apart from the blues of the shading
+FLOW_WIDTH = (1.5, 10.0)  # px of the smallest possible and of the largest arrow
 
 
 class MapCrsError(ValueError):
@@ -212,19 +216,45 @@ def country_label(feature: dict) -> str:
     return name if name != feature["id"] else feature["properties"]["name"]
 
 
-def map_classes(values: pd.Series, most: int = 6) -> list[tuple[int, int]]:
-    """Consecutive [low, high) classes from MAP_BREAKS covering the values; where there would be
-    more than `most`, the lowest are merged (the detail that matters is at the top)."""
-    low = max(b for b in MAP_BREAKS if b <= values.min())
-    high = min(b for b in MAP_BREAKS if b > values.max())
-    breaks = [b for b in MAP_BREAKS if low <= b <= high]
-    while len(breaks) > most + 1:
-        breaks.pop(1)
-    return list(zip(breaks[:-1], breaks[1:]))
+def map_classes(values: pd.Series, most: int = 6, breaks: list[float] | None = None) -> list[tuple[float, float]]:
+    """Consecutive [low, high) classes from `breaks` (MAP_BREAKS) covering the values; where there
+    would be more than `most`, the lowest are merged (the detail that matters is at the top)."""
+    steps: list[float] = list(MAP_BREAKS if breaks is None else breaks)
+    low = max(b for b in steps if b <= values.min())
+    high = min(b for b in steps if b > values.max())
+    used = [b for b in steps if low <= b <= high]
+    while len(used) > most + 1:
+        used.pop(1)
+    return list(zip(used[:-1], used[1:]))
+
+
+def _break_text(value: float) -> str:
+    """A class break as written: whole numbers without decimals, others with as many as they need."""
+    if float(value).is_integer():
+        return formatting.number(value)
+    decimals = len(f"{value:.6f}".rstrip("0").split(".")[1])
+    return formatting.number(value, decimals=decimals)
+
+
+def class_label(low: float, high: float, counts: bool = True) -> str:
+    """A legend entry: '1,000 – 4,999' for whole-number counts (MAP_BREAKS), '0.5 – 1' (from 0.5 to
+    under 1) for rates such as a number per 1,000 residents (PER_CAPITA_BREAKS, `counts` False)."""
+    if counts:
+        return f"{formatting.number(low)} – {formatting.number(high - 1)}"
+    return f"{_break_text(low)} – {_break_text(high)}"
+
+
+def bbox_view(geojson: dict, margin: float = 0.04) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The view (x range, y range) of a map from its GeoJSON `bbox` (written by the ETL), with a margin."""
+    x0, y0, x1, y1 = geojson["bbox"]
+    dx, dy = (x1 - x0) * margin, (y1 - y0) * margin
+    return (x0 - dx, x1 + dx), (y0 - dy, y1 + dy)
 
 
 def choropleth(frame: pd.DataFrame, geojson: dict, colour_title: str, height: int = 560,
-               outside: pd.DataFrame | None = None, outside_name: str = "") -> go.Figure:
+               outside: pd.DataFrame | None = None, outside_name: str = "", key: str = "destination",
+               breaks: list[float] | None = None,
+               view: tuple[tuple[float, float], tuple[float, float]] | None = None) -> go.Figure:
     """Europe map from the release's own boundaries, drawn as filled shapes on plain axes.
 
     Plotly's geo traces make the browser fetch a world topojson from a CDN even when every shape
@@ -234,14 +264,16 @@ def choropleth(frame: pd.DataFrame, geojson: dict, colour_title: str, height: in
     grey, so the map never has holes. Hover shows `_hover` where given. `outside`: rows (with
     `destination` and `_hover`) of countries drawn with a figure that the map does not shade (the
     note gives it): a darker grey of their own, legend `outside_name`, hover their `_hover`, never
-    'no data'."""
+    'no data'. `key`: the column holding feature ids (ISO3 countries; ISO 3166-2 codes of
+    Poland's voivodeships); `breaks`: the class breaks (MAP_BREAKS for counts, PER_CAPITA_BREAKS
+    for a number per 1,000 residents); `view`: the x and y ranges (Europe by default)."""
     crs = geojson.get("crs", {}).get("properties", {}).get("name")
     if crs != MAP_CRS:  # lon/lat drawn on a metre view box would be a dot in a corner
         raise MapCrsError(f"map boundaries must be in {MAP_CRS}, got {crs}")
-    by_country = frame.set_index("destination")
+    by_country = frame.set_index(key)
     hover = by_country["_hover"] if "_hover" in by_country else by_country["value"].map(formatting.number)
     features = {f["id"]: f for f in geojson["features"]}
-    classes = map_classes(by_country["value"])
+    classes = map_classes(by_country["value"], breaks=breaks)
     colours = sample_colorscale("Blues", np.linspace(0.3, 1.0, len(classes)).tolist())
     traces = []  # plain dicts, validated once when the figure is made: 60-odd go.Scatter objects are slow
 
@@ -263,20 +295,57 @@ def choropleth(frame: pd.DataFrame, geojson: dict, colour_title: str, height: in
         no_data = t("common.no_data")
         draw(feature, NO_DATA_COLOUR, f"{country_label(feature)}: {no_data}", no_data, len(classes) + 2, i == 0)
     for rank, ((low, high), colour) in enumerate(zip(classes, colours)):
-        legend_name = f"{formatting.number(low)} – {formatting.number(high - 1)}"
+        legend_name = class_label(low, high, counts=all(float(b).is_integer() for b in breaks or MAP_BREAKS))
         members = [code for code, value in by_country["value"].items() if low <= value < high and code in features]
         for i, code in enumerate(members):
             draw(features[code], colour, hover[code], legend_name, len(classes) - rank, i == 0)
     fig = go.Figure(data=traces)
+    view_x, view_y = view or (MAP_VIEW_X, MAP_VIEW_Y)
     # Both axes keep their range and give up plot width or height instead: the whole view stays in sight.
-    fig.update_xaxes(visible=False, range=list(MAP_VIEW_X), constrain="domain", fixedrange=True)
-    fig.update_yaxes(visible=False, range=list(MAP_VIEW_Y), scaleanchor="x", constrain="domain", fixedrange=True)
+    fig.update_xaxes(visible=False, range=list(view_x), constrain="domain", fixedrange=True)
+    fig.update_yaxes(visible=False, range=list(view_y), scaleanchor="x", constrain="domain", fixedrange=True)
     fig.update_layout(
         template="plotly_white", height=height, margin=dict(l=0, r=0, t=60, b=0), font=dict(family=FONT, size=13),
         plot_bgcolor="#FFFFFF", hovermode="closest", dragmode=False,
         legend=dict(title_text=colour_title, orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom",
                     itemclick=False, itemdoubleclick=False),
     )
+    return fig
+
+
+def add_flow_arrows(fig: go.Figure, arrows: pd.DataFrame, legend_title: str) -> go.Figure:
+    """Arrows on a map, one per row, from (`_x0`, `_y0`) to (`_x1`, `_y1`) in the map's metres
+    (label points the ETL computed), as wide as the row's value: the width's square grows with
+    the value, the largest arrow is FLOW_WIDTH[1] px. They have their own colour and their own
+    legend (`legend_title` says what they count; its key shows the widest and the narrowest arrow
+    with their country and value), never a class of the shading's legend. The hover at the
+    arrowhead is the row's `_hover`."""
+    if arrows.empty:
+        return fig
+    low, high = FLOW_WIDTH
+    largest = float(arrows["value"].max())
+    ordered = arrows.sort_values("value", ascending=False).to_dict("records")
+
+    def width(value: float) -> float:
+        return low + (high - low) * (float(value) / largest) ** 0.5 if largest > 0 else low
+
+    for row in ordered:
+        w = width(row["value"])
+        fig.add_trace(go.Scatter(
+            x=[row["_x0"], row["_x1"]], y=[row["_y0"], row["_y1"]], mode="lines+markers", name=legend_title,
+            line=dict(color=FLOW_COLOUR, width=w), opacity=0.85, showlegend=False,
+            marker=dict(symbol=["circle", "arrow"], angleref="previous", size=[0, 2 * w + 8], color=FLOW_COLOUR,
+                        line=dict(width=0)),
+            hovertext=["", row["_hover"]], hoverinfo="text",
+        ))
+    keys = [ordered[0]] + ([ordered[-1]] if len(ordered) > 1 else [])  # the widest and the narrowest
+    for row in keys:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", legend="legend2", hoverinfo="skip",
+                                 name=f"{i18n.country(row['destination'])}: {formatting.number(row['value'])}",
+                                 line=dict(color=FLOW_COLOUR, width=width(row["value"]))))
+    fig.update_layout(legend2=dict(title_text=legend_title, orientation="h", x=0, y=0, xanchor="left",
+                                   yanchor="bottom", bgcolor="rgba(255,255,255,0.85)", itemclick=False,
+                                   itemdoubleclick=False))
     return fig
 
 

@@ -71,11 +71,12 @@ def source_ids(frame: pd.DataFrame) -> set[str]:
     return ids
 
 
-def refs_for(frame: pd.DataFrame, release: data.Release) -> list[SourceRef]:
+def refs_for(frame: pd.DataFrame, release: data.Release, cites: tuple[str, ...] = ()) -> list[SourceRef]:
     """Distinct sources of the plotted rows (and of what their values are computed with),
-    structured sources first."""
+    structured sources first, then those `cites` names (a map's boundaries), in that order."""
     structured = _source_table_refs(release)
-    refs = [structured[s] for s in sorted(source_ids(frame) - {"curated"}) if s in structured]
+    own = sorted(source_ids(frame) - {"curated"})
+    refs = [structured[s] for s in own + [c for c in cites if c not in own] if s in structured]
     fact_ids = frame.loc[frame["source_id"] == "curated", "fact_id"].dropna().unique()
     if len(fact_ids):
         cited = data.facts(release).set_index("fact_id").loc[list(fact_ids)]

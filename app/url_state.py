@@ -47,7 +47,7 @@ PAGE_PARAMS: dict[str, tuple[str, ...]] = {
     "overview": ("eurostat",),
     "story": (),
     "claims": (),
-    "where": ("measure", "year", "worldwide", "countries", "origins", "origins_year"),
+    "where": ("measure", "year", "scale", "arrows", "worldwide", "countries", "origins", "origins_year"),
     "lithuania": ("events",),
     "poland": ("year", "eurostat"),
     "asylum": ("since", "countries", "unit", "type", "rate"),

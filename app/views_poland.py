@@ -183,6 +183,40 @@ def applicants_by_voivode(series: pd.DataFrame, facts: pd.DataFrame, year: int) 
     return with_hover(side_by_side(frame, facts), facts)
 
 
+class VoivodeshipJoinError(ValueError):
+    """The Office for Foreigners' voivodes and the map's voivodeships do not join one to one."""
+
+
+def voivodeship_name(code: str) -> str:
+    """A voivodeship (ISO 3166-2 code, e.g. PL-14) in the reader's language: the official Polish
+    name in Polish, the place catalogue's translation otherwise."""
+    return t(f"place.{code}")
+
+
+def voivodeship_rows(series: pd.DataFrame, facts: pd.DataFrame, boundaries: dict, year: int) -> pd.DataFrame:
+    """The year's applicants by receiving voivode (the ranked bars' rows), each joined to its
+    voivodeship on the map: `region` is the ISO 3166-2 code of the shape the ETL joined to that
+    voivode (pub_boundaries_poland's `voivode` property). Every row joins to exactly one shape and
+    every shape to exactly one row, or VoivodeshipJoinError (the build checks the same)."""
+    frame = applicants_by_voivode(series, facts, year)
+    region_of = {feature["properties"]["voivode"]: feature["id"] for feature in boundaries["features"]}
+    frame["region"] = frame["category"].map(region_of)
+    unjoined = frame.loc[frame["region"].isna(), "category"].tolist()
+    if unjoined or frame["region"].duplicated().any() or set(frame["region"]) != set(region_of.values()):
+        raise VoivodeshipJoinError(f"{year}: voivodes {unjoined} join no voivodeship, or the join is not one to one "
+                                   f"({len(frame)} rows, {len(region_of)} voivodeships)")
+    provisional = frame["flag"].eq("p")
+    frame["_office"] = frame["_label"]
+    frame["_label"] = frame["region"].map(voivodeship_name)
+    # `_text` is the bar's label: the figure and its share of the year's published total.
+    frame["_hover"] = [
+        t("poland.map_hover", region=region, office=office, figure=figure, year=year)
+        + (f"<br><i>{t('poland.map_hover_provisional')}</i>" if is_provisional else "")
+        for region, office, figure, is_provisional in zip(frame["_label"], frame["_office"], frame["_text"],
+                                                         provisional)]
+    return frame.sort_values("value", ascending=False).reset_index(drop=True)
+
+
 def applicants_per_year(series: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     frame = select.rows(series, "udsc_permit_applicants_flow", destination="POL")
     frame["_label"] = label("all_voivodes")

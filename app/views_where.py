@@ -16,7 +16,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
 
-from app import formatting, i18n, select
+from app import figures, formatting, i18n, per_capita, select
 from app.i18n import t
 
 MANDATE = "unhcr_under_mandate_stock"
@@ -50,6 +50,13 @@ class Measure:
 
 
 MEASURES = {"mandate": Measure(MANDATE, "mandate"), "permits": Measure(PERMITS, "permits")}
+# The map and the ranking in people, or per 1,000 residents of the host country (app/per_capita.py).
+SCALES = ("total", "per_1000")
+# The flow arrows: Eurostat's first permits issued in the year (a flow), from Belarus to the
+# largest destinations; the shading shows the chosen count (a stock), with its own legend.
+FIRST_PERMITS = "eurostat_first_permits_flow"
+ARROWS = 8
+ARROW_ORIGIN = "BLR"
 
 
 def flag_meaning(letter: str) -> str:
@@ -276,3 +283,103 @@ def comparison_sentences(frame: pd.DataFrame) -> dict[str, str]:
                            seekers_date=formatting.row_date(pending.iloc[0])))
         sentences[iso3] = " ".join(parts)
     return sentences
+
+
+# ---------------------------------------------------------------- per 1,000 residents
+def scaled(scale: str) -> bool:
+    """True for the per-1,000-residents view; a scale that is not one of SCALES is an error."""
+    if scale not in SCALES:
+        raise ValueError(f"scale is one of {SCALES}, not {scale!r}")
+    return scale == "per_1000"
+
+
+def per_capita_rows(frame: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """The rows with the host country's population and the figure per 1,000 residents, largest
+    first; the hover adds the per-capita line and the bar label is the per-capita figure. A place
+    without a population is left out (per_capita_note names it)."""
+    rows = per_capita.attach(frame, population).sort_values("per_1000", ascending=False, kind="stable")
+    rows = rows.reset_index(drop=True)
+    records = rows.to_dict("records")
+    if "_hover" in rows:
+        rows["_hover"] = [f"{text}<br>{per_capita.hover(row)}" for text, row in zip(rows["_hover"], records)]
+    rows["_text"] = rows["per_1000"].map(per_capita.text)
+    return rows
+
+
+def per_capita_note(frame: pd.DataFrame, shown: pd.DataFrame, population: pd.DataFrame) -> str:
+    """per_capita.note for the rows `shown`, naming the places of `frame` left out (no population)."""
+    return per_capita.note(shown, [i18n.country(code) for code in per_capita.left_out(frame, population)])
+
+
+def plotted(frame: pd.DataFrame) -> pd.DataFrame:
+    """What a chart draws: the per-1,000 figure where the rows carry one, else the figure itself."""
+    return frame.assign(value=frame["per_1000"]) if "per_1000" in frame else frame
+
+
+def per_capita_title(title: str) -> str:
+    return t("common.per_capita_title", title=title, per=formatting.number(per_capita.PER))
+
+
+# ---------------------------------------------------------------- flow arrows
+def label_points(boundaries: dict) -> dict[str, tuple[float, float]]:
+    """Each country's label point on the map (computed in the ETL, EPSG:3035 metres)."""
+    return {f["id"]: tuple(f["properties"]["point"]) for f in boundaries["features"] if "point" in f["properties"]}
+
+
+def flow_arrows(series: pd.DataFrame, boundaries: dict, countries: pd.DataFrame, year: int,
+                top: int = ARROWS) -> pd.DataFrame:
+    """Eurostat's first permits issued to Belarusians in the year (a flow), for the `top` largest
+    destinations drawn on the map: the published rows, plus where each arrow starts and ends
+    (`_x0`, `_y0` at Belarus, `_x1`, `_y1` at the destination) and its hover."""
+    points = label_points(boundaries)
+    destinations = sorted((set(countries["iso3"]) & set(points)) - {ARROW_ORIGIN})
+    rows = select.rows(series, FIRST_PERMITS, origin=ARROW_ORIGIN, destination=destinations)
+    rows = rows[rows["period_end"].dt.year == year].sort_values("value", ascending=False, kind="stable")
+    rows = rows[rows["value"] > 0].head(top).reset_index(drop=True)
+    start = points[ARROW_ORIGIN]
+    rows["_x0"], rows["_y0"] = start[0], start[1]
+    rows["_x1"] = [points[code][0] for code in rows["destination"]]
+    rows["_y1"] = [points[code][1] for code in rows["destination"]]
+    names = rows["destination"].map(i18n.country)
+    rows["_label"] = t("where.arrow_series", year=year)
+    rows["_hover"] = [t("where.arrow_hover", country=name, value=formatting.number(v), year=year,
+                        flags=_flag_note(flag))
+                      for name, v, flag in zip(names, rows["value"], rows["flag"])]
+    return rows
+
+
+def arrows_note(series: pd.DataFrame, arrows: pd.DataFrame, boundaries: dict, countries: pd.DataFrame,
+                year: int) -> str:
+    """What the arrows count, to where, and which countries Eurostat does not have yet for the year."""
+    if arrows.empty:
+        return t("where.arrows_none", year=year)
+    listed_arrows = ", ".join(f"{i18n.country(code)} ({formatting.number(v)})"
+                              for code, v in zip(arrows["destination"], arrows["value"]))
+    parts = [t("where.arrows_note", count=len(arrows), year=year, arrows=listed_arrows),
+             arrows_missing(series, boundaries, countries, year)]
+    return " ".join(part for part in parts if part)
+
+
+def arrows_missing(series: pd.DataFrame, boundaries: dict, countries: pd.DataFrame, year: int) -> str:
+    """A sentence naming the countries with first permits for the year before but not yet for this
+    one (no arrow can be drawn to them), or ''."""
+    drawn = sorted((set(countries["iso3"]) & set(label_points(boundaries))) - {ARROW_ORIGIN})
+    reporting = _reporting(series, Measure(FIRST_PERMITS, "first_permits"), drawn)
+    missing = sorted(reporting.get(year - 1, set()) - reporting.get(year, set()), key=i18n.country)
+    if not missing:
+        return ""
+    return t("where.arrows_missing", countries=listed([i18n.country(c) for c in missing]), previous=year - 1,
+             year=year)
+
+
+def map_figure(frame: pd.DataFrame, boundaries: dict, legend: str, outside: pd.DataFrame, outside_name: str,
+               arrows_legend: str) -> go.Figure:
+    """The Europe map of a card's rows: the chosen count shaded (`_layer` 'map'; per 1,000
+    residents where the rows carry it) and, where the card has them, the flow arrows (`_layer`
+    'arrow'), each with its own legend."""
+    layer = frame["_layer"] if "_layer" in frame else pd.Series("map", index=frame.index)
+    shaded = frame[layer == "map"]
+    per_resident = "per_1000" in shaded and shaded["per_1000"].notna().all()
+    fig = figures.choropleth(plotted(shaded) if per_resident else shaded, boundaries, legend, outside=outside,
+                             outside_name=outside_name, breaks=figures.PER_CAPITA_BREAKS if per_resident else None)
+    return figures.add_flow_arrows(fig, frame[layer == "arrow"], arrows_legend)

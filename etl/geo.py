@@ -8,6 +8,11 @@ app only draws the projected rings on plain axes; it does no projection maths of
 Editorial choice: borders follow the internationally recognised ones (UN GA resolution 68/262,
 EU, Eurostat GISCO), so Crimea is part of Ukraine; Natural Earth draws it as part of Russia.
 
+Each country carries a label point (`point`, [x, y] in the map's metres): the centre of the largest
+circle inside its largest part (a pole of inaccessibility), always inside the country and away from
+its borders, unlike a centroid (Croatia's falls in Bosnia). The flow arrows of the Europe map start
+and end there; the app only draws them.
+
 The file records its CRS in a GeoJSON `crs` member (the 2008 GeoJSON form; RFC 7946 assumes
 WGS84 and dropped the member, so a reader of the download must be told). Coordinates are
 metres, rounded to whole metres: the outlines are simplified to about 2.5 km anyway.
@@ -17,6 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from shapely.geometry import Point, box, mapping
 
@@ -32,6 +38,7 @@ GRID_SIZE = 1e-4
 # ETRS89 / LAEA Europe: the CRS of Eurostat's GISCO maps; x (easting) and y (northing) in metres.
 MAP_CRS = "EPSG:3035"
 CRS_MEMBER = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3035"}}
+LABEL_POINT_TOLERANCE = 1_000.0  # metres: a label point within 1 km of the best one is as good on a map
 
 # The part of Russia's MultiPolygon whose representative point falls in here is Crimea.
 CRIMEA_BOX = box(32.0, 44.0, 36.8, 46.3)
@@ -93,10 +100,19 @@ def europe_boundaries(source_geojson: Path) -> dict:
         features.append({
             "type": "Feature",
             "id": iso3,  # Plotly matches `locations` to feature ids by default
-            "properties": {"iso3": iso3, "name": name},
+            "properties": {"iso3": iso3, "name": name, "point": label_point(geom)},
             "geometry": {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"])},
         })
     return {"type": "FeatureCollection", "crs": CRS_MEMBER, "features": features}
+
+
+def label_point(geom, tolerance: float = LABEL_POINT_TOLERANCE) -> list[int]:
+    """[x, y] in whole map metres: the centre of the largest circle inside the largest part of a
+    projected (Multi)Polygon, to within `tolerance` metres. Inside the shape by construction."""
+    parts = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
+    largest = max(parts, key=lambda part: part.area)
+    centre = shapely.maximum_inscribed_circle(largest, tolerance).coords[0]
+    return [round(centre[0]), round(centre[1])]
 
 
 def _iso3_codes(world: gpd.GeoDataFrame):
@@ -141,3 +157,111 @@ def _rounded(coords):
     if isinstance(coords[0], (int, float)):
         return [round(coords[0]), round(coords[1])]
     return [_rounded(c) for c in coords]
+
+
+# ------------------------------------------------------------------ Poland's voivodeships
+# The PRG conversion was simplified polygon by polygon: neighbours leave hairline gaps and
+# overlaps (about 20 m), and two outlines cross themselves. Cleaning them as one coverage snaps
+# shared edges together and gives each overlap to one side; gaps narrower than this (degrees,
+# about 100 m) go to a neighbour.
+PL_GAP_WIDTH = 0.001
+# Degrees (about 1 km): a map of one country is drawn about five times larger than the Europe map.
+PL_SIMPLIFY_TOLERANCE = 0.01
+PL_VOIVODESHIPS = 16
+# A part of a voivodeship smaller than this share of its area is a sliver left by the cleaning.
+PL_MIN_PART_SHARE = 1e-4
+
+
+def voivodeship_stem(name: str) -> str:
+    """The stem shared by a voivodeship's name and its voivode's title: 'dolnośląskie' (PRG),
+    'Wojewoda Dolnośląski' (Office for Foreigners) and 'Dolnośląskie Voivodship' (ISO 3166-2 in
+    pycountry) all give 'dolnośląsk'."""
+    word = name.strip().lower().removeprefix("wojewoda ").removesuffix(" voivodship").removesuffix(" voivodeship")
+    for ending in ("ie", "i"):
+        if word.endswith(ending):
+            return word[: -len(ending)]
+    return word
+
+
+def _match_once(stems: dict[str, str], targets: dict[str, str], what: str) -> dict[str, str]:
+    """{source key: target key} where each source stem matches exactly one target stem and each
+    target is matched exactly once; anything else stops the build, naming what did not join."""
+    by_stem: dict[str, list[str]] = {}
+    for key, stem in targets.items():
+        by_stem.setdefault(stem, []).append(key)
+    joined, problems = {}, []
+    for key, stem in stems.items():
+        found = by_stem.get(stem, [])
+        if len(found) != 1:
+            problems.append(f"{key!r} matches {len(found)} of them {found}")
+        else:
+            joined[key] = found[0]
+    unmatched = sorted(set(targets) - set(joined.values()))
+    if unmatched:
+        problems.append(f"{unmatched} matched by none")
+    if len(set(joined.values())) != len(joined):
+        problems.append("several names match the same one")
+    if problems:
+        raise BoundaryError(f"{what} do not join one to one: " + "; ".join(problems))
+    return joined
+
+
+def voivodeship_boundaries(source_geojson: Path, voivodes: list[str]) -> dict:
+    """The 16 voivodeships as one edge-matched, simplified GeoJSON FeatureCollection in EPSG:3035.
+
+    Properties: `code` (ISO 3166-2, e.g. PL-02, from pycountry: a stable key), `name` (the PRG's
+    Polish name, e.g. 'dolnośląskie') and `voivode` (the row label of the Office for Foreigners'
+    table that joins to it, e.g. 'Wojewoda Dolnośląski'). `voivodes` are that table's row labels:
+    all 16 must join exactly once to the 16 shapes, and the shapes to the 16 ISO codes, or the
+    build stops."""
+    import pycountry
+
+    regions = gpd.read_file(source_geojson, columns=["nazwa"])
+    if regions.crs is None or regions.crs.to_epsg() != 4326:
+        raise BoundaryError(f"{source_geojson}: expected WGS84 (EPSG:4326), got {regions.crs}")
+    if len(regions) != PL_VOIVODESHIPS or regions["nazwa"].duplicated().any():
+        raise BoundaryError(f"{source_geojson}: expected {PL_VOIVODESHIPS} distinct voivodeships, "
+                            f"got {regions['nazwa'].tolist()}")
+    names = {name: voivodeship_stem(name) for name in regions["nazwa"]}
+    subdivisions = {s.code: voivodeship_stem(s.name) for s in pycountry.subdivisions.get(country_code="PL")}
+    code_of = _match_once(names, subdivisions, "PRG voivodeships and ISO 3166-2:PL codes")
+    if len(voivodes) != PL_VOIVODESHIPS:
+        raise BoundaryError(f"expected {PL_VOIVODESHIPS} voivodes in the Office for Foreigners' table, "
+                            f"got {len(voivodes)}: {voivodes}")
+    name_of = _match_once({label: voivodeship_stem(label) for label in voivodes}, names,
+                          "the Office for Foreigners' voivodes and the PRG voivodeships")
+    voivode_of = {name: label for label, name in name_of.items()}
+
+    # Repairing a self-crossing outline can leave a sliver part beside the real one: drop it first,
+    # so the cleaning fills the hairline gap it leaves from the neighbours (no hole in the map).
+    geoms = shapely.make_valid(regions.geometry.values, method="structure", keep_collapsed=False)
+    geoms = np.array([_without_slivers(geom) for geom in geoms], dtype=object)
+    geoms = shapely.coverage_clean(geoms, gap_width=PL_GAP_WIDTH)
+    geoms = shapely.coverage_simplify(geoms, PL_SIMPLIFY_TOLERANCE)
+    geoms = shapely.set_precision(geoms, grid_size=GRID_SIZE)
+    geoms = shapely.make_valid(geoms, method="structure", keep_collapsed=False)
+    geoms = gpd.GeoSeries(geoms, crs=regions.crs).to_crs(MAP_CRS).values
+    outline = shapely.union_all(geoms)
+    if not shapely.coverage_is_valid(geoms) or not shapely.is_valid(geoms).all() or shapely.get_num_interior_rings(
+            outline) or outline.geom_type != "Polygon":
+        raise BoundaryError("the simplified voivodeships are not one valid coverage without gaps")
+
+    # The map's view: GeoJSON's own bbox member (min x, min y, max x, max y), whole metres.
+    bbox = [round(v) for v in shapely.total_bounds(geoms)]
+    features = []
+    for name, geom in sorted(zip(regions["nazwa"], geoms), key=lambda pair: code_of[pair[0]]):
+        geometry = mapping(geom)
+        features.append({
+            "type": "Feature",
+            "id": code_of[name],
+            "properties": {"code": code_of[name], "name": name, "voivode": voivode_of[name]},
+            "geometry": {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"])},
+        })
+    return {"type": "FeatureCollection", "crs": CRS_MEMBER, "bbox": bbox, "features": features}
+
+
+def _without_slivers(geom):
+    if geom.geom_type != "MultiPolygon":
+        return geom
+    kept = [part for part in geom.geoms if part.area >= PL_MIN_PART_SHARE * geom.area]
+    return kept[0] if len(kept) == 1 else shapely.MultiPolygon(kept)

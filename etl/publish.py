@@ -41,11 +41,17 @@ DESCRIPTIONS = {
     "pub_claim_parts": "Verdict on each part of each claim, at the article's time and on all evidence, with its reason and the strength of its evidence.",
     "pub_claim_figures": "The figures, derived values (with their inputs) and events each claim's verdict rests on, with their verification status.",
     "pub_boundaries_europe": ("Simplified country boundaries of Europe (Natural Earth, recognised borders) for the maps, "
-                              "projected to ETRS89-LAEA Europe (EPSG:3035, metres, given in the file's crs member)."),
+                              "projected to ETRS89-LAEA Europe (EPSG:3035, metres, given in the file's crs member), with a label "
+                              "point inside each country where the flow arrows start and end."),
+    "pub_boundaries_poland": ("Simplified boundaries of Poland's 16 voivodeships (GUGiK, Państwowy Rejestr Granic), "
+                              "an edge-matched coverage with ISO 3166-2 codes, Polish names and the Office for "
+                              "Foreigners' voivode each joins to, projected to ETRS89-LAEA Europe (EPSG:3035, metres)."),
     "pub_metadata": "Indicator metadata (title, unit, kind, source, licence, caveats) and the field dictionary.",
 }
 
 
+# Published as GeoJSON (the maps' shapes), not as parquet.
+BOUNDARIES = ("pub_boundaries_europe", "pub_boundaries_poland")
 INDICATOR_FIELDS = ["title", "description", "unit", "kind", "licence", "note"]
 SOURCE_FILE_FIELDS = ["source_id", "file", "producer", "title", "url", "licence", "citation", "release", "accessed"]
 
@@ -95,10 +101,11 @@ def write_release(tables: dict, indicators: dict[str, dict], release_dir: Path, 
                                  for key in sorted(frame["indicator"].dropna().unique()) if key in indicators}
         file_meta = {"exile_dashboard": json.dumps(doc, ensure_ascii=False)}
         record(name, path, write_parquet_atomic(path, frame, file_meta), len(frame), "pub", sources_of.get(name, []))
-    boundaries = tables["pub_boundaries_europe"]
-    path = release_dir / "pub" / "pub_boundaries_europe.geojson"
-    sha = write_bytes_atomic(path, json.dumps(boundaries, sort_keys=True, separators=(",", ":")).encode())
-    record("pub_boundaries_europe", path, sha, len(boundaries["features"]), "pub", sources_of.get("pub_boundaries_europe", []))
+    for name in BOUNDARIES:
+        boundaries = tables[name]
+        path = release_dir / "pub" / f"{name}.geojson"
+        sha = write_bytes_atomic(path, json.dumps(boundaries, sort_keys=True, separators=(",", ":")).encode())
+        record(name, path, sha, len(boundaries["features"]), "pub", sources_of.get(name, []))
     meta_doc = {"indicators": indicators, "fields": FIELDS}
     path = release_dir / "pub" / "pub_metadata.json"
     record("pub_metadata", path, write_json_atomic(path, meta_doc), len(indicators), "pub",

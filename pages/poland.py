@@ -57,11 +57,13 @@ year = st.segmented_control(
     t("poland.year_label"), options=years, key=url_state.current().bind("year", "poland_voivode_year", years,
                                                                         default=years[-1]),
     format_func=lambda y: t("poland.year_provisional", year=y) if y in provisional else str(y)) or years[-1]
+# One year control for the map and the ranked bars beside it: the same rows, drawn twice.
 left, right = st.columns([3, 2])
 with left:
-    chart_card.render(cards.build("poland-applicants-by-voivode", release, year=year), release)
+    chart_card.render(cards.build("poland-applicants-map", release, year=year), release)
 with right:
-    chart_card.render(cards.build("poland-applicants-per-year", release), release)
+    chart_card.render(cards.build("poland-applicants-by-voivode", release, year=year), release)
+chart_card.render(cards.build("poland-applicants-per-year", release), release)
 
 # ------------------------------------------------------------------ how many live in Poland
 st.header(t("poland.header_stock"))

@@ -3,7 +3,7 @@ how small formal protection is next to the residence-document counts, permits is
 beside permits held, and Belarusians beside Russians and Ukrainians under UNHCR's mandate."""
 import streamlit as st
 
-from app import cards, chart_card, data, formatting, i18n, select, url_state
+from app import cards, chart_card, data, formatting, i18n, per_capita, select, url_state
 from app import views_context as context
 from app import views_where as where
 from app.i18n import t
@@ -30,21 +30,41 @@ with year_column:
     year = st.select_slider(t("where.year_label"), options=year_options, key=view.bind(
         "year", f"where_year_{measure_key}", year_options, default=where.default_year(series, measure, on_map)))
 
+# Total or per 1,000 residents: for the map, the ranking and the chart over time. Offered only
+# where the count may be divided by a population (never a running total, a ratio or a rate).
+per = formatting.number(per_capita.PER)
+scale_column, arrows_column = st.columns([2, 3])
+with scale_column:
+    refused = per_capita.refusal(measure.indicator)
+    scale = st.segmented_control(
+        t("where.scale_label"), list(where.SCALES), selection_mode="single", disabled=bool(refused),
+        help=refused or t("where.scale_help"),
+        format_func=lambda key: t("where.scale_total") if key == "total" else t("where.scale_per_1000", per=per),
+        key=view.bind("scale", "where_scale", list(where.SCALES), default="total")) or "total"
+    scale = "total" if refused else scale
+with arrows_column:
+    arrows = st.toggle(t("where.arrows_label"), help=t("where.arrows_help", count=where.ARROWS),
+                       key=view.bind("arrows", "where_arrows", [False, True], default=False))
+
 missing = where.missing_from(series, measure, on_map, year)
 if missing:
     st.warning(t("where.incomplete_year", countries=where.listed([i18n.country(c) for c in missing]),
                  previous=year - 1, year=year), icon=":material/warning:")
+arrows_missing = where.arrows_missing(series, data.boundaries(release), countries, year) if arrows else ""
+if arrows_missing:
+    st.warning(arrows_missing, icon=":material/warning:")
 
 map_column, ranking_column = st.columns([3, 2])
 with map_column:
-    chart_card.render(cards.build("where-map", release, measure_key=measure_key, year=year), release)
+    chart_card.render(cards.build("where-map", release, measure_key=measure_key, year=year, scale=scale,
+                                  arrows=arrows), release)
 
 with ranking_column:
     worldwide = measure.indicator == where.MANDATE and st.toggle(
         t("where.worldwide_label"), help=t("where.worldwide_help"),
         key=view.bind("worldwide", "where_worldwide", [False, True], default=True))
     chart_card.render(cards.build("where-ranking", release, measure_key=measure_key, year=year,
-                                  worldwide=worldwide), release)
+                                  worldwide=worldwide, scale=scale), release)
 
 # ------------------------------------------------------------------ protection next to residence documents
 st.divider()
@@ -64,7 +84,8 @@ chosen = st.multiselect(t("where.countries_label"), options, format_func=i18n.co
                         key=view.bind("countries", "where_destinations", options, multi=True,
                                       default=[c for c in cards.where.DEFAULT_COUNTRIES if c in options]),
                         placeholder=t("where.countries_placeholder"))
-trend = cards.build("where-over-time", release, countries=chosen)
+trend = cards.build("where-over-time", release, countries=chosen,
+                    scale="total" if per_capita.refusal(where.MANDATE) else scale)
 if trend is None:
     st.info(t("where.choose_country"), icon=":material/info:")
 else:

@@ -78,6 +78,7 @@ _CARDS = [
     Registered("poland-visas-by-purpose", "poland", poland.visas_by_purpose),
     Registered("poland-humanitarian-visas", "poland", poland.humanitarian),
     Registered("poland-permits-granted", "poland", poland.permits_granted),
+    Registered("poland-applicants-map", "poland", poland.applicants_map),
     Registered("poland-applicants-by-voivode", "poland", poland.applicants_by_voivode),
     Registered("poland-applicants-per-year", "poland", poland.applicants_per_year),
     Registered("poland-residence-documents", "poland", poland.residence, briefing=True, headline=True),

@@ -112,6 +112,30 @@ def applicants_by_voivode(release: data.Release, year: int | None = None) -> Cha
     )
 
 
+def applicants_map(release: data.Release, year: int | None = None) -> ChartCard:
+    """The 16 voivodeships shaded by the year's applications for a residence permit, by the
+    voivode's office that received them (default: the latest year; 2025 is provisional)."""
+    series, boundaries = data.series(release), data.boundaries(release, "pub_boundaries_poland")
+    year = year if year is not None else poland.applicant_years(series)[-1]
+    regions = poland.voivodeship_rows(series, data.facts(release), boundaries, year)
+    # A provisional year says so in the title and the legend (and the note says which years are).
+    provisional = "_provisional" if regions["flag"].eq("p").any() else ""
+    largest = "; ".join(f"{r['_label']} {r['_text']}" for r in regions.head(3).to_dict("records"))
+    smallest = regions.iloc[-1]
+    return ChartCard(
+        key="poland-applicants-map",
+        title=t(f"poland.map_title{provisional}", year=year),
+        subtitle=t("poland.map_subtitle", year=year),
+        data=regions,
+        build=lambda frame: figures.choropleth(frame, boundaries, t(f"poland.map_legend{provisional}", year=year),
+                                               height=520, key="region", view=figures.bbox_view(boundaries)),
+        alt=t("poland.map_alt", year=year, count=len(regions), largest=largest,
+              smallest=f"{smallest['_label']} {smallest['_text']}"),
+        note=country.join_notes(t("poland.applicants_note"), poland.provisional_note(regions), t("poland.map_note")),
+        cites=("gugik",),
+    )
+
+
 def applicants_per_year(release: data.Release) -> ChartCard:
     per_year = poland.applicants_per_year(data.series(release), data.facts(release))
     return ChartCard(

@@ -2,7 +2,9 @@
 count under UNHCR's mandate over time. Shaping is app/views_where.py."""
 from __future__ import annotations
 
-from app import data, events, figures, formatting, select
+import pandas as pd
+
+from app import data, events, figures, formatting, per_capita, select
 from app import views_where as where
 from app.card import ChartCard
 from app.i18n import t
@@ -22,57 +24,102 @@ def _year(release: data.Release, measure_key: str, year: int | None) -> int:
     return where.default_year(series, measure, where.map_destinations(series, measure, countries))
 
 
-def where_map(release: data.Release, measure_key: str = "mandate", year: int | None = None) -> ChartCard:
-    """The Europe map of one count in one year (default: the latest complete year)."""
+def where_map(release: data.Release, measure_key: str = "mandate", year: int | None = None,
+              scale: str = "total", arrows: bool = False) -> ChartCard:
+    """The Europe map of one count in one year (default: the latest complete year); `scale`
+    'per_1000': per 1,000 residents of each country; `arrows`: flow arrows from Belarus to the
+    largest destinations of first permits issued in that year (a flow, with its own legend)."""
     series, countries, boundaries = data.series(release), data.table(release, "pub_countries"), data.boundaries(release)
     measure = where.MEASURES[measure_key]
+    scaled = where.scaled(scale)
+    if scaled:
+        per_capita.require(measure.indicator)
     on_map = where.map_destinations(series, measure, countries)
     year = _year(release, measure_key, year)
     on_the_map = where.snapshot(series, measure, on_map, year)
     select.one_kind(on_the_map)
-    leaders = ", ".join(f"{name} ({formatting.number(v)})"
-                        for name, v in zip(on_the_map["_label"].head(3), on_the_map["value"].head(3)))
+    scaled_note = ""
+    if scaled:
+        counted, on_the_map = on_the_map, where.per_capita_rows(on_the_map, data.population(release))
+        scaled_note = where.per_capita_note(counted, on_the_map, data.population(release))
+    shown = on_the_map["per_1000"].map(per_capita.text) if scaled else on_the_map["value"].map(formatting.number)
+    leaders = ", ".join(f"{name} ({v})" for name, v in zip(on_the_map["_label"].head(3), shown.head(3)))
     outside_note = where.outside_map_note(series, measure, countries, boundaries, year)
     outside = where.outside_map(series, measure, countries, boundaries, year)
     year_end = formatting.date(f"{year}-12-31")
+    plotted, flows, arrows_note = on_the_map, on_the_map.iloc[0:0], ""
+    if arrows:
+        # A second layer with its own legend: a flow beside the stock, never on its scale.
+        flows = where.flow_arrows(series, boundaries, countries, year)
+        plotted = pd.concat([on_the_map.assign(_layer="map"), flows.assign(_layer="arrow")], ignore_index=True)
+        arrows_note = where.arrows_note(series, flows, boundaries, countries, year)
+    per = formatting.number(per_capita.PER)
+    title = measure.text("map_title", year=year)
+    subtitle = t("where.map_subtitle", description=indicator_text(measure.indicator, "description"), date=year_end)
+    alt = measure.text("map_alt", date=year_end, count=len(on_the_map), leaders=leaders)
+    if scaled:
+        alt = " ".join((alt, t("where.per_capita_alt", per=per)))
+    if arrows:
+        subtitle = " ".join((subtitle, t("where.arrows_subtitle", year=year, count=len(flows))))
+        alt = " ".join((alt, arrows_note))
+    legend = t("common.per_capita_legend", per=per) if scaled else t("where.map_legend")
     return ChartCard(
         key="where-map",
-        title=measure.text("map_title", year=year),
-        subtitle=t("where.map_subtitle", description=indicator_text(measure.indicator, "description"),
-                   date=year_end),
-        data=on_the_map,
-        build=lambda frame: figures.choropleth(frame, boundaries, t("where.map_legend"), outside=outside,
-                                               outside_name=t("where.outside_legend")),
-        alt=measure.text("map_alt", date=year_end, count=len(on_the_map), leaders=leaders),
-        note=" ".join(part for part in (indicator_text(measure.indicator, "note"), outside_note,
-                                        t("where.borders_note")) if part),
+        title=where.per_capita_title(title) if scaled else title,
+        subtitle=subtitle,
+        data=plotted,
+        build=lambda frame: where.map_figure(frame, boundaries, legend, outside, t("where.outside_legend"),
+                                             t("where.arrows_legend", year=year)),
+        alt=alt,
+        note=" ".join(part for part in (
+            indicator_text(measure.indicator, "note"), scaled_note,
+            arrows_note,
+            outside_note, t("where.borders_note")) if part),
+        cites=("worldbank",) if scaled else (),
     )
 
 
 def ranking(release: data.Release, measure_key: str = "mandate", year: int | None = None,
-            worldwide: bool = True) -> ChartCard:
+            worldwide: bool = True, scale: str = "total") -> ChartCard:
     """The countries with the most Belarusians in one year: in the map's region, or worldwide
-    (UNHCR's mandate count only: the other counts are European)."""
+    (UNHCR's mandate count only: the other counts are European); `scale` 'per_1000': ranked by
+    the number per 1,000 residents of each country."""
     series, countries = data.series(release), data.table(release, "pub_countries")
     measure = where.MEASURES[measure_key]
+    scaled = where.scaled(scale)
+    if scaled:
+        per_capita.require(measure.indicator)
     year = _year(release, measure_key, year)
     worldwide = worldwide and measure.indicator == where.MANDATE
     ranked_from = where.worldwide_destinations(countries) if worldwide else where.map_destinations(
         series, measure, countries)
-    ranked = where.snapshot(series, measure, ranked_from, year).head(TOP)
+    ranked = where.snapshot(series, measure, ranked_from, year)
     select.one_kind(ranked)
+    scaled_note = ""
+    if scaled:
+        counted, ranked = ranked, where.per_capita_rows(ranked, data.population(release))
+        scaled_note = where.per_capita_note(counted, ranked, data.population(release))
+    ranked = ranked.head(TOP)
     scope = "worldwide" if worldwide else "region"
     year_end = formatting.date(f"{year}-12-31")
+    per = formatting.number(per_capita.PER)
+    title = measure.text(f"ranking_title_{scope}", count=len(ranked), year=year)
+    shown = ranked["_text"] if scaled else ranked["value"].map(formatting.number)
     return ChartCard(
         key="where-ranking",
-        title=measure.text(f"ranking_title_{scope}", count=len(ranked), year=year),
+        title=where.per_capita_title(title) if scaled else title,
         subtitle=t("where.ranking_subtitle", date=year_end),
         data=ranked,
-        build=lambda frame: figures.ranked_bars(frame, measure.text("ranking_axis")),
-        alt=measure.text(f"ranking_alt_{scope}", date=year_end, ranking="; ".join(
-            f"{name} {formatting.number(v)}" for name, v in zip(ranked["_label"], ranked["value"]))),
+        build=lambda frame: figures.ranked_bars(
+            where.plotted(frame), measure.text("ranking_axis_per_capita", per=per) if scaled
+            else measure.text("ranking_axis")),
+        alt=" ".join(part for part in (measure.text(f"ranking_alt_{scope}", date=year_end, ranking="; ".join(
+            f"{name} {v}" for name, v in zip(ranked["_label"], shown))),
+            t("where.per_capita_alt_ranking", per=per) if scaled else "") if part),
         note=" ".join([indicator_text(measure.indicator, "note")]
+                      + ([scaled_note] if scaled else [])
                       + ([where.flags_note()] if ranked["flag"].notna().any() else [])),
+        cites=("worldbank",) if scaled else (),
     )
 
 
@@ -97,24 +144,42 @@ def protection_vs_residence(release: data.Release) -> ChartCard:
     )
 
 
-def over_time(release: data.Release, countries: tuple[str, ...] | list[str] = DEFAULT_COUNTRIES) -> ChartCard | None:
-    """Belarusians under UNHCR's mandate in the chosen countries, year by year (None: no country)."""
+def over_time(release: data.Release, countries: tuple[str, ...] | list[str] = DEFAULT_COUNTRIES,
+              scale: str = "total") -> ChartCard | None:
+    """Belarusians under UNHCR's mandate in the chosen countries, year by year (None: no country);
+    `scale` 'per_1000': per 1,000 residents of each country, year by year."""
+    scaled = where.scaled(scale)
+    if scaled:
+        per_capita.require(where.MANDATE)
     if not countries:
         return None
     trend = where.over_time(data.series(release), list(countries), TREND_SINCE)
     select.one_kind(trend)
+    scaled_note = ""
+    if scaled:
+        counted, trend = trend, where.per_capita_rows(trend, data.population(release)).sort_values(
+            ["_label", "period_end"]).reset_index(drop=True)
+        scaled_note = where.per_capita_note(counted, trend, data.population(release))
     key_events = events.key_events(release, since=TREND_SINCE)
+    per = formatting.number(per_capita.PER)
+    shown = (lambda v: per_capita.text(v)) if scaled else formatting.number
+    column = "per_1000" if scaled else "value"
+    title = t("where.trend_title", first=trend["period_end"].dt.year.min(), last=trend["period_end"].dt.year.max())
     return ChartCard(
         key="where-over-time",
-        title=t("where.trend_title", first=trend["period_end"].dt.year.min(), last=trend["period_end"].dt.year.max()),
+        title=where.per_capita_title(title) if scaled else title,
         subtitle=t("where.trend_subtitle"),
         data=trend,
         build=lambda frame: where.year_end_ticks(figures.add_events(
-            figures.lines(frame, t("where.trend_axis")), key_events), frame["period_end"]),
-        alt=t("where.trend_alt", countries=" ".join(
+            figures.lines(where.plotted(frame), t("where.trend_axis_per_capita", per=per) if scaled
+                          else t("where.trend_axis")), key_events), frame["period_end"]),
+        alt=" ".join(part for part in (t("where.trend_alt", countries=" ".join(
             t("where.trend_alt_country", country=name,
-              first=formatting.number(group["value"].iloc[0]), first_year=group["period_end"].dt.year.iloc[0],
-              last=formatting.number(group["value"].iloc[-1]), last_year=group["period_end"].dt.year.iloc[-1])
+              first=shown(group[column].iloc[0]), first_year=group["period_end"].dt.year.iloc[0],
+              last=shown(group[column].iloc[-1]), last_year=group["period_end"].dt.year.iloc[-1])
             for name, group in trend.groupby("_label", sort=False))),
-        note=indicator_text(where.MANDATE, "note"),
+            t("where.per_capita_alt_trend", per=per) if scaled else "") if part),
+        note=" ".join(part for part in (indicator_text(where.MANDATE, "note"),
+                                        scaled_note) if part),
+        cites=("worldbank",) if scaled else (),
     )

@@ -16,5 +16,6 @@ STEP_MODULES = [
     "etl.steps.pub_reference",
     "etl.steps.pub_population",
     "etl.steps.pub_boundaries",
+    "etl.steps.pub_boundaries_poland",
     "etl.steps.pub_claim_checks",
 ]

@@ -50,7 +50,7 @@ PUBLISHED_KEYS = {
     "lithuania-threats-per-year", "lithuania-decisions-by-outcome", "lithuania-threats-since-questionnaire",
     "lithuania-decisions-since-questionnaire", "lithuania-permit-holders", "poland-pbh-running-total",
     "poland-pbh-per-quarter", "poland-visas-by-purpose", "poland-humanitarian-visas", "poland-permits-granted",
-    "poland-applicants-by-voivode", "poland-applicants-per-year", "poland-residence-documents",
+    "poland-applicants-map", "poland-applicants-by-voivode", "poland-applicants-per-year", "poland-residence-documents",
     "poland-documents-by-type", "asylum-applications", "asylum-decisions-pol", "asylum-recognition-rate",
     "asylum-poland-applicants", "asylum-poland-rate", "asylum-poland-decisions", "claim-c01", "sources-conflicts",
     "where-first-vs-valid", "context-origins",

@@ -48,7 +48,7 @@ def test_expected_countries_and_properties(collection):
     assert len(ids) == len(set(ids))
     assert ids == sorted(ids)
     for feature in collection["features"]:
-        assert set(feature["properties"]) == {"iso3", "name"}
+        assert set(feature["properties"]) == {"iso3", "name", "point"}
         assert feature["properties"]["iso3"] == feature["id"]
         assert re.fullmatch(r"[A-Z]{3}", feature["id"])
         assert feature["properties"]["name"]
@@ -120,3 +120,14 @@ def test_missing_crimea_is_an_error(tmp_path):
     ]}))
     with pytest.raises(BoundaryError, match="Crimea"):
         europe_boundaries(source)
+
+
+def test_every_country_has_a_label_point_inside_it(collection, shapes):
+    """The flow arrows start and end at these points: inside the country, whole metres."""
+    for feature in collection["features"]:
+        x, y = feature["properties"]["point"]
+        assert isinstance(x, int) and isinstance(y, int)
+        assert shapes[feature["id"]].buffer(1_000).contains(Point(x, y)), feature["id"]
+    # A centroid would fall outside Croatia's crescent; the label point does not.
+    point = Point(*next(f["properties"]["point"] for f in collection["features"] if f["id"] == "HRV"))
+    assert shapes["HRV"].contains(point) and not shapes["HRV"].contains(shapes["HRV"].centroid)

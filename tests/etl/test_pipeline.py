@@ -36,15 +36,16 @@ def value(series, indicator, origin, destination, end, category="total", unit=No
 def test_manifest_names_every_file_with_matching_hash(built):
     paths, manifest = built
     expected = {"pub_series", "pub_facts", "pub_estimates", "pub_events", "pub_claims", "pub_sources", "pub_boundaries_europe",
-                "pub_metadata", "pub_population", "clean_worldbank__population", "clean_unhcr__population", "clean_eurostat__resvalid", "clean_udsc__report_tables"}
+                "pub_metadata", "pub_population", "clean_worldbank__population", "pub_boundaries_poland", "clean_unhcr__population", "clean_eurostat__resvalid", "clean_udsc__report_tables"}
     assert expected <= set(manifest["tables"])
     for entry in manifest["tables"].values():
         path = paths.root / entry["path"]
         assert sha256_file(path) == entry["sha256"]
         assert entry["path"].startswith(f"releases/{manifest['release_id']}/")
     assert manifest["tables"]["pub_series"]["sources"] == ["curated", "eurostat", "udsc", "unhcr"]
+    assert manifest["tables"]["pub_boundaries_poland"]["sources"] == ["gugik", "udsc"]
     assert {s["source_id"] for s in manifest["sources"]} == {"unhcr", "eurostat", "udsc", "curated", "naturalearth",
-                                                                   "worldbank"}
+                                                                   "worldbank", "gugik"}
 
 
 def test_published_values_match_the_raw_files(built):
