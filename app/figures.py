@@ -343,9 +343,9 @@ def add_flow_arrows(fig: go.Figure, arrows: pd.DataFrame, legend_title: str) -> 
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", legend="legend2", hoverinfo="skip",
                                  name=f"{i18n.country(row['destination'])}: {formatting.number(row['value'])}",
                                  line=dict(color=FLOW_COLOUR, width=width(row["value"]))))
-    fig.update_layout(legend2=dict(title_text=legend_title, orientation="h", x=0, y=0, xanchor="left",
-                                   yanchor="bottom", bgcolor="rgba(255,255,255,0.85)", itemclick=False,
-                                   itemdoubleclick=False))
+    fig.update_layout(legend2=dict(title=dict(text=legend_title, side="top"), orientation="h", x=0, y=0,
+                                   xanchor="left", yanchor="bottom", bgcolor="rgba(255,255,255,0.85)",
+                                   itemclick=False, itemdoubleclick=False))
     return fig
 
 

@@ -58,7 +58,7 @@ year = st.segmented_control(
                                                                         default=years[-1]),
     format_func=lambda y: t("poland.year_provisional", year=y) if y in provisional else str(y)) or years[-1]
 # One year control for the map and the ranked bars beside it: the same rows, drawn twice.
-left, right = st.columns([3, 2])
+left, right = st.columns(2)
 with left:
     chart_card.render(cards.build("poland-applicants-map", release, year=year), release)
 with right:
