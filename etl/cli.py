@@ -1,4 +1,4 @@
-"""Command line: `python -m etl build` (offline, the default), `status`, `import-shared`, `refresh`."""
+"""Command line: `python -m etl build` (offline, the default), `status`, `import-shared`, `refresh`, `site`."""
 from __future__ import annotations
 
 import argparse
@@ -31,6 +31,10 @@ manifest names.
 
 `refresh` needs the internet: it fetches the latest UNHCR and Eurostat figures, stores the
 exact bytes as new dated snapshots in data/raw, and rebuilds.
+
+`site` bakes the static edition of the published release (every chart card in every language as
+HTML, embeds, CSV, PNG and SVG; offline, a few minutes: the images are drawn by chromium) into
+data/releases/<id>/site/ and points the link data/site at it; near-instant when it is complete.
 """
 EPILOG = """\
 examples:
@@ -49,10 +53,13 @@ examples:
                                             copy new shared deliveries into data/raw with sidecars
   python -m etl import-shared ../shared/data --source curated
                                             copy only the curated delivery
+  python -m etl site                        bake the static edition (data/site)
+  python -m etl site --out /srv/edition     bake it into another folder
 
 exit codes: 0 success, 1 unexpected error, 2 bad input (raw file, schema, metadata, arguments),
   4 release blocked by the diff gate, 5 refresh failed (upstream unreachable, transfer broken or
-  answer refused; a one-line message, nothing changed)
+  answer refused; a one-line message, nothing changed), 6 static edition failed (no release, no
+  chromium to draw its images, or a target folder that is not an edition; the previous one is kept)
 """
 
 
@@ -108,6 +115,13 @@ def make_parser() -> argparse.ArgumentParser:
                          help="refresh only this source (repeatable; default: both)")
     add_accept(refresh)
     refresh.add_argument("--quiet", action="store_true", help="print only errors")
+    site = sub.add_parser("site", help="bake the static edition of the published release (HTML, CSV, PNG, SVG)")
+    site.add_argument("--out", type=Path, default=None,
+                      help="bake into this folder instead of data/releases/<id>/site (data/site is then left alone)")
+    site.add_argument("--force", action="store_true", help="bake again even when the edition is complete")
+    site.add_argument("--workers", type=int, default=1, choices=range(1, 9), metavar="N",
+                      help="browser tabs drawing the images at once (default 1)")
+    site.add_argument("--quiet", action="store_true", help="print only errors")
     return parser
 
 
@@ -140,6 +154,18 @@ def main(argv: list[str] | None = None) -> int:
             except refresh.RefreshError as exc:
                 print(f"Refresh failed: {exc}", file=sys.stderr)
                 return 5
+            return 0
+        if command == "site":
+            # The only command that imports the app: the edition is printed by the app's own cards.
+            from app.static_edition import site
+            try:
+                site.publish(paths, args.out, force=args.force, workers=args.workers, log=log)
+            except site.SiteError as exc:
+                print(f"Static edition failed: {exc}", file=sys.stderr)
+                return 6
+            except RuntimeError as exc:  # BakeError, RenderError: nothing was published
+                print(f"Static edition failed: {exc}\nThe previous edition is unchanged.", file=sys.stderr)
+                return 6
             return 0
         releases = parse_release(getattr(args, "raw_release", None) or [])
         if command == "status":

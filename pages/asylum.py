@@ -27,7 +27,7 @@ with countries_column:
                             max_selections=MOST_COUNTRIES, placeholder=t("asylum.countries_placeholder"),
                             key=view.bind("countries", "asylum_destinations", options, multi=True,
                                           limit=MOST_COUNTRIES,
-                                          default=[c for c in cards.asylum.DEFAULT_COUNTRIES if c in options]))
+                                          default=cards.asylum.default_destinations(options)))
 with unit_column:
     unit = st.radio(t("asylum.unit_label"), asylum.UNITS, format_func=asylum.unit_label, horizontal=True,
                     key=view.bind("unit", "asylum_unit", asylum.UNITS, default=asylum.UNITS[0]),

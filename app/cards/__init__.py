@@ -32,6 +32,9 @@ class Registered:
     function: Callable[..., ChartCard | None]
     briefing: bool = False                      # offered in the briefing pack (at its default view)
     headline: bool = False                      # one of the briefing's charts ticked by default
+    # The views its page draws before the reader chooses, for a card drawn once per country or
+    # claim (None: the one default view). The static edition bakes each of them.
+    views: Callable[[data.Release], list[dict[str, Any]]] | None = None
 
     @property
     def key(self) -> str:
@@ -42,6 +45,10 @@ class Registered:
         """The view's parameters the card takes, with their defaults."""
         return {name: p.default for name, p in inspect.signature(self.function).parameters.items()
                 if name != "release"}
+
+    def default_views(self, release: data.Release) -> list[dict[str, Any]]:
+        """The parameters of each card its page draws at its default view: [{}] for one card."""
+        return self.views(release) if self.views is not None else [{}]
 
     def build(self, release: data.Release, **params: Any) -> ChartCard | None:
         unknown = set(params) - set(self.params)
@@ -74,12 +81,12 @@ _CARDS = [
     Registered("poland-residence-documents", "poland", poland.residence, briefing=True, headline=True),
     Registered("poland-documents-by-type", "poland", poland.documents, briefing=True),
     Registered("asylum-applications", "asylum", asylum.applications),
-    Registered("asylum-decisions", "asylum", asylum.decisions),
+    Registered("asylum-decisions", "asylum", asylum.decisions, views=asylum.decision_views),
     Registered("asylum-recognition-rate", "asylum", asylum.recognition_rate),
     Registered("asylum-poland-applicants", "asylum", asylum.office_applicants),
     Registered("asylum-poland-rate", "asylum", asylum.office_rate),
     Registered("asylum-poland-decisions", "asylum", asylum.office_decisions),
-    Registered("claim", "claims", claims.claim),
+    Registered("claim", "claims", claims.claim, views=claims.claim_views),
     Registered("sources-conflicts", "sources", sources.conflicts),
 ]
 REGISTRY: dict[str, Registered] = {card.name: card for card in _CARDS}

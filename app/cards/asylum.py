@@ -13,6 +13,17 @@ DEFAULT_COUNTRIES = ("POL", "LTU", "DEU")
 FIRST_YEARS = [2015, 2019]     # the page offers the series since either year
 
 
+def default_destinations(options: list[str]) -> list[str]:
+    """The countries the page chooses before the reader does: the default ones that have figures."""
+    return [code for code in DEFAULT_COUNTRIES if code in options]
+
+
+def decision_views(release: data.Release) -> list[dict]:
+    """The decisions cards the page draws at its default view: one per default country."""
+    options = asylum.destination_options(data.series(release), f"{FIRST_YEARS[0]}-01-01")
+    return [{"destination": code} for code in default_destinations(options)]
+
+
 def applications(release: data.Release, countries: tuple[str, ...] | list[str] = DEFAULT_COUNTRIES,
                  applicant_type: str = asylum.APPLICANT_TYPES[0], unit: str = asylum.UNITS[0],
                  first_year: int = FIRST_YEARS[0]) -> ChartCard | None:

@@ -24,6 +24,12 @@ def checked_claims(release: data.Release) -> list[claims.ClaimCard]:
     return _CHECKED[key]
 
 
+def claim_views(release: data.Release) -> list[dict]:
+    """The claims page draws one card per checked claim (a claim whose figures cannot share one
+    chart draws none)."""
+    return [{"claim_id": item.claim_id} for item in checked_claims(release)]
+
+
 def claim(release: data.Release, claim_id: str = FIRST_CLAIM) -> ChartCard | None:
     """One claim's figures as bars (None when they are not of one kind and one unit). Its key
     names the claim: 'claim-c01'."""
