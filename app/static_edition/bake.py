@@ -41,6 +41,7 @@ PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.mi
 LANGUAGES = list(i18n.LANGUAGES)
 # The dashboard's pages in its order (url_state lists them as dashboard.PAGES does; a test checks).
 PAGE_ORDER = list(url_state.PAGE_PARAMS)
+CHART_HEIGHT = 450  # plotly.js's height for a figure that sets none
 
 
 class BakeError(RuntimeError):
@@ -155,6 +156,7 @@ def bake_card(card: chart_card.ChartCard, page: str, release: data.Release, out:
     exported = image_export.caption_figure(figure, caption)
     baked = render.BakedCard(
         key=card.key, lang=lang, page=page, caption=caption, figure_json=figure.to_json(),
+        chart_height=int(figure.layout.height or CHART_HEIGHT),
         image_size=(int(exported.layout.width or image_export.WIDTH),
                     int(exported.layout.height or image_export.HEIGHT)),
         reader_table=chart_card.reader_table(card.data, release),

@@ -159,15 +159,19 @@ def script_json(text: str) -> Html:
                 .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def figure_block(element_id: str, figure_json: str, image_href: str, alt: str, width: int, height: int,
-                 eager: bool = False) -> Html:
-    """The chart: the PNG (with its caption drawn in) shows without JavaScript; edition.js draws
-    the live chart from the inline figure JSON with the site's own plotly.js and hides the PNG."""
-    loading = "eager" if eager else "lazy"
+def figure_block(element_id: str, figure_json: str, image_href: str, alt: str, image_size: tuple[int, int],
+                 chart_height: int) -> Html:
+    """The chart. edition.js draws it from the inline figure JSON with the site's own plotly.js;
+    without JavaScript the PNG (with its caption drawn in) shows instead, and where the live chart
+    cannot be drawn the script puts the PNG in its place. The PNG is fetched only then: a reader
+    with JavaScript never downloads it. `chart_height`: the live chart's, reserved before it draws."""
+    width, height = image_size
+    image = (f'<img class="chart-image" src="{esc(image_href)}" alt="{esc(alt)}" width="{int(width)}" '
+             f'height="{int(height)}" loading="lazy" decoding="async">')
     return Html(
-        f'<figure class="chart" data-figure="{esc(element_id)}" data-alt="{esc(alt)}">\n'
-        f'<img class="chart-image" src="{esc(image_href)}" alt="{esc(alt)}" width="{int(width)}" '
-        f'height="{int(height)}" loading="{loading}" decoding="async">\n'
+        f'<figure class="chart" data-figure="{esc(element_id)}" data-alt="{esc(alt)}" data-image="{esc(image_href)}" '
+        f'data-image-width="{int(width)}" data-image-height="{int(height)}" data-height="{int(chart_height)}">\n'
+        f"<noscript>{image}</noscript>\n"
         f'<script type="application/json" id="{esc(element_id)}">{script_json(figure_json)}</script>\n'
         "</figure>")
 
@@ -218,6 +222,7 @@ class BakedCard:
     page: str                   # url_path of the dashboard page the card is on
     caption: Caption            # with the link to the card's interactive view
     figure_json: str            # the card's figure, as the app draws it
+    chart_height: int           # the figure's height in px (its width follows the page)
     image_size: tuple[int, int]  # the PNG's layout size (drawn at twice the pixels)
     reader_table: pd.DataFrame  # chart_card.reader_table: the plotted rows as a reader reads them
     conflicts: pd.DataFrame     # chart_card.conflicts_for: every figure of the disagreements it plots
@@ -280,10 +285,9 @@ def downloads(card: BakedCard) -> list[Html]:
             local(t("common.download_svg"), UP + card.file("svg"), download=file_name(card.key, "svg"))]
 
 
-def _chart(card: BakedCard, eager: bool) -> Html:
-    width, height = card.image_size
+def _chart(card: BakedCard) -> Html:
     return figure_block(f"figure-{card.key}", card.figure_json, UP + card.file("png"), card.caption.alt,
-                        width, height, eager=eager)
+                        card.image_size, card.chart_height)
 
 
 def card_page(card: BakedCard, languages: list[str], assets: Assets, footer: Html) -> str:
@@ -295,7 +299,7 @@ def card_page(card: BakedCard, languages: list[str], assets: Assets, footer: Htm
              '<main id="main">',
              f"<h1>{esc(caption.title)}</h1>",
              f'<p class="subtitle">{esc(caption.subtitle)}</p>' if caption.subtitle else "",
-             _chart(card, eager=True),
+             _chart(card),
              caption_paragraphs(caption),
              f'<p class="what"><strong>{esc(t("common.what_chart_shows"))}</strong> {esc(caption.alt)}</p>',
              f'<ul class="links"><li>{anchor(t("edition.interactive"), card.interactive)}</li>'
@@ -324,7 +328,7 @@ def embed_page(card: BakedCard, assets: Assets) -> str:
                   f'{esc(t("edition.data_and_sources"))}</a>')]
     parts = [f"<h1>{esc(caption.title)}</h1>",
              f'<p class="subtitle">{esc(caption.subtitle)}</p>' if caption.subtitle else "",
-             _chart(card, eager=True),
+             _chart(card),
              caption_paragraphs(caption),
              f'<ul class="links">{"".join(f"<li>{link}</li>" for link in links)}</ul>']
     body = "\n".join(part for part in parts if part)
@@ -340,7 +344,7 @@ def index_card(card: BakedCard) -> Html:
     parts = [f'<article class="card" id="{esc(card.key)}">',
              f'<h3>{local(caption.title, f"{card.key}.html")}</h3>',
              f'<p class="subtitle">{esc(caption.subtitle)}</p>' if caption.subtitle else "",
-             _chart(card, eager=False),
+             _chart(card),
              caption_paragraphs(caption),
              f'<ul class="links">{"".join(f"<li>{link}</li>" for link in links)}</ul>',
              "</article>"]

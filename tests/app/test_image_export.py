@@ -264,3 +264,28 @@ def test_export_layout_is_valid_plotly(cards, release):
     for card in cards:
         exported = image_export.export_figure(card, release, link=LINK)
         go.Figure(exported.to_dict())  # raises on any invalid property
+
+
+# ------------------------------------------------------------------ batches (the static edition)
+def test_a_batch_without_a_browser_says_so(monkeypatch, tmp_path):
+    monkeypatch.setattr(image_export, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-browser"))
+    with pytest.raises(image_export.RenderError, match="no chromium"):
+        image_export.write_images([])
+
+
+@needs_chromium
+def test_a_batch_draws_each_image_as_the_app_draws_it(cards, release, tmp_path, monkeypatch):
+    """One browser session, its tab reloaded only every RELOAD_EVERY images (here every second),
+    draws the same PNG bytes as the app's image export, and SVGs with the caption as text."""
+    monkeypatch.setattr(image_export, "RELOAD_EVERY", 2)
+    figures_ = [image_export.export_figure(card, release, link=LINK) for card in cards]
+    jobs = [image_export.ImageJob(figure, fmt, tmp_path / "nested" / f"{i}.{fmt}")
+            for i, figure in enumerate(figures_) for fmt in image_export.FORMATS]
+    assert image_export.write_images(iter(jobs)) == len(jobs) == 4
+    for i, (card, figure) in enumerate(zip(cards, figures_)):
+        assert (tmp_path / "nested" / f"{i}.png").read_bytes() == image_export.image_bytes(figure, "png")
+        svg = (tmp_path / "nested" / f"{i}.svg").read_text(encoding="utf-8")
+        assert svg.startswith("<svg") and html.escape(card.title, quote=False) in svg
+    with pytest.raises(ValueError, match="format"):
+        image_export.write_images([image_export.ImageJob(figures_[0], "gif", tmp_path / "x.gif")])

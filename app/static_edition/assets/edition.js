@@ -1,41 +1,61 @@
 /* The static edition's one script: draws each chart from the figure JSON baked into the page,
-   with the plotly.js the site serves itself. Without JavaScript (or if drawing fails) the PNG
-   image and the data table stay. Charts are drawn when they come near the screen, so a page of
-   many charts stays light on a phone. */
+   with the plotly.js the site serves itself. Without JavaScript the page shows the chart's PNG
+   (in <noscript>) and the data table; where plotly.js is missing or fails, this script puts the
+   PNG in the chart's place. Charts are drawn when they come near the screen, so a page of many
+   charts stays light on a phone; their height is kept free meanwhile, so the page does not jump. */
 (function () {
   "use strict";
   var CONFIG = {responsive: true, displaylogo: false, modeBarButtonsToRemove: ["toImage"]};
 
-  function draw(box) {
-    if (box.getAttribute("data-drawn") || !window.Plotly) {
+  function image(box) {
+    if (box.querySelector(".chart-image")) {
       return;
     }
-    var source = document.getElementById(box.getAttribute("data-figure"));
-    if (!source) {
+    var img = document.createElement("img");
+    img.className = "chart-image";
+    img.src = box.getAttribute("data-image");
+    img.alt = box.getAttribute("data-alt") || "";
+    img.width = Number(box.getAttribute("data-image-width"));
+    img.height = Number(box.getAttribute("data-image-height"));
+    box.style.minHeight = "";
+    box.insertBefore(img, box.firstChild);
+  }
+
+  function draw(box) {
+    if (box.getAttribute("data-drawn")) {
       return;
     }
     box.setAttribute("data-drawn", "1");
-    var spec = JSON.parse(source.textContent);
+    var source = document.getElementById(box.getAttribute("data-figure"));
+    if (!window.Plotly || !source) {
+      image(box);
+      return;
+    }
     var target = document.createElement("div");
     target.className = "chart-live";
     target.setAttribute("role", "img");
     target.setAttribute("aria-label", box.getAttribute("data-alt") || "");
     box.insertBefore(target, box.firstChild);
-    var fallback = box.querySelector(".chart-image");
-    if (fallback) {
-      fallback.hidden = true;
+    try {
+      var spec = JSON.parse(source.textContent);
+      window.Plotly.newPlot(target, spec.data, spec.layout || {}, CONFIG).then(function () {
+        box.style.minHeight = "";
+      }, function () {
+        box.removeChild(target);
+        image(box);
+      });
+    } catch (error) {
+      box.removeChild(target);
+      image(box);
     }
-    window.Plotly.newPlot(target, spec.data, spec.layout || {}, CONFIG).catch(function () {
-      target.parentNode.removeChild(target);
-      if (fallback) {
-        fallback.hidden = false;
-      }
-    });
   }
 
   function start() {
     var boxes = Array.prototype.slice.call(document.querySelectorAll("[data-figure]"));
-    if (!("IntersectionObserver" in window)) {
+    boxes.forEach(function (box) {
+      box.style.minHeight = (Number(box.getAttribute("data-height")) || 450) + "px";
+    });
+    if (!window.Plotly || !("IntersectionObserver" in window)) {
       boxes.forEach(draw);
       return;
     }
