@@ -4,7 +4,8 @@ The edition is baked into a temporary folder beside its target and renamed into 
 reader (or nginx) sees the previous edition or the new one, never half of one. The target is
 <data>/releases/<release_id>/site/ (removed with its release when the build prunes it), and the
 stable link <data>/site points to it; the link is replaced atomically (a new symlink renamed over
-it). A run finds the edition complete and returns at once when edition.json names the same
+it), and a new edition of the same release is exchanged with the old one in one atomic step.
+A run finds the edition complete and returns at once when edition.json names the same
 fingerprint (release, the app's code and texts, plotly, the public address links are built on,
 the languages and cards) and every file it lists is there with its size.
 
@@ -14,6 +15,8 @@ do takes a fraction of a second. The Streamlit server never imports this package
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import hashlib
 import json
 import logging
@@ -124,18 +127,35 @@ def point_link(paths: DataPaths, target: Path) -> None:
         raise
 
 
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where the
+    system cannot (then nothing was changed)."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd, rename_exchange = -100, 2
+    if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
 def swap_in(baked: Path, target: Path, paths: DataPaths | None) -> None:
-    """Put the baked folder at `target`. A previous edition there is renamed away first; readers
-    through the link are pointed at the new folder before that, so they never miss a page."""
+    """Put the baked folder at `target`. A previous edition there is exchanged with it in one
+    atomic step (where the system cannot, renamed away first: a gap of two renames), then removed."""
     if target.exists() or target.is_symlink():
         if read_edition(target) is None and (not target.is_dir() or any(target.iterdir())):
             raise SiteError(f"{target} exists and is not a static edition (no {EDITION_FILE}): not replacing it")
-        if paths is not None:
-            point_link(paths, baked)
-        old = target.parent / f".{target.name}.{secrets.token_hex(4)}.old"
-        os.rename(target, old)
-        os.rename(baked, target)
-        shutil.rmtree(old, ignore_errors=True)
+        if exchange(baked, target):
+            shutil.rmtree(baked, ignore_errors=True)  # now the previous edition
+        else:
+            old = target.parent / f".{target.name}.{secrets.token_hex(4)}.old"
+            os.rename(target, old)
+            os.rename(baked, target)
+            shutil.rmtree(old, ignore_errors=True)
     else:
         os.rename(baked, target)
     if paths is not None:

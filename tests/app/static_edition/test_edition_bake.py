@@ -12,6 +12,7 @@ import io
 import json
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -291,12 +292,41 @@ def test_publish_links_data_site_to_the_releases_edition_and_skips_when_complete
     again = site.publish(data_copy, names=["where-over-time"], languages=["en"], images=PlaceholderImages, log=quiet)
     assert again["skipped"] and time.perf_counter() - started < 1.5
     assert len(PlaceholderImages.made) == made, "nothing was baked"
-    # A file gone (or changed) makes the edition incomplete: baked again, replacing the old one.
+    # A file gone (or changed) makes the edition incomplete: baked again, replacing the old one,
+    # while a reader through the link keeps finding a whole edition.
     (target / "files" / "en" / "where-over-time.csv").unlink()
-    third = site.publish(data_copy, names=["where-over-time"], languages=["en"], images=PlaceholderImages, log=quiet)
+    stop, misses, reads = threading.Event(), [], [0]
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                json.loads((link / "edition.json").read_text())
+                (link / "edition" / "en" / "where-over-time.html").stat()
+                reads[0] += 1
+            except (OSError, ValueError) as error:
+                misses.append(repr(error))
+
+    watching = threading.Thread(target=reader)
+    watching.start()
+    try:
+        third = site.publish(data_copy, names=["where-over-time"], languages=["en"], images=PlaceholderImages,
+                             log=quiet)
+    finally:
+        stop.set()
+        watching.join()
+    assert misses == [] and reads[0] > 0
     assert not third["skipped"] and (target / "files" / "en" / "where-over-time.csv").is_file()
     assert link.resolve() == target.resolve()
     assert not leftovers(target.parent) and not leftovers(data_copy.root)
+
+
+def test_exchange_swaps_two_folders_in_one_step(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "name").write_text(folder.name)
+    assert site.exchange(first, second)  # Linux (renameat2); elsewhere publish renames twice
+    assert (first / "name").read_text() == "second" and (second / "name").read_text() == "first"
 
 
 def test_a_failed_bake_keeps_the_previous_edition_and_leaves_nothing_behind(data_copy):
