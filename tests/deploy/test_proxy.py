@@ -1,0 +1,372 @@
+"""The hosted topology on loopback (what `docker compose up --scale app=2` runs, without Docker):
+Debian's nginx with deploy/nginx/ in front of two `streamlit run dashboard.py` replicas with the
+production config and EXILE_READ_ONLY=1. The websocket opens from the public origin only; the
+security headers are there (framing allowed for /embed/ only); no path redirects off-site;
+metrics are not public; a session sticks to its replica; the static edition is served gzip'd,
+typed and cached, and in place of the app when both replicas are down; an embed renders inside an
+<iframe> on another origin while an edition page refuses to be framed."""
+from __future__ import annotations
+
+import asyncio
+import http.client
+import threading
+import tomllib
+import uuid
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import aiohttp
+import pytest
+
+from tests.deploy.stack import CHART_MARKER, FIXTURE_CARD, STREAMLIT_CONFIG, free_port
+from tests.deploy.streamlit_client import open_websocket, run_page
+
+pytestmark = pytest.mark.proxy
+
+CHROMIUM = Path("/usr/bin/chromium")
+EMBED = f"/embed/en/{FIXTURE_CARD}.html"
+EDITION_PAGE = f"/edition/en/{FIXTURE_CARD}.html"
+
+
+def get(stack, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """One raw request (the path sent exactly as written, no redirect followed)."""
+    connection = http.client.HTTPConnection("127.0.0.1", stack.nginx.port, timeout=60)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    finally:
+        connection.close()
+
+
+def asset(stack, kind: str) -> str:
+    return "/assets/" + next(p.name for p in (stack.nginx.tree / "site" / "assets").iterdir() if p.suffix == f".{kind}")
+
+
+def csp(headers: dict[str, str]) -> dict[str, str]:
+    directives = (part.strip().split(" ", 1) for part in headers["content-security-policy"].split(";") if part.strip())
+    return {name: value for name, value, *_ in ((*d, "") for d in directives)}
+
+
+# ------------------------------------------------------------------ websocket and origin
+
+def test_the_websocket_opens_from_the_public_origin_and_not_from_another(replicas_up):
+    url = replicas_up.nginx.url
+
+    async def statuses():
+        async with aiohttp.ClientSession() as session:
+            return {origin: await open_websocket(session, url, origin)
+                    for origin in (url, "http://evil.example", f"http://127.0.0.1:{free_port()}", "null", None)}
+
+    opened = asyncio.run(statuses())
+    assert opened[url] == 101
+    # Streamlit alone would accept any origin on 127.0.0.1 or localhost, whatever the port: the
+    # proxy's check is the one that refuses it
+    assert opened["http://evil.example"] == 403
+    assert [origin for origin, status in opened.items() if origin not in (url, None) and status != 403] == []
+    # a client that sends no Origin (a script, a health check) is no browser page: let through
+    assert opened[None] == 101
+
+
+def test_a_page_runs_through_the_proxy_within_the_production_message_limit(replicas_up):
+    """The Where page (the largest figure, the map) runs over the proxied websocket; its largest
+    message leaves at least twice its size under server.maxMessageSize."""
+    limit = tomllib.loads(STREAMLIT_CONFIG.read_text())["server"]["maxMessageSize"] * 10**6
+
+    async def run():
+        async with aiohttp.ClientSession() as session:
+            return await run_page(session, replicas_up.nginx.url, "where", origin=replicas_up.nginx.url)
+
+    page = asyncio.run(run())
+    assert page.ok, (page.finished, page.exceptions)
+    assert page.charts >= 1
+    assert 2 * page.largest_message <= limit, f"largest message {page.largest_message} B, limit {limit} B"
+
+
+# ------------------------------------------------------------------ headers
+
+@pytest.mark.parametrize("path, framing", [
+    ("/", "'self'"),
+    ("/_stcore/health", "'self'"),
+    ("/edition/", "'self'"),
+    (EDITION_PAGE, "'self'"),
+    (EMBED, "*"),
+    (f"/files/en/{FIXTURE_CARD}.svg", "'none'"),
+])
+def test_security_headers(replicas_up, path, framing):
+    status, headers, _ = get(replicas_up, path)
+    assert status == 200
+    assert headers["strict-transport-security"].startswith("max-age=")
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert headers["server"] == "nginx"  # no version
+    policy = csp(headers)
+    assert policy["frame-ancestors"] == framing
+    assert policy["object-src" if "object-src" in policy else "default-src"] in ("'none'",)
+    if framing == "*":
+        assert "x-frame-options" not in headers
+    elif framing == "'self'":
+        assert headers["x-frame-options"] == "SAMEORIGIN"
+
+
+def test_the_app_csp_allows_streamlit_and_no_third_party(replicas_up):
+    _, headers, _ = get(replicas_up, "/")
+    policy = csp(headers)
+    assert policy["default-src"] == "'self'"
+    assert policy["connect-src"] == "'self'"
+    assert "unsafe-eval'" not in policy["script-src"].replace("wasm-unsafe-eval", "")
+    assert "http" not in headers["content-security-policy"]  # no third-party origin anywhere
+
+
+# ------------------------------------------------------------------ open redirects and private endpoints
+
+@pytest.mark.parametrize("path", [
+    "//evil.example/", "//evil.example/%2e%2e", "///evil.example/", "/\\evil.example", "/%2F%2Fevil.example",
+    "/%5Cevil.example", "/%2fevil.example/", "/\\/evil.example/", "/edition", "/edition//evil.example",
+    "/where/", "/where//evil.example", "/embed/..//evil.example", "/.//evil.example", "/assets//evil.example",
+    "/_stcore//evil.example",
+])
+def test_no_path_redirects_off_site(replicas_up, path):
+    status, headers, _ = get(replicas_up, path)
+    if 300 <= status < 400:
+        target = urlsplit(urljoin(f"{replicas_up.nginx.url}{path}", headers["location"]))
+        assert (target.scheme, target.netloc) == ("http", f"127.0.0.1:{replicas_up.nginx.port}"), headers["location"]
+    if path.startswith(("//", "/\\", "/%2F", "/%5C", "/%2f")):
+        assert status == 400
+
+
+def test_metrics_and_the_agent_api_are_not_public(replicas_up):
+    assert get(replicas_up, "/_stcore/metrics")[0] == 404
+    assert get(replicas_up, "/_stcore/agent/openapi.json")[0] == 404
+    # the replica itself serves its metrics: the proxy is what hides them
+    replica = replicas_up.replicas[0]
+    connection = http.client.HTTPConnection("127.0.0.1", replica.port, timeout=30)
+    connection.request("GET", "/_stcore/metrics")
+    assert connection.getresponse().status == 200
+    connection.close()
+
+
+# ------------------------------------------------------------------ sticky sessions
+
+def test_a_session_sticks_to_one_replica(replicas_up):
+    nginx = replicas_up.nginx
+    replicas = {replica.address for replica in replicas_up.replicas}
+    _, first, _ = get(replicas_up, "/")
+    cookie = first["set-cookie"].split(";")[0]
+    assert cookie.startswith("exiles_route=")
+
+    run = uuid.uuid4().hex
+    for i in range(20):
+        get(replicas_up, f"/?sticky={run}-{i}", {"Cookie": cookie})
+
+    async def websocket():
+        async with aiohttp.ClientSession() as session:
+            return await open_websocket(session, nginx.url, nginx.url, headers={"Cookie": cookie}, query=f"route={run}")
+
+    # the websocket the page opens carries the same cookie, and reaches the same replica
+    assert asyncio.run(websocket()) == 101
+    served = nginx.upstream_of(f"sticky={run}")
+    assert len(served) == 20 and len(set(served)) == 1 and served[0] in replicas
+    stream = nginx.upstream_of(f"/_stcore/stream?route={run}")
+    assert stream == served[:1]
+
+    # without the cookie, requests spread over both replicas
+    spread = uuid.uuid4().hex
+    for i in range(20):
+        get(replicas_up, f"/?spread={spread}-{i}")
+    assert set(nginx.upstream_of(f"spread={spread}")) == replicas
+
+
+# ------------------------------------------------------------------ the static edition
+
+@pytest.mark.parametrize("path, content_type", [
+    (EDITION_PAGE, "text/html"),
+    (EMBED, "text/html"),
+    (f"/files/en/{FIXTURE_CARD}.csv", "text/csv"),
+    (f"/files/en/{FIXTURE_CARD}.png", "image/png"),
+    (f"/files/en/{FIXTURE_CARD}.svg", "image/svg+xml"),
+    ("js", "text/javascript"),
+    ("css", "text/css"),
+])
+def test_content_types(stack, path, content_type):
+    if path in ("js", "css"):
+        path = asset(stack, path)
+    status, headers, _ = get(stack, path)
+    assert status == 200
+    assert headers["content-type"].split(";")[0] == content_type
+
+
+def test_hashed_assets_are_cached_for_a_year_and_pages_briefly(stack):
+    for kind in ("js", "css"):
+        _, headers, _ = get(stack, asset(stack, kind))
+        assert headers["cache-control"] == "public, max-age=31536000, immutable"
+    for page in (EDITION_PAGE, EMBED, "/edition/"):
+        _, headers, _ = get(stack, page)
+        assert headers["cache-control"] == "public, max-age=300"
+
+
+@pytest.mark.parametrize("path", [EDITION_PAGE, EMBED, "js", "css", f"/files/en/{FIXTURE_CARD}.csv", "/"])
+def test_text_is_gzipped(replicas_up, path):
+    if path in ("js", "css"):
+        path = asset(replicas_up, path)
+    _, headers, _ = get(replicas_up, path, {"Accept-Encoding": "gzip"})
+    assert headers.get("content-encoding") == "gzip"
+    assert "Accept-Encoding" in headers.get("vary", "")
+
+
+def test_brotli_where_nginx_has_the_module(stack):
+    from tests.deploy.stack import BROTLI_MODULE
+    if not BROTLI_MODULE.exists():
+        pytest.skip(f"{BROTLI_MODULE} is missing (apt-get install -y libnginx-mod-http-brotli-filter)")
+    _, headers, _ = get(stack, EDITION_PAGE, {"Accept-Encoding": "br, gzip"})
+    assert headers.get("content-encoding") == "br"
+
+
+# ------------------------------------------------------------------ limits
+
+def _burst(url: str, path: str, count: int, source: str) -> list[int]:
+    async def run():
+        connector = aiohttp.TCPConnector(local_addr=(source, 0), limit=50)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            async def one():
+                async with session.get(url + path) as response:
+                    await response.read()
+                    return response.status
+            return await asyncio.gather(*(one() for _ in range(count)))
+    return asyncio.run(run())
+
+
+def test_a_request_rate_limit_per_address(stack):
+    # from an address of its own (127.0.0.0/8 is all loopback), so other tests keep their budget
+    statuses = _burst(stack.nginx.url, EDITION_PAGE, 600, "127.0.0.2")
+    assert statuses.count(200) >= 200  # the burst passes
+    assert statuses.count(429) > 0     # then the rate holds
+    assert set(statuses) <= {200, 429}
+    # another address is not affected
+    assert _burst(stack.nginx.url, EDITION_PAGE, 5, "127.0.0.3") == [200] * 5
+
+
+def test_open_websockets_are_capped_per_address(replicas_up):
+    url = replicas_up.nginx.url
+
+    async def run():
+        connector = aiohttp.TCPConnector(local_addr=("127.0.0.4", 0), limit=0)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            opened, refused = [], []
+            for _ in range(21):
+                try:
+                    opened.append(await session.ws_connect(url.replace("http", "ws") + "/_stcore/stream",
+                                                           protocols=("streamlit",), headers={"Origin": url}))
+                except aiohttp.WSServerHandshakeError as error:
+                    refused.append(error.status)
+            for ws in opened:
+                await ws.close()
+            return len(opened), refused
+
+    opened, refused = asyncio.run(run())
+    assert (opened, refused) == (20, [429])
+
+
+# ------------------------------------------------------------------ in a browser
+
+@pytest.fixture(scope="module")
+def chromium_browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium); .ci/run installs it")
+    api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def other_origin(tmp_path, stack):
+    """A page on another origin (a second loopback server, another port) framing an embed page and
+    an edition page of the proxy."""
+    (tmp_path / "article.html").write_text(
+        "<!DOCTYPE html><html><body><h1>An article</h1>"
+        f'<iframe id="embed" src="{stack.nginx.url}{EMBED}" width="600" height="400"></iframe>'
+        f'<iframe id="edition" src="{stack.nginx.url}{EDITION_PAGE}" width="600" height="400"></iframe>'
+        "</body></html>")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/article.html"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_embed_renders_inside_an_iframe_on_another_origin(chromium_browser, other_origin):
+    context = chromium_browser.new_context()
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.goto(other_origin)
+    embed = page.frame_locator("#embed")
+    # the page's script ran (the CSP let it) and drew the chart placeholder
+    embed.locator('[data-drawn="1"]').wait_for(timeout=30_000)
+    assert embed.locator(f"text={CHART_MARKER}").count() == 1
+    # the edition page refuses to be framed by another origin: Chromium shows its error page
+    for _ in range(100):  # the embed has loaded by now; give the refusal a moment all the same
+        edition_frame = page.frame(name="edition")
+        if edition_frame is not None and edition_frame.url.startswith("chrome-error://"):
+            break
+        page.wait_for_timeout(100)
+    assert edition_frame is not None and edition_frame.url.startswith("chrome-error://"), edition_frame
+    assert any("frame-ancestors" in text for text in violations)
+    context.close()
+
+
+def test_the_app_through_the_proxy_in_a_browser(chromium_browser, replicas_up):
+    """The dashboard draws its charts under the proxy's CSP (nothing blocked but the third-party
+    favicon), and a chart's CSV download (a media file held by the replica of this session)
+    arrives through the proxy."""
+    context = chromium_browser.new_context(locale="en-GB", viewport={"width": 1400, "height": 1800},
+                                           accept_downloads=True)
+    page = context.new_page()
+    blocked: list[str] = []
+    page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                         "console.log('CSP-VIOLATION ' + e.violatedDirective + ' ' + e.blockedURI))")
+    page.on("console", lambda message: blocked.append(message.text) if message.text.startswith("CSP-VIOLATION") else None)
+    page.goto(replicas_up.nginx.url + "/")
+    page.wait_for_selector(".js-plotly-plot", timeout=120_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
+    unexpected = [text for text in blocked
+                  if not (text.startswith("CSP-VIOLATION img-src https://fonts.gstatic.com/"))]
+    assert unexpected == []
+    card_data = page.locator('[data-testid="stExpander"]').filter(has_text="Chart data").first
+    card_data.locator("summary").click()
+    button = card_data.locator('[data-testid="stDownloadButton"] button')
+    button.wait_for(state="visible")
+    with page.expect_download(timeout=60_000) as download:
+        button.click()
+    assert Path(download.value.path()).read_text().startswith("indicator,")
+    context.close()
+
+
+# ------------------------------------------------------------------ every replica down (keep last)
+
+def test_the_static_edition_stands_in_when_every_replica_is_down(stack):
+    stack.start_replicas()
+    status, _, body = get(stack, "/")
+    assert status == 200 and b"Static edition" not in body  # the app, while it runs
+
+    stack.stop_replicas()
+    index = (stack.nginx.tree / "site" / "index.html").read_bytes()
+    for path in ("/", "/where?lang=pl"):
+        status, headers, body = get(stack, path)
+        assert (status, body) == (200, index), path
+        assert headers["cache-control"] == "no-store"
+        assert csp(headers)["frame-ancestors"] == "'self'"
+    # health checks through the proxy say the truth
+    assert get(stack, "/_stcore/health")[0] == 502
+    # and the edition itself is untouched
+    assert get(stack, EMBED)[0] == 200
