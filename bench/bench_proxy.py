@@ -9,9 +9,11 @@ reading a release built into a temporary folder), then:
 1. static: --readers concurrent readers of the static edition for --seconds, each from its own
    loopback address (127.0.0.0/8; the proxy's limits are per address, as they are for real
    readers). A reader's first visit fetches a page and everything it references (CSS, plotly.js,
-   the PNG); later visits fetch pages only (hashed assets are cached for a year). Twice: assets
-   compressed by nginx on the fly, then with a baked <asset>.gz beside each asset (gzip_static).
-   Then page views alone (readers whose browser has the assets already).
+   the PNG); later visits fetch pages only (hashed assets are cached for a year). Twice: files
+   compressed by nginx on the fly (what the bake gives today), then with a baked <file>.gz beside
+   each text file (served by gzip_static). Then page views alone (browsers that have the assets).
+   The client speaks HTTP/1.1 keep-alive by hand over asyncio (two processes): cheap enough per
+   request that the figures say something about nginx on two cores.
 2. app: --sessions concurrent app sessions, each from its own address: GET / (the route cookie),
    open the websocket with the cookie and the public Origin, ask for a page run (Streamlit's
    BackMsg rerun_script) and wait for script_finished, so the page script really runs on a
@@ -108,15 +110,18 @@ def synthetic_site(site: Path) -> Path:
     return site
 
 
-def precompress_assets(site: Path) -> None:
-    """What a bake can add: <asset>.gz beside each asset, served by gzip_static."""
-    for path in (site / "assets").iterdir():
-        if path.suffix in (".js", ".css"):
+TEXT = (".html", ".js", ".css", ".csv", ".svg", ".json")
+
+
+def precompress(site: Path) -> None:
+    """What a bake can add: <file>.gz beside each text file, sent as it is by gzip_static."""
+    for path in site.rglob("*"):
+        if path.suffix in TEXT:
             path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes(), compresslevel=9))
 
 
 def remove_precompressed(site: Path) -> None:
-    for path in (site / "assets").glob("*.gz"):
+    for path in site.rglob("*.gz"):
         path.unlink()
 
 
@@ -152,38 +157,81 @@ def source_address(block: int, index: int) -> str:
 
 # ------------------------------------------------------------------ static readers
 
+class Connection:
+    """One reader's keep-alive HTTP/1.1 connection, spoken by hand over asyncio streams: a client
+    that costs far less per request than a general-purpose one, so that on two cores the figures
+    say more about nginx than about the client. Reads Content-Length and chunked bodies (nginx
+    compresses on the fly with chunked transfer); bodies are counted, not decompressed."""
+
+    def __init__(self, host: str, port: int, source: str):
+        self.host, self.port, self.source = host, port, source
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def get(self, path: str) -> tuple[int, int]:
+        if self.streams is None:
+            self.streams = await asyncio.open_connection(self.host, self.port, local_addr=(self.source, 0))
+        reader, writer = self.streams
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept-Encoding: gzip\r\n\r\n".encode())
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
+        status = int(head[9:12])
+        length = re.search(r"\r\ncontent-length: *(\d+)", head)
+        size = 0
+        if length:
+            size = len(await reader.readexactly(int(length.group(1))))
+        elif "transfer-encoding: chunked" in head:
+            while True:
+                chunk = int((await reader.readline()).split(b";")[0], 16)
+                await reader.readexactly(chunk + 2)
+                size += chunk
+                if chunk == 0:
+                    break
+        if "\r\nconnection: close" in head:
+            await self.close()
+        return status, size
+
+    async def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            self.streams = None
+
+
 async def _readers(url: str, pages: list[tuple[str, list[str]]], indices: list[int], seconds: float,
                    cached: bool) -> dict:
     latencies: list[float] = []
     failures: dict[str, int] = {}
     bytes_in = 0
     deadline = time.perf_counter() + seconds
+    host, port = url.split("//")[1].split(":")
+
+    def failed(kind: str) -> None:
+        failures[kind] = failures.get(kind, 0) + 1
 
     async def reader(index: int) -> None:
         nonlocal bytes_in
-        connector = aiohttp.TCPConnector(local_addr=(source_address(10, index), 0), limit=6)
-        async with aiohttp.ClientSession(connector=connector, headers={"Accept-Encoding": "gzip"},
-                                         auto_decompress=False, timeout=aiohttp.ClientTimeout(total=60)) as session:
-            visit = index
-            seen = {ref for _, refs in pages for ref in refs} if cached else set()
+        connection = Connection(host, int(port), source_address(10, index))
+        visit = index
+        seen = {ref for _, refs in pages for ref in refs} if cached else set()
+        try:
             while time.perf_counter() < deadline:
                 page, refs = pages[visit % len(pages)]
                 visit += 7
                 for path in [page, *[r for r in refs if r not in seen]]:
                     started = time.perf_counter()
                     try:
-                        async with session.get(url + path) as response:
-                            body = await response.read()
-                            if response.status != 200:
-                                failures[str(response.status)] = failures.get(str(response.status), 0) + 1
-                                continue
-                            bytes_in += len(body)
-                    except (TimeoutError, aiohttp.ClientError) as error:
-                        failures[type(error).__name__] = failures.get(type(error).__name__, 0) + 1
+                        status, size = await asyncio.wait_for(connection.get(path), timeout=60)
+                    except (OSError, ValueError, TimeoutError, asyncio.IncompleteReadError) as error:
+                        failed(type(error).__name__)
+                        await connection.close()
                         continue
+                    if status != 200:
+                        failed(str(status))
+                        continue
+                    bytes_in += size
                     latencies.append(time.perf_counter() - started)
                     if path != page:
                         seen.add(path)
+        finally:
+            await connection.close()
 
     await asyncio.gather(*(reader(i) for i in indices))
     return {"latencies": latencies, "failures": failures, "bytes": bytes_in}
@@ -390,18 +438,21 @@ def main() -> None:
             reports.append(static_phase(url, pages, args.readers, args.seconds,
                                         f"static: {args.readers} readers, assets gzip'd on the fly", nginx_pid))
             print(reports[-1], flush=True)
-            precompress_assets(live_site)
+            precompress(live_site)
             for path in live_site.rglob("*"):
                 if os.geteuid() == 0:
                     os.chown(path, 65534, 65534)
             reports.append(static_phase(url, pages, args.readers, args.seconds,
-                                        f"static: {args.readers} readers, baked .gz assets (gzip_static)", nginx_pid))
+                                        f"static: {args.readers} readers, baked .gz files (gzip_static)", nginx_pid))
             print(reports[-1], flush=True)
             reports.append(static_phase(url, pages, args.readers, args.seconds,
-                                        f"static: {args.readers} readers, page views (assets cached)", nginx_pid,
-                                        cached=True))
+                                        f"static: {args.readers} readers, page views only (assets cached), baked .gz",
+                                        nginx_pid, cached=True))
             print(reports[-1], flush=True)
 
+            if args.sessions == 0:
+                print_report(reports, {}, 0, [], {}, load_start)
+                return
             t0 = time.perf_counter()
             asyncio.run(_warm([f"http://{r.address}" for r in stack.replicas]))
             print(f"replicas warmed ({time.perf_counter() - t0:.1f} s)", flush=True)

@@ -9,6 +9,7 @@ files stay in that folder. Every process is started here and stopped here, by it
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -92,6 +93,9 @@ def write_fixture_site(site: Path) -> dict[str, str]:
     (site / "assets").mkdir(parents=True)
     (site / assets["js"]).write_bytes(js)
     (site / assets["css"]).write_bytes(css)
+    # as the proxy image bakes it (deploy/Dockerfile, stage site): the CSS with a compressed copy
+    # beside it (sent as it is), the script without (compressed on the fly)
+    (site / (assets["css"] + ".gz")).write_bytes(gzip.compress(css, compresslevel=9, mtime=0))
     paragraph = "<p>" + "Valid residence permits held by citizens of Belarus on 31 December. " * 12 + "</p>"
 
     def page(title: str, depth: int, body: str) -> str:

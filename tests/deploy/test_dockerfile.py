@@ -69,6 +69,8 @@ def test_the_proxy_image_is_the_official_nginx_with_the_static_edition():
     proxy = stages()["proxy"]
     assert proxy.startswith("FROM nginx:")
     assert "COPY --from=site /tmp/site/ /srv/exiles/site/" in proxy
+    # a compressed copy beside each text file, for gzip_static
+    assert "-exec gzip -k -n -9 {} +" in stages()["site"]
     assert "EXILE_SITE_ROOT=/srv/exiles/site" in proxy
     for source in ("deploy/nginx/nginx.conf", "deploy/nginx/exiles/", "deploy/nginx/templates/"):
         assert f"COPY {source}" in proxy and (REPO_ROOT / source).exists()

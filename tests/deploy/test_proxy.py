@@ -8,6 +8,7 @@ typed and cached, and in place of the app when both replicas are down; an embed 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import http.client
 import threading
 import tomllib
@@ -20,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 import pytest
 
-from tests.deploy.stack import CHART_MARKER, FIXTURE_CARD, STREAMLIT_CONFIG, free_port
+from tests.deploy.stack import CHART_MARKER, FIXTURE_CARD, STREAMLIT_CONFIG, Nginx, free_port
 from tests.deploy.streamlit_client import open_websocket, run_page
 
 pytestmark = pytest.mark.proxy
@@ -28,6 +29,13 @@ pytestmark = pytest.mark.proxy
 CHROMIUM = Path("/usr/bin/chromium")
 EMBED = f"/embed/en/{FIXTURE_CARD}.html"
 EDITION_PAGE = f"/edition/en/{FIXTURE_CARD}.html"
+
+
+def arun(coroutine):
+    """asyncio.run on a thread of its own: Playwright's sync API keeps an event loop running on
+    this thread while the browser fixture lives."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def get(stack, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -61,7 +69,7 @@ def test_the_websocket_opens_from_the_public_origin_and_not_from_another(replica
             return {origin: await open_websocket(session, url, origin)
                     for origin in (url, "http://evil.example", f"http://127.0.0.1:{free_port()}", "null", None)}
 
-    opened = asyncio.run(statuses())
+    opened = arun(statuses())
     assert opened[url] == 101
     # Streamlit alone would accept any origin on 127.0.0.1 or localhost, whatever the port: the
     # proxy's check is the one that refuses it
@@ -80,7 +88,7 @@ def test_a_page_runs_through_the_proxy_within_the_production_message_limit(repli
         async with aiohttp.ClientSession() as session:
             return await run_page(session, replicas_up.nginx.url, "where", origin=replicas_up.nginx.url)
 
-    page = asyncio.run(run())
+    page = arun(run())
     assert page.ok, (page.finished, page.exceptions)
     assert page.charts >= 1
     assert 2 * page.largest_message <= limit, f"largest message {page.largest_message} B, limit {limit} B"
@@ -167,7 +175,7 @@ def test_a_session_sticks_to_one_replica(replicas_up):
             return await open_websocket(session, nginx.url, nginx.url, headers={"Cookie": cookie}, query=f"route={run}")
 
     # the websocket the page opens carries the same cookie, and reaches the same replica
-    assert asyncio.run(websocket()) == 101
+    assert arun(websocket()) == 101
     served = nginx.upstream_of(f"sticky={run}")
     assert len(served) == 20 and len(set(served)) == 1 and served[0] in replicas
     stream = nginx.upstream_of(f"/_stcore/stream?route={run}")
@@ -217,6 +225,16 @@ def test_text_is_gzipped(replicas_up, path):
     assert "Accept-Encoding" in headers.get("vary", "")
 
 
+def test_a_baked_compressed_copy_is_sent_as_it_is(stack):
+    css = asset(stack, "css")
+    _, headers, body = get(stack, css, {"Accept-Encoding": "gzip"})
+    assert headers.get("content-encoding") == "gzip"
+    assert body == (stack.nginx.tree / "site" / css.lstrip("/")).with_suffix(".css.gz").read_bytes()
+    # a client that takes no gzip gets the file itself
+    _, headers, body = get(stack, css)
+    assert "content-encoding" not in headers and body == (stack.nginx.tree / "site" / css.lstrip("/")).read_bytes()
+
+
 def test_brotli_where_nginx_has_the_module(stack):
     from tests.deploy.stack import BROTLI_MODULE
     if not BROTLI_MODULE.exists():
@@ -236,7 +254,7 @@ def _burst(url: str, path: str, count: int, source: str) -> list[int]:
                     await response.read()
                     return response.status
             return await asyncio.gather(*(one() for _ in range(count)))
-    return asyncio.run(run())
+    return arun(run())
 
 
 def test_a_request_rate_limit_per_address(stack):
@@ -266,7 +284,7 @@ def test_open_websockets_are_capped_per_address(replicas_up):
                 await ws.close()
             return len(opened), refused
 
-    opened, refused = asyncio.run(run())
+    opened, refused = arun(run())
     assert (opened, refused) == (20, [429])
 
 
@@ -350,6 +368,42 @@ def test_the_app_through_the_proxy_in_a_browser(chromium_browser, replicas_up):
         button.click()
     assert Path(download.value.path()).read_text().startswith("indicator,")
     context.close()
+
+
+# ------------------------------------------------------------------ saturated, then down
+
+def test_the_static_edition_stands_in_when_every_replica_is_full(replicas_up):
+    """A second nginx over the same replicas, each taking one connection (max_conns=1, what
+    EXILE_APP_MAX_CONNS sets in compose): with one open session on each, a new reader gets the
+    static edition; when a session closes, the app again."""
+    site = replicas_up.nginx.tree / "site"
+    full = Nginx.create(site, [r.address for r in replicas_up.replicas], app_max_conns=1)
+    full.start()
+    try:
+        index = (site / "index.html").read_bytes()
+
+        async def scenario():
+            async with aiohttp.ClientSession() as session:
+                opened = []
+                for i in range(2):  # a different route cookie each: the second goes to the free replica
+                    opened.append(await session.ws_connect(
+                        full.url.replace("http", "ws") + "/_stcore/stream", protocols=("streamlit",),
+                        headers={"Origin": full.url, "Cookie": f"exiles_route={i:032x}"}))
+                async with session.get(full.url + "/") as response:
+                    saturated = (response.status, await response.read())
+                for ws in opened:
+                    await ws.close()
+                await asyncio.sleep(0.5)
+                async with session.get(full.url + "/") as response:
+                    freed = (response.status, await response.read())
+                return saturated, freed
+
+        saturated, freed = arun(scenario())
+        assert saturated == (200, index)
+        assert freed[0] == 200 and freed[1] != index
+        assert set(full.upstream_of("/_stcore/stream")) == {r.address for r in replicas_up.replicas}
+    finally:
+        full.cleanup()
 
 
 # ------------------------------------------------------------------ every replica down (keep last)
