@@ -81,7 +81,8 @@ def write_fixture_site(site: Path) -> dict[str, str]:
           "(function () {\n"
           "  'use strict';\n"
           "  function draw(element) {\n"
-          f"    element.textContent = {json.dumps(CHART_MARKER)};\n"
+          "    var figure = JSON.parse(document.getElementById(element.getAttribute('data-chart')).textContent);\n"
+          f"    element.textContent = {json.dumps(CHART_MARKER)} + ' (' + figure.data.length + ' trace)';\n"
           "    element.setAttribute('data-drawn', '1');\n"
           "  }\n"
           "  document.querySelectorAll('[data-chart]').forEach(draw);\n"
@@ -109,7 +110,12 @@ def write_fixture_site(site: Path) -> dict[str, str]:
     for lang in FIXTURE_LANGS:
         for folder in ("edition", "embed", "files"):
             (site / folder / lang).mkdir(parents=True)
-        chart = f'<div class="chart" data-chart="{FIXTURE_CARD}">chart</div><img src="../../files/{lang}/{FIXTURE_CARD}.png" alt="chart">'
+        # the figure travels as an inline JSON data block (never executed, so `script-src 'self'`
+        # holds), drawn by the hashed script
+        figure = json.dumps({"data": [{"type": "bar", "x": ["POL"], "y": [1]}]})
+        chart = (f'<div class="chart" data-chart="{FIXTURE_CARD}">chart</div>'
+                 f'<script type="application/json" id="{FIXTURE_CARD}">{figure}</script>'
+                 f'<img src="../../files/{lang}/{FIXTURE_CARD}.png" alt="chart">')
         (site / "edition" / lang / "index.html").write_text(
             page(f"Edition {lang}", 2, f'<h1>Edition</h1><a href="{FIXTURE_CARD}.html">card</a>{paragraph}'))
         (site / "edition" / lang / f"{FIXTURE_CARD}.html").write_text(page("Card", 2, f"<h1>Card</h1>{chart}{paragraph}"))
