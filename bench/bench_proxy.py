@@ -412,6 +412,8 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--nginx-workers", type=int, default=2)
+    parser.add_argument("--site", type=Path, default=None,
+                        help="a baked static edition to serve (e.g. from `python -m etl site --out DIR`)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-proxy-"))
@@ -420,7 +422,11 @@ def main() -> None:
         data = work / "data"
         t0 = time.perf_counter()
         build_release(data)
-        site, site_kind = bake_site(data, work)
+        if args.site is not None:
+            site, site_kind = work / "site", f"given: {args.site}"
+            shutil.copytree(args.site, site)
+        else:
+            site, site_kind = bake_site(data, work)
         print(f"release built, site {site_kind} ({time.perf_counter() - t0:.1f} s)", flush=True)
         pages = reader_pages(site)
         weights = {p.name: p.stat().st_size for p in (site / "assets").iterdir()}

@@ -97,6 +97,10 @@ def write_fixture_site(site: Path) -> dict[str, str]:
     # as the proxy image bakes it (deploy/Dockerfile, stage site): the CSS with a compressed copy
     # beside it (sent as it is), the script without (compressed on the fly)
     (site / (assets["css"] + ".gz")).write_bytes(gzip.compress(css, compresslevel=9, mtime=0))
+    # the bake names a vendored library with its own suffix kept: plotly-<sha8>.min.js
+    library = b"/* a stand-in for plotly.min.js */\n"
+    assets["library"] = f"assets/plotly-{hashlib.sha256(library).hexdigest()[:8]}.min.js"
+    (site / assets["library"]).write_bytes(library)
     paragraph = "<p>" + "Valid residence permits held by citizens of Belarus on 31 December. " * 12 + "</p>"
 
     def page(title: str, depth: int, body: str) -> str:

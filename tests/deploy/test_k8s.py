@@ -84,4 +84,4 @@ def test_the_static_edition_comes_from_the_bucket(documents):
                     for p in rule["http"]["paths"]}
     embed_paths = {p["path"] for rule in find(documents, "Ingress", "exiles-embed")["spec"]["rules"]
                    for p in rule["http"]["paths"]}
-    assert {"/edition/", "/files/", "/assets/", "/_stcore/metrics"} <= static_paths and embed_paths == {"/embed/"}
+    assert {"/index.html", "/edition/", "/files/", "/assets/", "/_stcore/metrics"} <= static_paths and embed_paths == {"/embed/"}

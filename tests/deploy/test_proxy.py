@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import http.client
+import re
 import threading
 import tomllib
 import uuid
@@ -51,7 +52,11 @@ def get(stack, path: str, headers: dict[str, str] | None = None) -> tuple[int, d
 
 
 def asset(stack, kind: str) -> str:
-    return "/assets/" + next(p.name for p in (stack.nginx.tree / "site" / "assets").iterdir() if p.suffix == f".{kind}")
+    """The fixture's hashed edition script ("js"), stylesheet ("css") or library ("min.js")."""
+    names = [p.name for p in (stack.nginx.tree / "site" / "assets").iterdir()]
+    if kind == "min.js":
+        return "/assets/" + next(name for name in names if name.endswith(".min.js"))
+    return "/assets/" + next(name for name in names if name.endswith(f".{kind}") and not name.endswith(".min.js"))
 
 
 def csp(headers: dict[str, str]) -> dict[str, str]:
@@ -99,7 +104,7 @@ def test_a_page_runs_through_the_proxy_within_the_production_message_limit(repli
 @pytest.mark.parametrize("path, framing", [
     ("/", "'self'"),
     ("/_stcore/health", "'self'"),
-    ("/edition/", "'self'"),
+    ("/index.html", "'self'"),
     (EDITION_PAGE, "'self'"),
     (EMBED, "*"),
     (f"/files/en/{FIXTURE_CARD}.svg", "'none'"),
@@ -208,10 +213,10 @@ def test_content_types(stack, path, content_type):
 
 
 def test_hashed_assets_are_cached_for_a_year_and_pages_briefly(stack):
-    for kind in ("js", "css"):
+    for kind in ("js", "css", "min.js"):
         _, headers, _ = get(stack, asset(stack, kind))
         assert headers["cache-control"] == "public, max-age=31536000, immutable"
-    for page in (EDITION_PAGE, EMBED, "/edition/"):
+    for page in (EDITION_PAGE, EMBED, "/index.html"):
         _, headers, _ = get(stack, page)
         assert headers["cache-control"] == "public, max-age=300"
 
@@ -223,6 +228,17 @@ def test_text_is_gzipped(replicas_up, path):
     _, headers, _ = get(replicas_up, path, {"Accept-Encoding": "gzip"})
     assert headers.get("content-encoding") == "gzip"
     assert "Accept-Encoding" in headers.get("vary", "")
+
+
+def test_the_edition_index_is_served_where_its_relative_links_resolve(stack):
+    status, _, body = get(stack, "/index.html")
+    assert status == 200 and body == (stack.nginx.tree / "site" / "index.html").read_bytes()
+    for path in ("/edition/", "/edition"):
+        status, headers, _ = get(stack, path)
+        assert (status, headers["location"]) == (302, "/index.html")
+    # every relative link of the index, resolved from /index.html, is served
+    links = re.findall(r'(?:href|src)="([^"]+)"', body.decode())
+    assert links and [link for link in links if get(stack, urljoin("/index.html", link))[0] != 200] == []
 
 
 def test_a_baked_compressed_copy_is_sent_as_it_is(stack):
