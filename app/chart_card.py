@@ -202,7 +202,7 @@ def share_controls(card: ChartCard, release: data.Release, figure: go.Figure) ->
                 st.code(link, language=None, wrap_lines=True)
                 st.markdown(t("common.embed_label"))
                 assert view is not None  # a link exists only for a view
-                st.code(embed_snippet(url_state.link(view, card.key, alone=True),
+                st.code(embed_snippet(url_state.embed_link(view, card.key),
                                       t("common.embed_title", title=card.title)), language="html", wrap_lines=True)
             st.caption(t("common.image_help"))
             for fmt in image_export.FORMATS:

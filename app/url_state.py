@@ -275,6 +275,22 @@ def link(view: PageView, card_key: str | None = None, alone: bool = False) -> st
     return text
 
 
+# Set where the proxy (or the bucket behind the CDN) serves the static edition beside the app
+# (compose.yaml, deploy/k8s): embed snippets of a page's default view then point at the edition's
+# page of the card, so an embedded chart in an article never needs a Python process.
+STATIC_EMBEDS_ENV = "EXILE_STATIC_EMBEDS"
+
+
+def embed_link(view: PageView, card_key: str) -> str:
+    """The address an embed snippet frames: the static edition's `/embed/<lang>/<card>.html` when
+    it is served (EXILE_STATIC_EMBEDS) and the view is the page's default (the view the edition
+    bakes); otherwise the app's view of the card alone."""
+    static = os.environ.get(STATIC_EMBEDS_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+    if static and not query(view, with_language=False):
+        return f"{base_url()}/embed/{i18n.language()}/{card_key}.html"
+    return link(view, card_key, alone=True)
+
+
 def page_link(page: str, anchor: str | None = None, params: dict[str, str] | None = None) -> str:
     """A link to a page, in the current language (for printed packs and the story): at its
     default view, or at the view `params` names (the page's own URL parameters)."""

@@ -124,3 +124,15 @@ def test_the_share_menu_links_the_canonical_view(built):
     assert any(text.endswith("/where?measure=permits&lang=en#where-map") for text in links), links
     embeds = [text for text in links if text.startswith("<iframe")]
     assert embeds and all("chart=" in text and "embed=true" in text and "<b>" not in text for text in embeds)
+
+
+def test_where_the_edition_is_served_a_default_view_embeds_its_static_page(built, monkeypatch):
+    """Behind the proxy (EXILE_STATIC_EMBEDS) the embed of a page's default view is the static
+    edition's page of the card, which needs no Python per reader; a filtered view, which the
+    edition does not bake, still embeds the app's view of the card alone."""
+    monkeypatch.setenv("EXILE_STATIC_EMBEDS", "1")
+    monkeypatch.setenv("EXILE_PUBLIC_URL", "https://exiles.example.org")
+    default = [b.value for b in open_page(WHERE, {}).get("code") if b.value.startswith("<iframe")]
+    assert 'src="https://exiles.example.org/embed/en/where-map.html"' in " ".join(default), default
+    filtered = [b.value for b in open_page(WHERE, {"measure": "permits"}).get("code") if b.value.startswith("<iframe")]
+    assert filtered and all("/embed/" not in text and "embed=true" in text for text in filtered), filtered
