@@ -21,6 +21,7 @@ Layout (every link relative, so the folder works from disk and under any prefix)
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import queue
 import threading
@@ -32,7 +33,7 @@ from typing import Protocol
 
 import plotly
 
-from app import cards, chart_card, data, formatting, headlines, i18n, image_export, url_state
+from app import cards, chart_card, data, formatting, headlines, i18n, image_export, story, url_state
 from app.i18n import t
 from app.static_edition import render
 
@@ -168,10 +169,35 @@ def bake_card(card: chart_card.ChartCard, page: str, release: data.Release, out:
     return baked
 
 
+def bake_story(release: data.Release, lang: str, languages: list[str], out: Written, images: ImageSink,
+               assets: render.Assets, footer: render.Html) -> int:
+    """The story page of `lang`: app/story.py's chapters, each paragraph filled from the release
+    as on the app's page, each chart the registry's card at the story's view, baked under its own
+    key (`story-<card>`: the edition's `<card>` files are the page's default view). Returns the
+    number of charts."""
+    claims = url_state.page_link("claims")
+    chapters, charts = [], 0
+    for chapter in story.chapters(release):
+        blocks: list[render.Html] = []
+        for block in chapter.blocks:
+            if isinstance(block, story.Paragraph):
+                blocks.append(render.Html(f"<p>{render.inline_markdown(block.text())}</p>"))
+                continue
+            card = dataclasses.replace(block.build(release), key=f"story-{block.card}")
+            baked = bake_card(card, block.page, release, out, images, lang)
+            blocks.append(render.story_chart(baked, block.link(), claims))
+            charts += 1
+        chapters.append((chapter.key, chapter.heading, blocks))
+    out.write(f"edition/{lang}/story.html", render.story_page(lang, languages, render.inline_markdown(
+        story.intro(release)), chapters, assets, footer))
+    return charts
+
+
 def bake(release: data.Release, folder: Path, images: ImageSink, languages: list[str] | None = None,
-         names: list[str] | None = None, log: Callable[[str], None] = print) -> dict:
+         names: list[str] | None = None, log: Callable[[str], None] = print, with_story: bool | None = None) -> dict:
     """Bake the edition into `folder` (which must be empty or missing); returns the summary that
-    edition.json records. `names`: registry names to bake (all by default), for tests."""
+    edition.json records. `names`: registry names to bake (all by default), for tests;
+    `with_story`: bake the story page too (by default when every card is baked)."""
     started = time.perf_counter()
     languages = list(languages or LANGUAGES)
     out = Written(folder)
@@ -199,8 +225,12 @@ def bake(release: data.Release, folder: Path, images: ImageSink, languages: list
             for card in everything:
                 out.write(f"edition/{lang}/{card.key}.html", render.card_page(card, languages, assets, footer))
                 out.write(f"embed/{lang}/{card.key}.html", render.embed_page(card, assets))
+            story_baked = with_story if with_story is not None else names is None
+            if story_baked:
+                bake_story(release, lang, languages, out, images, assets, footer)
             intro = render.inline_markdown(headlines.intro(release))
-            out.write(f"edition/{lang}/index.html", render.index_page(lang, languages, sections, intro, assets, footer))
+            out.write(f"edition/{lang}/index.html", render.index_page(lang, languages, sections, intro, assets, footer,
+                                                                      story=story_baked))
             log(f"  {lang}: {len(everything)} cards ({time.perf_counter() - lang_started:.1f} s)")
         i18n.set_language(languages[0])
         out.write("index.html", render.home_page(languages, assets))

@@ -351,8 +351,41 @@ def index_card(card: BakedCard) -> Html:
     return Html("\n".join(part for part in parts if part))
 
 
-def index_page(lang: str, languages: list[str], sections: list[tuple[str, str, list[BakedCard]]], intro: Html,
+def story_chart(card: BakedCard, explore: str, claims: str) -> Html:
+    """A chart of the story: the card as the index shows it, then the story's two links out (its
+    interactive view at the story's view, and the claims page), as on the app's story page."""
+    links = [*downloads(card), anchor(t("story.explore"), explore), anchor(t("story.claims"), claims)]
+    caption = card.caption
+    parts = [f'<article class="card" id="{esc(card.key)}">',
+             f"<h3>{esc(caption.title)}</h3>",
+             f'<p class="subtitle">{esc(caption.subtitle)}</p>' if caption.subtitle else "",
+             _chart(card),
+             caption_paragraphs(caption),
+             f'<ul class="links">{"".join(f"<li>{link}</li>" for link in links)}</ul>',
+             "</article>"]
+    return Html("\n".join(part for part in parts if part))
+
+
+def story_page(lang: str, languages: list[str], intro: Html, chapters: list[tuple[str, str, list[Html]]],
                assets: Assets, footer: Html) -> str:
+    """The story ('Five years in exile') as the app's story page tells it: its opening, then each
+    chapter's heading, paragraphs and charts in order. `chapters`: (key, heading, blocks), each
+    block a paragraph or a chart already printed."""
+    href = {other: f"../{other}/story.html" for other in languages}
+    parts = [topbar(lang, languages, href), '<main id="main">', f"<h1>{esc(t('story.title'))}</h1>",
+             f'<p class="intro">{intro}</p>']
+    for key, heading, blocks in chapters:
+        parts.append(f'<section id="story-{esc(key)}" aria-labelledby="heading-story-{esc(key)}">')
+        parts.append(f'<h2 id="heading-story-{esc(key)}">{esc(heading)}</h2>')
+        parts += blocks
+        parts.append("</section>")
+    parts += ["</main>", footer]
+    return document(lang, f"{t('story.title')} – {t('common.app_title')}", f'<div class="page">{"".join(parts)}</div>',
+                    assets, depth=2, description=t("story.title"), alternates=href)
+
+
+def index_page(lang: str, languages: list[str], sections: list[tuple[str, str, list[BakedCard]]], intro: Html,
+               assets: Assets, footer: Html, story: bool = False) -> str:
     """Every card of every page, page by page in the dashboard's order, after the Overview's
     opening text. `sections`: (url_path, heading, cards)."""
     href = {other: f"../{other}/index.html" for other in languages}
@@ -361,6 +394,7 @@ def index_page(lang: str, languages: list[str], sections: list[tuple[str, str, l
              '<main id="main">',
              f"<h1>{esc(t('common.app_title'))}</h1>",
              f'<p class="intro">{intro}</p>',
+             f'<p>{local(t("story.title"), "story.html")}</p>' if story else "",
              f'<p>{esc(t("edition.about"))}</p>',
              f'<nav class="contents" aria-label="{esc(t("edition.contents"))}"><ul>{contents}</ul></nav>']
     for page, heading, cards in sections:
@@ -371,7 +405,7 @@ def index_page(lang: str, languages: list[str], sections: list[tuple[str, str, l
         parts += [index_card(card) for card in cards]
         parts.append("</section>")
     parts += ["</main>", footer]
-    body = "\n".join(parts)
+    body = "\n".join(part for part in parts if part)
     return document(lang, f"{t('common.app_title')} – {t('edition.name')}", f'<div class="page">{body}</div>',
                     assets, depth=2, description=t("edition.about"), alternates=href)
 

@@ -376,3 +376,31 @@ def test_the_server_never_imports_the_static_edition_and_the_etl_only_for_its_co
         names = [alias.name for node in top for alias in node.names] + [
             node.module or "" for node in top if isinstance(node, ast.ImportFrom)]
         assert not [name for name in names if name == "app" or name.startswith("app.")], path
+
+
+def test_the_story_page_is_baked_with_the_apps_sentences_and_charts(release, tmp_path):
+    """edition/<lang>/story.html tells the app's story: its opening, every chapter's heading and
+    every paragraph in the words app/story.py fills from the release, each chart the registry's
+    card at the story's view (own files, `story-<card>`), with its link to the interactive view;
+    the index links to it."""
+    from app import story
+    images = PlaceholderImages()
+    bake.bake(release, tmp_path / "site", images, languages=["pl"], names=["overview-stocks"], log=quiet,
+              with_story=True)
+    page = (tmp_path / "site" / "edition" / "pl" / "story.html").read_text(encoding="utf-8")
+    i18n.set_language("pl")
+    try:
+        def text(markdown: str) -> str:
+            return Parsed(str(render.inline_markdown(markdown))).plain()
+        plain = Parsed(page).plain()
+        assert text(story.intro(release)) in plain
+        for chapter in story.chapters(release):
+            assert chapter.heading in plain
+            for paragraph in chapter.paragraphs():
+                assert text(paragraph.text()) in plain, paragraph.key
+            for chart in chapter.charts():
+                assert (tmp_path / "site" / "files" / "pl" / f"story-{chart.card}.csv").exists()
+                assert chart.link().replace("&", "&amp;") in page
+    finally:
+        i18n.set_language("en")
+    assert 'href="story.html"' in (tmp_path / "site" / "edition" / "pl" / "index.html").read_text(encoding="utf-8")
