@@ -336,34 +336,32 @@ def embed_page(card: BakedCard, assets: Assets) -> str:
                     embed=True, description=caption.subtitle)
 
 
-def index_card(card: BakedCard) -> Html:
-    """A card on the edition's index: the card as an embed shows it, and links to the rest."""
+def article(card: BakedCard, links: list[Html], title: Html) -> Html:
+    """A card as an article of a longer page: title, subtitle, chart, caption and `links`."""
     caption = card.caption
-    links = [local(t("edition.full_card"), f"{card.key}.html"), *downloads(card),
-             anchor(t("edition.interactive"), card.interactive)]
     parts = [f'<article class="card" id="{esc(card.key)}">',
-             f'<h3>{local(caption.title, f"{card.key}.html")}</h3>',
+             f"<h3>{title}</h3>",
              f'<p class="subtitle">{esc(caption.subtitle)}</p>' if caption.subtitle else "",
              _chart(card),
              caption_paragraphs(caption),
              f'<ul class="links">{"".join(f"<li>{link}</li>" for link in links)}</ul>',
              "</article>"]
     return Html("\n".join(part for part in parts if part))
+
+
+def index_card(card: BakedCard) -> Html:
+    """A card on the edition's index: the card as an embed shows it, and links to the rest."""
+    links = [local(t("edition.full_card"), f"{card.key}.html"), *downloads(card),
+             anchor(t("edition.interactive"), card.interactive)]
+    return article(card, links, title=local(card.caption.title, f"{card.key}.html"))
 
 
 def story_chart(card: BakedCard, explore: str, claims: str) -> Html:
-    """A chart of the story: the card as the index shows it, then the story's two links out (its
-    interactive view at the story's view, and the claims page), as on the app's story page."""
-    links = [*downloads(card), anchor(t("story.explore"), explore), anchor(t("story.claims"), claims)]
-    caption = card.caption
-    parts = [f'<article class="card" id="{esc(card.key)}">',
-             f"<h3>{esc(caption.title)}</h3>",
-             f'<p class="subtitle">{esc(caption.subtitle)}</p>' if caption.subtitle else "",
-             _chart(card),
-             caption_paragraphs(caption),
-             f'<ul class="links">{"".join(f"<li>{link}</li>" for link in links)}</ul>',
-             "</article>"]
-    return Html("\n".join(part for part in parts if part))
+    """A chart of the story: the card as the index shows it (its title unlinked: the story's view
+    has no page of its own), then the story's two links out, its interactive view at the story's
+    view and the claims page, as on the app's story page."""
+    return article(card, [*downloads(card), anchor(t("story.explore"), explore), anchor(t("story.claims"), claims)],
+                   title=esc(card.caption.title))
 
 
 def story_page(lang: str, languages: list[str], intro: Html, chapters: list[tuple[str, str, list[Html]]],
