@@ -22,11 +22,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl.paths import REPO_ROOT
+from tests.streamlit_server import wait_until_healthy
 
 DEPLOY = REPO_ROOT / "deploy"
 NGINX_DIR = DEPLOY / "nginx"
@@ -315,17 +315,9 @@ class Replica:
                 cwd=self.app_tree, env=self.environment(), stdout=out, stderr=subprocess.STDOUT)
 
     def wait_healthy(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process is None or self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited:\n{self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"http://{self.address}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"streamlit on {self.port} not healthy within {START_TIMEOUT} s:\n{self.log.read_text()}")
+        if self.process is None:
+            raise RuntimeError(f"streamlit on {self.port} was never started")
+        wait_until_healthy(f"http://{self.address}", self.process, self.log, START_TIMEOUT)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
