@@ -3,7 +3,10 @@ by default, labelled with their titles, or the ones a link names), the PDF it ma
 page per chart, the sources; the charts' titles and source URLs; a file name of our own words),
 the empty choice, the page in Belarusian, and the links printed under each chart.
 
-Drawing the PDF needs Debian's chromium; those tests are skipped where it is missing."""
+The page is run through dashboard.py (AppTest); the PDF is made by the function the page's button
+calls (app/briefing.pack); the click itself on a real server is a browser test
+(tests/browser/test_share_and_brief.py). Drawing the PDF needs Debian's chromium; those tests are
+skipped where it is missing."""
 from __future__ import annotations
 
 import io
@@ -14,12 +17,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 from pypdf import PdfReader
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from app import briefing, cards, i18n
 from app.sources import refs_for
-from tests.app.test_downloads import served, served_files  # noqa: F401  (fixture)
 from tests.page_registry import DASHBOARD, registered_pages
 
 BRIEFING = "pages/briefing.py"
@@ -29,20 +30,6 @@ needs_chromium = pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
                                     reason="the PDF's charts are drawn by chromium: /usr/bin/chromium is missing "
                                            "(apt-get install -y chromium)")
 
-
-
-@pytest.fixture
-def running_server(monkeypatch):
-    """A server past its first run. AppTest resets PagesManager.uses_pages_directory before every
-    run, so each run starts in Streamlit's legacy pages/ mode, where the page's entry check
-    (app/entry.py) reruns through dashboard.py and the rerun drops a button click. A real server
-    leaves that mode for good at dashboard.py's first st.navigation call."""
-    init = PagesManager.__init__
-
-    def past_first_run(self, *args, **kwargs):
-        init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-    monkeypatch.setattr(PagesManager, "__init__", past_first_run)
 
 
 def briefing_page(params: dict[str, str] | None = None, lang: str | None = None) -> AppTest:
@@ -55,12 +42,6 @@ def briefing_page(params: dict[str, str] | None = None, lang: str | None = None)
     at.switch_page(BRIEFING).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
-
-
-def make_pdf(at: AppTest) -> PdfReader:
-    at.button(key="briefing_make").click().run()
-    assert not at.exception, [e.message for e in at.exception]
-    return PdfReader(io.BytesIO(at.session_state["briefing_pdf"][3]))
 
 
 def squeezed(reader: PdfReader) -> str:
@@ -88,10 +69,19 @@ def test_a_link_chooses_its_charts():
     assert at.button_group(key="briefing_charts").value == TWO
 
 
-@needs_chromium
-def test_two_charts_make_a_pdf_with_their_titles_and_sources(running_server, served_files, release):  # noqa: F811
+def test_a_link_with_unknown_parameters_still_offers_the_pdf_of_its_charts():
     at = briefing_page({"charts": ",".join(TWO), "utm_source": "evil.example/x.exe"})
-    reader = make_pdf(at)
+    assert at.button_group(key="briefing_charts").value == TWO
+    assert at.button(key="briefing_make").label == catalogue("en", "briefing")["page_generate"]
+    assert "evil.example" not in str(at.get("markdown")) + str(at.get("caption"))
+
+
+@needs_chromium
+def test_two_charts_make_a_pdf_with_their_titles_and_sources(release):
+    # The button's click on a real server (and the download's file name) is the browser test
+    # tests/browser/test_share_and_brief.py::test_the_briefing_page_hands_over_a_pdf; here the
+    # PDF the button makes, from the same function.
+    reader = PdfReader(io.BytesIO(briefing.pack(release, TWO)))
     chosen = [cards.build("overview-stocks", release), cards.build("poland-pbh-running-total", release)]
     texts = [" ".join(page.extract_text().split()) for page in reader.pages]
 
@@ -109,12 +99,6 @@ def test_two_charts_make_a_pdf_with_their_titles_and_sources(running_server, ser
     assert len(urls) >= 2
     assert sorted(url for url in urls if re.sub(r"\s+", "", url) not in everything) == []
 
-    download = next(button for button in at.get("download_button") if button.key == "briefing_download")
-    assert download.proto.ignore_rerun
-    name, data = served(served_files, download)
-    assert data == at.session_state["briefing_pdf"][3]
-    assert re.fullmatch(r"belarus-exiles-briefing_\d{4}-\d{2}-\d{2}_en\.pdf", name)
-
 
 def test_no_chart_chosen_says_so_and_offers_no_pdf():
     at = briefing_page()
@@ -125,17 +109,25 @@ def test_no_chart_chosen_says_so_and_offers_no_pdf():
     assert [button.key for button in at.get("download_button")] == []
 
 
-@needs_chromium
-def test_the_page_and_its_pdf_in_belarusian(running_server):
+def test_the_page_in_belarusian():
     belarusian = catalogue("be", "briefing")
     at = briefing_page({"charts": "lithuania-threats-per-year"}, lang="be")
     assert at.title[0].value == belarusian["page_title"]
     assert at.button(key="briefing_make").label == belarusian["page_generate"]
-    reader = make_pdf(at)
+
+
+@needs_chromium
+def test_the_pdf_in_belarusian(release):
+    belarusian = catalogue("be", "lithuania")
+    i18n.set_language("be")
+    try:
+        reader = PdfReader(io.BytesIO(briefing.pack(release, ["lithuania-threats-per-year"])))
+    finally:
+        i18n.set_language("en")
     assert len(reader.pages) >= 3
     text = " ".join(page.extract_text() for page in reader.pages)
     assert len(re.findall(r"[\u0400-\u04FF]", text)) > 200, "the pack is written in Cyrillic"
-    assert " ".join(catalogue("be", "lithuania")["threats_title"].split()) in " ".join(text.split())
+    assert " ".join(belarusian["threats_title"].split()) in " ".join(text.split())
 
 
 @pytest.mark.parametrize("lang", ["en", "pl"])
