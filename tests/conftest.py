@@ -4,6 +4,7 @@ Tests never touch data/ of the checkout: every build goes into a temporary folde
 """
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -20,6 +21,23 @@ RAW = REPO_ROOT / "data" / "raw"
 settings.register_profile("dev", max_examples=8)
 settings.register_profile("ci", max_examples=40)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def _scan_installed_components_once() -> None:
+    """Every AppTest scans the metadata of every installed package for Streamlit components
+    (about 0.3 s of CPU with the test requirements installed, paid by each of several hundred
+    AppTests). The installed packages do not change during a test run: scan once per process.
+    If a Streamlit upgrade moves the scanner, the tests only get slower, never wrong."""
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:
+        return
+    scan = getattr(manifest_scanner, "scan_component_manifests", None)
+    if scan is not None and not hasattr(scan, "cache_info"):
+        manifest_scanner.scan_component_manifests = functools.lru_cache(maxsize=1)(scan)  # type: ignore[assignment]
+
+
+_scan_installed_components_once()
 
 
 def copy_raw(dest: Path) -> DataPaths:
@@ -41,3 +59,12 @@ def built(tmp_path_factory) -> tuple[DataPaths, dict]:
     paths = copy_raw(tmp_path_factory.mktemp("built") / "data")
     manifest = build(paths, log=lambda *_: None)
     return paths, manifest
+
+
+@pytest.fixture
+def built_copy(built, tmp_path) -> tuple[DataPaths, dict]:
+    """A writable copy of the session's built data folder (raw snapshots, release, manifest): for
+    tests that start from a published release and change it, without paying for a build."""
+    paths, manifest = built
+    shutil.copytree(paths.root, tmp_path / "data")
+    return DataPaths(tmp_path / "data"), manifest

@@ -1,9 +1,13 @@
 """App tests run the dashboard in-process (Streamlit's AppTest) on the release that
 tests/conftest.py builds once per session in a temporary folder, never on data/ of the checkout.
 
-The app finds its data through EXILE_DATA_DIR, and its loaders are st.cache_resource caches
-shared across runs in this process, as are built cards (app/cards): all are set up (and undone)
-around each module.
+The app finds its data through EXILE_DATA_DIR, set around each module. Its loaders
+(st.cache_resource, keyed by file path) and built cards (app/cards, keyed by release folder, release
+id, language and view) are kept across modules, as a server keeps them across sessions: a key names
+one immutable release, so nothing of another folder can leak in, and each test process builds each
+card once instead of once per module. A test that patches the app's loaders or data (monkeypatch)
+could build a card from patched data under the real release's key: built cards are forgotten after
+every such test.
 """
 from __future__ import annotations
 
@@ -33,14 +37,19 @@ def app_data(built):
     paths, manifest = built
     previous = os.environ.get("EXILE_DATA_DIR")
     os.environ["EXILE_DATA_DIR"] = str(paths.root)
-    st.cache_resource.clear()  # tables cached from another folder must not leak in
-    cards.clear_built()        # and neither must cards built by another module's tests
     yield paths, manifest
     if previous is None:
         os.environ.pop("EXILE_DATA_DIR", None)
     else:
         os.environ["EXILE_DATA_DIR"] = previous
-    st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def forget_cards_built_from_patched_data(request):
+    yield
+    if "monkeypatch" in request.fixturenames:
+        cards.clear_built()
+        st.cache_resource.clear()
 
 
 @pytest.fixture(scope="module")

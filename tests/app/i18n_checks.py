@@ -110,11 +110,11 @@ def english_leftovers(texts: list[str], fragments: set[str]) -> list[tuple[str, 
 
 
 def page_in(page: str, lang: str) -> AppTest:
-    """`page` rendered with ?lang=`lang`, reached from the default page as a reader would."""
+    """`page` rendered with ?lang=`lang`, opened straight from a link as most readers arrive
+    (tests/app/test_shareable_links.py also goes there from the default page)."""
     i18n.set_language(lang)  # AppTest formats option labels outside the session, in the process's language
     at = AppTest.from_file(str(DASHBOARD), default_timeout=120)
     at.query_params["lang"] = lang
-    at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.message for e in at.exception]
     return at

@@ -4,7 +4,7 @@ import json
 import pandas as pd
 import pytest
 
-from etl import cli, diff, pipeline
+from etl import cli, diff
 from tests.etl.fetch.recorded import copy_data, tree
 
 
@@ -70,9 +70,9 @@ def test_relative_change_is_bounded_and_symmetric():
     assert diff.relative_change(before, after).round(4).tolist() == [0.0909, 1.0, 0.0, 1.0]
 
 
-def test_first_release_has_nothing_to_compare(raw_copy):
-    pipeline.build(raw_copy, log=lambda *_: None)
-    summary = json.loads((raw_copy.root / diff.REPORT_JSON).read_text())
+def test_first_release_has_nothing_to_compare(built):
+    paths, _ = built  # the session's release: the first build of an empty data folder
+    summary = json.loads((paths.root / diff.REPORT_JSON).read_text())
     assert summary["status"] == "first_release" and summary["published_release"] is None
 
 

@@ -83,8 +83,8 @@ def test_no_change_rebuild_is_skipped(built):
     assert pipeline.status(paths) == (True, f"release {manifest['release_id']} is up to date")
 
 
-def test_corrupted_raw_file_stops_the_build_and_keeps_the_release(raw_copy):
-    first = pipeline.build(raw_copy, log=quiet)
+def test_corrupted_raw_file_stops_the_build_and_keeps_the_release(built_copy):
+    raw_copy, first = built_copy
     before = raw_copy.manifest.read_bytes()
     target = raw_copy.raw / "eurostat" / "2026-07-09" / "migr_resfirst_BY.json"
     target.write_bytes(target.read_bytes().replace(b"54107", b"54108"))
@@ -94,8 +94,8 @@ def test_corrupted_raw_file_stops_the_build_and_keeps_the_release(raw_copy):
     assert release_folders(raw_copy) == [first["release_id"]]
 
 
-def test_replace_failing_mid_build_leaves_previous_manifest_and_files_intact(raw_copy, monkeypatch):
-    first = pipeline.build(raw_copy, log=quiet)
+def test_replace_failing_mid_build_leaves_previous_manifest_and_files_intact(built_copy, monkeypatch):
+    raw_copy, first = built_copy
     before = raw_copy.manifest.read_bytes()
     hashes = {name: sha256_file(raw_copy.root / e["path"]) for name, e in first["tables"].items()}
     real_replace = os.replace
@@ -135,8 +135,8 @@ def test_schema_violation_publishes_nothing(raw_copy, monkeypatch):
     assert not raw_copy.releases.exists() or release_folders(raw_copy) == []
 
 
-def test_a_changed_input_makes_the_release_stale(raw_copy):
-    pipeline.build(raw_copy, log=quiet)
+def test_a_changed_input_makes_the_release_stale(built_copy):
+    raw_copy, _ = built_copy
     newest = newest_snapshot("curated", raw_copy.raw)
     extra = later_folder(newest)
     extra.mkdir()
