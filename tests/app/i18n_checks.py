@@ -22,6 +22,19 @@ def translated_pages(fast: str) -> list:
     renders every language on some page."""
     return [lang if lang == fast else pytest.param(lang, marks=pytest.mark.slow) for lang in TRANSLATED]
 
+def pages_by_language(pages: list) -> list:
+    """(page, language) parameters for a sweep of every page in every language: English and one
+    translated language per page (in turn: each language is rendered on some page) in the default
+    run, the other two marked slow (CI runs them all)."""
+    params = []
+    for index, page in enumerate(pages):
+        fast = {"en", TRANSLATED[index % len(TRANSLATED)]}
+        for lang in i18n.LANGUAGES:
+            marks = () if lang in fast else (pytest.mark.slow,)
+            params.append(pytest.param(page, lang, marks=marks, id=f"{page.url_path}-{lang}"))
+    return params
+
+
 SHORTEST_CHECKED = 12  # shorter English fragments ("Q3", "EU", "SHA-256") may read the same in any language
 MARKDOWN_ESCAPE = re.compile(r"\\(.)")
 TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "info", "warning")

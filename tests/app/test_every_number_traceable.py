@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 
 from app import cards, formatting, i18n
-from tests.app.i18n_checks import page_in, strings_in
+from tests.app.i18n_checks import pages_by_language, page_in, strings_in
 from tests.page_registry import registered_pages
 
 PAGES = registered_pages()
@@ -196,8 +196,7 @@ def allowed(published, app_data):
     return published_numbers(published, manifest)
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("page", PAGES, ids=[p.url_path for p in PAGES])
+@pytest.mark.parametrize(("page", "lang"), pages_by_language(PAGES))
 def test_every_number_on_the_page_is_published_or_computed(page, lang, allowed, monkeypatch):
     recorder = FormattingRecorder(monkeypatch)
     cards.clear_built()  # cards built by an earlier test in this process would skip the recorder

@@ -17,7 +17,7 @@ import pytest
 
 from app import figures, formatting, i18n
 from etl.fields import FIELDS
-from tests.app.i18n_checks import column_labels, page_in
+from tests.app.i18n_checks import pages_by_language, column_labels, page_in
 from tests.page_registry import registered_pages
 
 PAGES = registered_pages()
@@ -80,8 +80,7 @@ def legend_names(chart) -> list[str]:
 
 
 # ------------------------------------------------------------------ tables and JSON
-@pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("page", PAGES, ids=[p.url_path for p in PAGES])
+@pytest.mark.parametrize(("page", "lang"), pages_by_language(PAGES))
 def test_no_table_header_is_a_raw_field_name_and_no_json_is_shown(rendered, published, page, lang):
     at = rendered(page.file, lang)
     assert not at.get("json"), f"{page.url_path} shows a JSON tree to readers"
