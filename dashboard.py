@@ -9,11 +9,15 @@ back in canonical form. Pages live in pages/, UI only.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
 from app import chrome, data, entry, i18n, url_state
 from app.i18n import t
+
+
+FAVICON = Path(__file__).resolve().parent / "app" / "assets" / "favicon.png"
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,10 @@ PAGES = [
 
 with entry.entrypoint():
     i18n.set_language(url_state.pick_language(st.context.locale))
-    st.set_page_config(page_title=t("common.app_title"), page_icon=":material/insights:", layout="wide")
+    # A file of our own, served by the app itself: a `:material/...:` icon would make the browser
+    # fetch the favicon from Google's font server (blocked by the proxy's CSP; no reader's address
+    # should go to a third party).
+    st.set_page_config(page_title=t("common.app_title"), page_icon=str(FAVICON), layout="wide")
     pages = [st.Page(p.file, title=t(p.title_key), url_path=p.url_path, icon=p.icon, default=(i == 0))
              for i, p in enumerate(PAGES)]
     release = data.ensure_release()
