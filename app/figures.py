@@ -11,6 +11,9 @@ caveat to the note and the alt text (app/chart_card.py), so the mark never depen
 """
 from __future__ import annotations
 
+import zlib
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -31,6 +34,7 @@ UNVERIFIED_SYMBOL = "circle-x-open"           # a point not re-checked against i
 UNVERIFIED_CONFLICT_SYMBOL = "diamond-x-open"  # ... that also disagrees with another source
 CONFLICT_PATTERN, UNVERIFIED_PATTERN, BOTH_PATTERN = "/", ".", "x"
 MARK_COLOUR = "#57606A"
+LEGEND_BELOW = dict(orientation="h", xanchor="left", x=0, yref="container", yanchor="bottom", y=0)
 _MARK_AXIS = "x9"  # a hidden axis for the legend's key to the bar mark: it takes no slot among the bars
 
 
@@ -93,6 +97,45 @@ def add_unverified_key(fig: go.Figure, frame: pd.DataFrame, bars: bool = False) 
     return fig
 
 
+# Colour belongs to the series, not to its position or its translated name. A series is named by
+# ids (`_colour_key` where a card sets one, e.g. a country's ISO3 code; else its indicator and
+# place), never by a label: the same series keeps its colour in every language and whatever else a
+# toggle adds or removes. The countries a reader is first shown have colours of their own; other
+# ids take a slot from a hash of the id (language-independent), the next free one on a clash.
+SERIES_COLOURS = {
+    "POL": PALETTE[0], "LTU": PALETTE[1], "DEU": PALETTE[2], "LVA": PALETTE[3], "CZE": PALETTE[4],
+    "USA": PALETTE[5], "GEO": PALETTE[7], "UKR": PALETTE[6],
+    # the overview's Eurostat counts: the country's colour family, apart from its national count
+    "POL:eurostat": PALETTE[5], "LTU:eurostat": PALETTE[3],
+}
+
+
+def series_key(group: pd.DataFrame) -> str:
+    """The id a series' colour is keyed by: its `_colour_key`, else its indicators and places."""
+    if "_colour_key" in group and group["_colour_key"].notna().any():
+        return str(group["_colour_key"].dropna().iloc[0])
+    parts = []
+    for column in ("indicator", "destination", "origin", "category"):
+        if column in group:
+            parts.append("+".join(sorted({str(v) for v in group[column].dropna()})))
+    return "|".join(parts)
+
+
+def series_colours(keys: Iterable[str]) -> dict[str, str]:
+    """A colour per series id: fixed ones first (SERIES_COLOURS), the others by a hash of the id,
+    taken in sorted order (not in the order drawn), moving to the next free colour on a clash."""
+    keys = list(dict.fromkeys(keys))
+    out = {key: SERIES_COLOURS[key] for key in keys if key in SERIES_COLOURS}
+    for key in sorted(k for k in keys if k not in out):
+        slot = zlib.crc32(key.encode("utf-8")) % len(PALETTE)
+        for step in range(len(PALETTE)):
+            colour = PALETTE[(slot + step) % len(PALETTE)]
+            if colour not in out.values():
+                break
+        out[key] = colour
+    return out
+
+
 def separators() -> str:
     """Plotly's `separators` (decimal mark, then thousands separator) in the reader's language."""
     locale = i18n.babel_locale()
@@ -103,7 +146,10 @@ def base_layout(fig: go.Figure, y_title: str, height: int = 420) -> go.Figure:
     fig.update_layout(
         template="plotly_white", height=height, colorway=PALETTE, font=dict(family=FONT, size=13),
         margin=dict(l=10, r=10, t=30, b=10), hovermode="closest",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title_text=""),
+        # The legend sits under the chart, at the foot of the figure (container-referenced, so its
+        # rows push the bottom margin and never sit on the axis labels): the toolbar, top right,
+        # can then never cover its first entry on a narrow screen. Images place it themselves.
+        legend=dict(LEGEND_BELOW, title_text=""),
         separators=separators(),
     )
     fig.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",~r", gridcolor="#E6E8EB")
@@ -116,8 +162,10 @@ def lines(frame: pd.DataFrame, y_title: str, label: str = "_label", x: str = "pe
     """One line per label. Points whose sources disagree are drawn as open diamonds, figures not
     re-checked against their source as ringed crosses."""
     fig = go.Figure()
-    for i, (name, group) in enumerate(frame.groupby(label, sort=False)):
-        colour = PALETTE[i % len(PALETTE)]
+    groups = list(frame.groupby(label, sort=False))
+    colours = series_colours(series_key(group) for _, group in groups)
+    for name, group in groups:
+        colour = colours[series_key(group)]
         marked = _in_conflict(group) | unverified(group)
         fig.add_trace(go.Scatter(
             x=group[x], y=group["value"], name=str(name), mode=mode, line=dict(color=colour, width=2.5),
@@ -142,9 +190,11 @@ def bars(frame: pd.DataFrame, y_title: str, label: str = "_label", x: str = "_x"
         if (grouped > 1).any():
             raise StackedConflictError(f"refusing to stack disagreeing figures: {list(grouped[grouped > 1].index)}")
     fig = go.Figure()
-    for i, (name, group) in enumerate(frame.groupby(label, sort=False)):
+    groups = list(frame.groupby(label, sort=False))
+    colours = series_colours(series_key(group) for _, group in groups)
+    for name, group in groups:
         fig.add_trace(go.Bar(
-            x=group[x], y=group["value"], name=str(name), marker_color=PALETTE[i % len(PALETTE)],
+            x=group[x], y=group["value"], name=str(name), marker_color=colours[series_key(group)],
             marker_pattern_shape=_patterns(group),
             hovertext=hover_texts(group, x, str(name)), hoverinfo="text",
         ))
@@ -307,8 +357,7 @@ def choropleth(frame: pd.DataFrame, geojson: dict, colour_title: str, height: in
     fig.update_layout(
         template="plotly_white", height=height, margin=dict(l=0, r=0, t=60, b=0), font=dict(family=FONT, size=13),
         plot_bgcolor="#FFFFFF", hovermode="closest", dragmode=False,
-        legend=dict(title_text=colour_title, orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom",
-                    itemclick=False, itemdoubleclick=False),
+        legend=dict(LEGEND_BELOW, title_text=colour_title, itemclick=False, itemdoubleclick=False),
     )
     return fig
 

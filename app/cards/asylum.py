@@ -34,6 +34,7 @@ def applications(release: data.Release, countries: tuple[str, ...] | list[str] =
     if applied.empty:
         return None
     select.one_kind(applied)
+    applied["_colour_key"] = applied["destination"]  # a country keeps its colour (figures.SERIES_COLOURS)
     peaks = applied.loc[applied.groupby("_label")["value"].idxmax()]
     return ChartCard(
         key="asylum-applications",
@@ -85,6 +86,7 @@ def recognition_rate(release: data.Release, countries: tuple[str, ...] | list[st
     if rated.empty:
         return None
     select.one_kind(rated)
+    rated["_colour_key"] = rated["destination"]  # a country keeps its colour (figures.SERIES_COLOURS)
     latest_rates = select.latest(rated, ["destination"])
     rounding = [t("asylum.rounding_note")] if asylum.small_counts_rounded(series) else []
     return ChartCard(

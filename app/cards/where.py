@@ -155,6 +155,7 @@ def over_time(release: data.Release, countries: tuple[str, ...] | list[str] = DE
         return None
     trend = where.over_time(data.series(release), list(countries), TREND_SINCE)
     select.one_kind(trend)
+    trend["_colour_key"] = trend["destination"]  # a country keeps its colour (figures.SERIES_COLOURS)
     scaled_note = ""
     if scaled:
         counted, trend = trend, where.per_capita_rows(trend, data.population(release)).sort_values(
