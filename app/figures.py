@@ -157,6 +157,57 @@ def base_layout(fig: go.Figure, y_title: str, height: int = 420) -> go.Figure:
     return fig
 
 
+# Date axes carry explicit ticks (tickvals and ticktext, written with babel in the reader's
+# language) rather than Plotly's own: Plotly names months in English unless its locale bundle is
+# loaded, and the PNG/SVG images (kaleido), the briefing PDF and the static edition draw without
+# the page's config. Explicit texts are right in every output; the toolbar's tooltips, drawn only
+# on screen, come from the config's locale (app/chart_card.plotly_config).
+MAX_DATE_TICKS = 6  # labels at most: they must not run into each other on a 390 px phone
+
+
+def date_ticks(start: pd.Timestamp, end: pd.Timestamp) -> tuple[list[pd.Timestamp], list[str]]:
+    """Tick dates between `start` and `end` and their labels: years ('2024') over long spans,
+    months ('sty 2024', 'sau. 2024') over short ones, at most MAX_DATE_TICKS."""
+    from babel.dates import format_date
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if months >= 24:
+        years = list(range(start.year + (start.month > 1 or start.day > 1), end.year + 1))
+        step = -(-len(years) // MAX_DATE_TICKS)
+        ticks = [pd.Timestamp(year=y, month=1, day=1) for y in years[::step]]
+        return ticks, [str(tick.year) for tick in ticks]
+    step = max(1, -(-(months + 1) // MAX_DATE_TICKS))
+    first = pd.Timestamp(year=start.year, month=start.month, day=1)
+    if first < start:
+        first += pd.DateOffset(months=1)
+    ticks = list(pd.date_range(first, end, freq=pd.DateOffset(months=step)))
+    return ticks, [format_date(tick.date(), "LLL y", locale=i18n.babel_locale()) for tick in ticks]
+
+
+def localise_date_axis(fig: go.Figure) -> go.Figure:
+    """Give the x axis explicit ticks in the reader's language where it is a date axis without
+    ticks of its own (date_ticks)."""
+    if fig.layout.xaxis.tickvals is not None:
+        return fig
+    dates = []
+    for trace in fig.data:
+        if trace.x is None or trace.xaxis not in (None, "x") or getattr(trace, "orientation", None) == "h":
+            continue
+        values = pd.Series(list(trace.x))
+        if not len(values) or not all(isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year")
+                                      for v in values.dropna()):
+            continue
+        dates.append(pd.to_datetime(values.dropna()))
+    if not dates:
+        return fig
+    every = pd.concat(dates)
+    if every.empty:
+        return fig
+    ticks, texts = date_ticks(every.min(), every.max())
+    if ticks:
+        fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=texts)
+    return fig
+
+
 def lines(frame: pd.DataFrame, y_title: str, label: str = "_label", x: str = "period_end",
           mode: str = "lines+markers", height: int = 420) -> go.Figure:
     """One line per label. Points whose sources disagree are drawn as open diamonds, figures not
@@ -174,7 +225,7 @@ def lines(frame: pd.DataFrame, y_title: str, label: str = "_label", x: str = "pe
             hovertext=hover_texts(group, x, str(name)), hoverinfo="text",
         ))
     add_unverified_key(fig, frame)
-    return base_layout(fig, y_title, height)
+    return localise_date_axis(base_layout(fig, y_title, height))
 
 
 class StackedConflictError(ValueError):
@@ -204,10 +255,30 @@ def bars(frame: pd.DataFrame, y_title: str, label: str = "_label", x: str = "_x"
     return base_layout(fig, y_title, height)
 
 
-def ranked_bars(frame: pd.DataFrame, x_title: str, label: str = "_label", height: int | None = None) -> go.Figure:
+LABEL_LINE_PX, LABEL_BAR_PX, LABEL_WRAP = 17, 18, 38
+
+
+def label_lines(text: str, width: int = LABEL_WRAP) -> list[str]:
+    """A bar's label in lines of at most `width` characters (its own <br> breaks kept)."""
+    import textwrap
+    return [piece for part in str(text).split("<br>") for piece in (textwrap.wrap(part, width) or [""])]
+
+
+def labelled_bars_height(labels: Iterable[str], bars: int) -> int:
+    """The height ranked_bars(labels_above=True) needs: a band per bar, its label's lines above it."""
+    lines = max((len(label_lines(label)) for label in labels), default=1)
+    return (LABEL_LINE_PX * lines + LABEL_BAR_PX + 14) * bars + 90
+
+
+def ranked_bars(frame: pd.DataFrame, x_title: str, label: str = "_label", height: int | None = None,
+                labels_above: bool = False) -> go.Figure:
     """One horizontal bar per row, ranked. Rows that share a label would be drawn as one bar of
     their sum with their value labels on top of each other, so labels must tell every row apart
-    (two disagreeing figures: name each one's source)."""
+    (two disagreeing figures: name each one's source).
+
+    `labels_above`: long labels (the claims' figures) are written above their bar, across the
+    chart's whole width, instead of beside it: on a phone, labels beside the bars would leave the
+    bars a sliver of the width (height from labelled_bars_height)."""
     repeated = frame[label][frame[label].duplicated()]
     if len(repeated):
         raise StackedConflictError(f"one bar per figure: labels {sorted(set(repeated))} name several rows")
@@ -224,7 +295,22 @@ def ranked_bars(frame: pd.DataFrame, x_title: str, label: str = "_label", height
         add_unverified_key(fig, ordered, bars=True)
         fig.update_layout({f"xaxis{_MARK_AXIS[1:]}": dict(overlaying="x", visible=False, fixedrange=True)})
     fig.update_layout(showlegend=bool(keyed), barmode="group", margin=dict(l=10, r=60, t=40 if keyed else 20, b=10))
+    if labels_above:
+        _labels_above(fig, ordered[label].tolist())
     return fig
+
+
+def _labels_above(fig: go.Figure, labels: list[str]) -> None:
+    """Each bar at the foot of its band, its label's lines above it, left-aligned at the chart's edge."""
+    lines = max(len(label_lines(text)) for text in labels)
+    band = LABEL_LINE_PX * lines + LABEL_BAR_PX + 14
+    width, gap = LABEL_BAR_PX / band, 4 / band
+    fig.update_traces(width=width, offset=-0.5 + gap, selector=dict(type="bar", orientation="h"))
+    fig.update_yaxes(showticklabels=False, showgrid=False, range=[-0.5, len(labels) - 0.5])
+    fig.update_layout(annotations=[
+        dict(text="<br>".join(label_lines(text)), x=0, xref="paper", xanchor="left", y=i - 0.5 + gap + width,
+             yref="y", yanchor="bottom", yshift=2, showarrow=False, align="left", font=dict(size=13))
+        for i, text in enumerate(labels)])
 
 
 # Class breaks for maps: round numbers a reader can quote; only those spanning the data are used.
@@ -398,6 +484,16 @@ def add_flow_arrows(fig: go.Figure, arrows: pd.DataFrame, legend_title: str) -> 
     return fig
 
 
+EVENTS_META = "events"
+
+
+def label_events(fig: go.Figure) -> go.Figure:
+    """For outputs without hover (images, PDF): the event markers carry their numbers, which the
+    caption's list of events explains (Caption.events)."""
+    fig.update_traces(mode="markers+text", selector=dict(meta=EVENTS_META))
+    return fig
+
+
 def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
     """Mark dated events on a time axis: a dotted line each and a hover marker on top with the
     date, the event and its source."""
@@ -409,7 +505,10 @@ def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
     fig.add_trace(go.Scatter(
         x=events["date"], y=[1.0] * len(events), yaxis="y2", mode="markers", name=t("common.events_legend"),
         marker=dict(symbol="triangle-down", size=11, color=EVENT_COLOUR),
-        hovertext=events["_hover"], hoverinfo="text", showlegend=True,
+        hovertext=events["_hover"], hoverinfo="text", showlegend=True, meta=EVENTS_META,
+        # numbers, drawn only where there is no hover (label_events): the caption lists them (events.listed)
+        text=[str(i) for i in range(1, len(events) + 1)], textposition="middle right",
+        textfont=dict(size=11, color=EVENT_COLOUR), cliponaxis=False,
     ))
     fig.update_layout(yaxis2=dict(overlaying="y", range=[0, 1.04], visible=False, fixedrange=True))
     return fig
