@@ -45,7 +45,8 @@ def link_with_host(text: str, url: str) -> str:
 def caption_lines(caption: Caption) -> list[str]:
     """The caption as the page prints it, in markdown: title, subtitle, note, source line, latest
     figure. (The view's link is in the share menu.)"""
-    lines = [md(caption.title), md(caption.subtitle)]
+    # the screen adds what hovering shows; outputs without hover never say "hover" (caption.hint)
+    lines = [md(caption.title), md(" ".join(part for part in (caption.subtitle, caption.hint) if part))]
     if caption.full_note:
         lines.append(f"**{t('common.note_label')}** {md(caption.full_note)}")
     return lines + [source_line(list(caption.sources)), md(caption.data_as_of)]
@@ -159,6 +160,40 @@ def conflicts_for(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
         t("common.col_checked"): [checked_label("curated", row["verification"]) for row in records],
         t("common.col_curator_note"): [readable_note(row["note"], facts) for row in records],
     })
+
+
+# The toolbar's tooltips, by Plotly's own English strings (its locale dictionary keys).
+TOOLBAR_KEYS = {"Zoom": "zoom", "Pan": "pan", "Box Select": "box_select", "Lasso Select": "lasso_select",
+                "Zoom in": "zoom_in", "Zoom out": "zoom_out", "Autoscale": "autoscale", "Reset axes": "reset_axes",
+                "Reset view": "reset_view", "Double-click to zoom back out": "double_click",
+                "Toggle Spike Lines": "spike_lines"}
+
+
+def plotly_config() -> dict:
+    """The chart's Plotly config in the reader's language. Plotly ships locale bundles, but the page
+    loads none, so the locale is handed over in the config itself (Plotly's `locales`): the
+    toolbar's tooltips from our catalogues, month and day names from CLDR (babel) for anything
+    Plotly formats itself. Tick labels of date axes are explicit texts (app.figures.date_ticks), so
+    images and PDFs, drawn without this config, are in the reader's language too. The toolbar
+    shows on hover only, and the camera is removed: images come from the share menu, with
+    title and source drawn in."""
+    from babel.dates import get_day_names, get_month_names
+    locale, language = i18n.babel_locale(), i18n.language()
+    months = get_month_names("wide", "stand-alone", locale)
+    short_months = get_month_names("abbreviated", "stand-alone", locale)
+    days = get_day_names("wide", "stand-alone", locale)
+    short_days = get_day_names("abbreviated", "stand-alone", locale)
+    week = [6, 0, 1, 2, 3, 4, 5]  # Plotly's weeks start on Sunday, babel's day 0 is Monday
+    return {
+        "displaylogo": False, "modeBarButtonsToRemove": ["toImage"], "displayModeBar": "hover",
+        "locale": language,
+        "locales": {language: {
+            "dictionary": {english: t(f"common.plotly_{key}") for english, key in TOOLBAR_KEYS.items()},
+            "format": {"months": [months[m] for m in range(1, 13)],
+                       "shortMonths": [short_months[m] for m in range(1, 13)],
+                       "days": [days[d] for d in week], "shortDays": [short_days[d] for d in week]},
+        }},
+    }
 
 
 def focus_css(card_key: str) -> str:
@@ -298,8 +333,7 @@ def render(card: ChartCard, release: data.Release) -> None:
         st.markdown(subtitle)
         # The toolbar's camera would save the plot without its title and source; images come
         # from the share menu instead, drawn with both.
-        st.plotly_chart(figure, key=f"chart-{card.key}", alt=caption.alt, config={
-            "displaylogo": False, "modeBarButtonsToRemove": ["toImage"]})
+        st.plotly_chart(figure, key=f"chart-{card.key}", alt=caption.alt, config=plotly_config())
         for line in below:
             st.caption(line)
         conflicts = card.once("conflicts", lambda: conflicts_for(card.data, release))

@@ -93,6 +93,7 @@ def recognition_rate(release: data.Release, countries: tuple[str, ...] | list[st
         key="asylum-recognition-rate",
         title=t("asylum.rate_title", rate=asylum.rate_label(rate).lower()),
         subtitle=t("asylum.rate_subtitle"),
+        hint=t("asylum.rate_hint"),
         data=rated,
         build=lambda frame: asylum.yearly(asylum.percent_axis(
             figures.lines(frame, t("asylum.rate_axis"), x="_x"))),

@@ -57,4 +57,6 @@ def stocks(release: data.Release, compare: bool = False) -> ChartCard:
               pl_last_date=pl_last_date, lt_first=lt_first, lt_first_date=lt_first_date,
               lt_peak=formatting.number(lithuania_rows["value"].max()), lt_last=lt_last, lt_last_date=lt_last_date),
         note=t("overview.note"),
+        hint=t("common.events_hint"),
+        events=events.listed(key_events),
     )
