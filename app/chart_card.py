@@ -266,8 +266,13 @@ def embed_snippet(link: str, title: str, heights: dict[int, int] | None = None, 
     heights = heights or {700: 720}
     widest = max(heights)
     name = "exile-" + re.sub(r"[^a-z0-9-]", "", frame_id.lower())
-    queries = "".join(f"@media (max-width:{w + 40}px){{iframe[data-exile-embed=\"{name}\"]{{height:{h}px}}}}"
-                      for w, h in sorted(heights.items(), reverse=True) if w != widest)
+    # The heights are in the stylesheet, not in the inline style (which would win over every media
+    # query); the height attribute serves a host that strips <style>; the listener's inline style
+    # wins over both.
+    rule = f'iframe[data-exile-embed="{name}"]'
+    queries = f"{rule}{{height:{heights[widest]}px}}" + "".join(
+        f"@media (max-width:{w + 40}px){{{rule}{{height:{h}px}}}}"
+        for w, h in sorted(heights.items(), reverse=True) if w != widest)
     comment = ("<!-- The frame's height follows the column's width (text wraps into more lines on a "
                "narrow column); where scripts run, it is fitted to the chart's own height. -->")
     listener = ("<script>window.addEventListener('message',function(e){var h=e.data&&e.data." + EMBED_MESSAGE
@@ -275,7 +280,7 @@ def embed_snippet(link: str, title: str, heights: dict[int, int] | None = None, 
                 ".forEach(function(f){if(f.contentWindow===e.source)f.style.height=Math.min(h,6000)+'px';});});"
                 "</script>")
     return (f'{comment}\n<iframe src="{html.escape(link)}" title="{html.escape(title)}" loading="lazy" '
-            f'data-exile-embed="{name}" style="width:100%;height:{heights[widest]}px;border:0;"></iframe>\n'
+            f'data-exile-embed="{name}" height="{heights[widest]}" style="width:100%;border:0;"></iframe>\n'
             f"<style>{queries}</style>\n{listener}")
 
 
