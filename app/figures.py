@@ -110,6 +110,11 @@ SERIES_COLOURS = {
 }
 
 
+# Hashed ids take these first: Okabe-Ito's yellow is too pale for a line on white, its black too
+# heavy beside the others (still used, last, when six series are already drawn).
+HASHED_COLOURS = PALETTE[:6]
+
+
 def series_key(group: pd.DataFrame) -> str:
     """The id a series' colour is keyed by: its `_colour_key`, else its indicators and places."""
     if "_colour_key" in group and group["_colour_key"].notna().any():
@@ -127,9 +132,10 @@ def series_colours(keys: Iterable[str]) -> dict[str, str]:
     keys = list(dict.fromkeys(keys))
     out = {key: SERIES_COLOURS[key] for key in keys if key in SERIES_COLOURS}
     for key in sorted(k for k in keys if k not in out):
-        slot = zlib.crc32(key.encode("utf-8")) % len(PALETTE)
+        slot = zlib.crc32(key.encode("utf-8")) % len(HASHED_COLOURS)
         for step in range(len(PALETTE)):
-            colour = PALETTE[(slot + step) % len(PALETTE)]
+            colour = (HASHED_COLOURS + [c for c in PALETTE if c not in HASHED_COLOURS])[
+                (slot + step) % len(HASHED_COLOURS) if step < len(HASHED_COLOURS) else step]
             if colour not in out.values():
                 break
         out[key] = colour

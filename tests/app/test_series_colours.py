@@ -55,3 +55,10 @@ def test_series_in_one_chart_never_share_a_colour():
     colours = figures.series_colours(keys)
     assert len(set(colours.values())) == len(keys)
     assert colours["POL"] == figures.SERIES_COLOURS["POL"]
+
+
+def test_hashed_series_take_the_pale_yellow_only_when_six_colours_are_used():
+    few = figures.series_colours([f"indicator_{i}|POL" for i in range(6)])
+    assert "#F0E442" not in few.values() and len(set(few.values())) == 6
+    many = figures.series_colours([f"indicator_{i}|POL" for i in range(8)])
+    assert len(set(many.values())) == 8
