@@ -123,6 +123,9 @@ def series_key(group: pd.DataFrame) -> str:
     for column in ("indicator", "destination", "origin", "category"):
         if column in group:
             parts.append("+".join(sorted({str(v) for v in group[column].dropna()})))
+    if not any(parts):  # rows without ids (a hand-made frame): the series' own name is all there is
+        name = "_series" if "_series" in group else "_label"
+        return str(group[name].iloc[0]) if name in group and len(group) else ""
     return "|".join(parts)
 
 
