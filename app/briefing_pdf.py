@@ -106,6 +106,8 @@ def caption_blocks(caption: Caption, shown: int) -> list[Block]:
     out = []
     if caption.full_note:
         out.append(Block(f"{t('common.note_label')} {caption.full_note}", 9))
+    if caption.events:  # the chart's markers are numbered (image_export.chart_figure): what each one is
+        out.append(Block(caption.events_text, 8.5))
     out.append(Block(t("common.source_label"), 8.5, bold=True))
     for ref in caption.sources[:shown]:
         out.append(Block(citation(ref), 8.5))

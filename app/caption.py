@@ -61,6 +61,8 @@ class Caption:
     data_as_of: str               # 'Latest figure: …' ('' when the rows have no date)
     link: str | None              # the view in the dashboard, when known
     alt: str
+    hint: str = ""                # on screen only, after the subtitle: what hovering shows
+    events: tuple[str, ...] = ()  # the numbered events marked on the chart, for outputs without hover
 
     @property
     def full_note(self) -> str:
@@ -76,8 +78,16 @@ class Caption:
 
     @classmethod
     def of(cls, title: str, subtitle: str, note: str, alt: str, rows: pd.DataFrame, release: data.Release,
-           link: str | None = None, cites: tuple[str, ...] = ()) -> Caption:
+           link: str | None = None, cites: tuple[str, ...] = (), hint: str = "",
+           events: tuple[str, ...] = ()) -> Caption:
         caveat = unverified_note(rows)
         note = " ".join(note.replace(caveat, "").split()) if caveat else note
         return cls(title=title, subtitle=subtitle, note=note, caveat=caveat,
-                   sources=tuple(refs_for(rows, release, cites)), data_as_of=data_as_of(rows), link=link, alt=alt)
+                   sources=tuple(refs_for(rows, release, cites)), data_as_of=data_as_of(rows), link=link, alt=alt,
+                   hint=hint, events=tuple(events))
+
+    @property
+    def events_text(self) -> str:
+        """The events marked on the chart, for outputs without hover: 'Events marked: 1 9 August
+        2020: …; 2 …' ('' when none)."""
+        return t("common.events_listed", events="; ".join(self.events)) if self.events else ""

@@ -31,6 +31,12 @@ class ChartCard:
     # Sources cited besides the rows' own (`source_id`): what the chart needs but does not count,
     # such as a map's boundaries or the population a per-capita figure is divided by.
     cites: tuple[str, ...] = ()
+    # Said on screen only, after the subtitle: what hovering shows ("hover over a triangle for the
+    # event"). Images, the briefing PDF and the static edition never say "hover".
+    hint: str = ""
+    # The events marked on the chart, one line each, numbered as the markers are (events.listed):
+    # outputs without hover number the markers and list these under the chart.
+    events: tuple[str, ...] = ()
     # What a page draws from the card (figure, caption, tables, CSV), made once per card: a card
     # from the registry is shared by every session at the same view and language (app/cards), so a
     # rerun reuses them. Callers never modify what they get.
@@ -54,4 +60,5 @@ class ChartCard:
             self.alt = " ".join(part for part in (self.alt, caveat) if part)
 
     def caption(self, release: data.Release, link: str | None = None) -> Caption:
-        return Caption.of(self.title, self.subtitle, self.note, self.alt, self.data, release, link, self.cites)
+        return Caption.of(self.title, self.subtitle, self.note, self.alt, self.data, release, link, self.cites,
+                          hint=self.hint, events=self.events)

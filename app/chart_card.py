@@ -14,6 +14,8 @@ published column names and ISO dates, for reuse.
 from __future__ import annotations
 
 import html
+import math
+import re
 from functools import partial
 
 import pandas as pd
@@ -43,7 +45,8 @@ def link_with_host(text: str, url: str) -> str:
 def caption_lines(caption: Caption) -> list[str]:
     """The caption as the page prints it, in markdown: title, subtitle, note, source line, latest
     figure. (The view's link is in the share menu.)"""
-    lines = [md(caption.title), md(caption.subtitle)]
+    # the screen adds what hovering shows; outputs without hover never say "hover" (caption.hint)
+    lines = [md(caption.title), md(" ".join(part for part in (caption.subtitle, caption.hint) if part))]
     if caption.full_note:
         lines.append(f"**{t('common.note_label')}** {md(caption.full_note)}")
     return lines + [source_line(list(caption.sources)), md(caption.data_as_of)]
@@ -159,10 +162,48 @@ def conflicts_for(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
     })
 
 
+# The toolbar's tooltips, by Plotly's own English strings (its locale dictionary keys).
+TOOLBAR_KEYS = {"Zoom": "zoom", "Pan": "pan", "Box Select": "box_select", "Lasso Select": "lasso_select",
+                "Zoom in": "zoom_in", "Zoom out": "zoom_out", "Autoscale": "autoscale", "Reset axes": "reset_axes",
+                "Reset view": "reset_view", "Double-click to zoom back out": "double_click",
+                "Toggle Spike Lines": "spike_lines"}
+
+
+def plotly_config() -> dict:
+    """The chart's Plotly config in the reader's language. Plotly ships locale bundles, but the page
+    loads none, so the locale is handed over in the config itself (Plotly's `locales`): the
+    toolbar's tooltips from our catalogues, month and day names from CLDR (babel) for anything
+    Plotly formats itself. Tick labels of date axes are explicit texts (app.figures.date_ticks), so
+    images and PDFs, drawn without this config, are in the reader's language too. The toolbar
+    shows on hover only, and the camera is removed: images come from the share menu, with
+    title and source drawn in."""
+    from babel.dates import get_day_names, get_month_names
+    locale, language = i18n.babel_locale(), i18n.language()
+    months = get_month_names("wide", "stand-alone", locale)
+    short_months = get_month_names("abbreviated", "stand-alone", locale)
+    days = get_day_names("wide", "stand-alone", locale)
+    short_days = get_day_names("abbreviated", "stand-alone", locale)
+    week = [6, 0, 1, 2, 3, 4, 5]  # Plotly's weeks start on Sunday, babel's day 0 is Monday
+    return {
+        "displaylogo": False, "modeBarButtonsToRemove": ["toImage"], "displayModeBar": "hover",
+        "locale": language,
+        "locales": {language: {
+            "dictionary": {english: t(f"common.plotly_{key}") for english, key in TOOLBAR_KEYS.items()},
+            "format": {"months": [months[m] for m in range(1, 13)],
+                       "shortMonths": [short_months[m] for m in range(1, 13)],
+                       "days": [days[d] for d in week], "shortDays": [short_days[d] for d in week]},
+        }},
+    }
+
+
 def focus_css(card_key: str) -> str:
     """Style that leaves one card alone on the page (embeds): everything in the main area that
-    neither is nor contains the card is hidden; its column takes the full width. `card_key` is one
-    of our own card keys, matched against the URL, never URL text."""
+    neither is nor contains the card is hidden; its column takes the full width. Streamlit's
+    header, its "»" button (which would open the whole app's navigation inside an article) and the
+    sidebar are hidden too, and the card starts at the top of the frame: nothing covers its title.
+    A small script tells the page around the frame how tall the card is (EMBED_MESSAGE), so the
+    snippet's frame can fit it exactly. `card_key` is one of our own card keys, matched against
+    the URL, never URL text."""
     card = f".st-key-card-{card_key}"
     main = '[data-testid="stMain"]'
     return (f"<style>{main} [data-testid='stVerticalBlock'] > :not(:has({card})):not({card}):not({card} *)"
@@ -170,16 +211,78 @@ def focus_css(card_key: str) -> str:
             f"{main} [data-testid='stHorizontalBlock']:not({card} *) > :not(:has({card}))"
             "{display:none !important}"
             f"{main} [data-testid='stColumn']:has({card}){{width:100% !important;flex:1 1 100% !important}}"
-            # Streamlit's embed mode keeps the sidebar; an embedded chart has no use for it.
-            "[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']{display:none !important}"
-            f"{main} .block-container{{padding-top:1rem !important}}</style>")
+            # Streamlit's embed mode keeps the sidebar, its "»" button and the header strip.
+            "[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],[data-testid='stExpandSidebarButton'],"
+            "[data-testid='stHeader'],[data-testid='stToolbar'],[data-testid='stDecoration']{display:none !important}"
+            f"{main} .block-container{{padding:{EMBED_PAD}px {EMBED_PAD}px !important;max-width:none !important}}"
+            f"{main}{{overflow-x:hidden !important}}</style>"
+            # Height of the card for the snippet's listener (same-origin parent check is the reader's
+            # page's job: the message carries a number only).
+            "<script>(function(){var card=document.querySelector(" + repr(card) + ");"
+            "if(!card||window.parent===window)return;var last=0;function send(){"
+            "var h=Math.ceil(card.getBoundingClientRect().height)+" + str(2 * EMBED_PAD) + ";"
+            "if(Math.abs(h-last)>2){last=h;window.parent.postMessage({" + repr(EMBED_MESSAGE) + ":h},'*');}}"
+            "new ResizeObserver(send).observe(card);send();})();</script>")
 
 
-def embed_snippet(link: str, title: str) -> str:
-    """A responsive iframe: full width of the article column, a height that fits chart, note and
-    source without inner scrolling on a laptop."""
-    return (f'<iframe src="{html.escape(link)}" title="{html.escape(title)}" loading="lazy" '
-            'style="width:100%;height:720px;border:0;"></iframe>')
+# The snippet's frame: what it fits, and how. An <iframe> cannot size itself to its content across
+# origins, and the card's height grows as the article column narrows (title, note and source wrap
+# into more lines). So the snippet (1) gives a height per column width, estimated from the card's
+# own text measured in DejaVu Sans (wider than the page's font, so the estimate errs on the tall
+# side), through media queries on the reader's screen width (on a phone the column is the screen),
+# and (2) where the host page allows scripts, a listener takes the exact height the card reports
+# (focus_css) and fits the frame to it. An aspect ratio would not do: the chart keeps its height
+# while the text around it grows.
+EMBED_MESSAGE = "exileEmbedHeight"
+EMBED_PAD = 8            # px around the card inside the frame
+EMBED_WIDTHS = (320, 390, 480, 600, 700)  # column widths the snippet gives a height for
+_MD_LINK = re.compile(r"\[([^\]]*)\]\(<?[^)>]*>?\)")
+
+
+def _plain_md(text: str) -> str:
+    return " ".join(_MD_LINK.sub(r"\1", text).replace("**", "").replace("\\", "").split())
+
+
+def embed_height(caption: Caption, plot_height: int, width: int) -> int:
+    """The card's height in px in a frame `width` px wide, text measured (image_export.wrap_to):
+    title, subtitle, the plot, note, source line, latest-figure date, the data expander and the
+    link back to the dashboard, with Streamlit's spacing between them."""
+    text = width - 2 * EMBED_PAD - 2 * 17   # the card's border and padding
+    lines = [(caption.title, 24, 1.25, True), (_plain_md(caption.subtitle), 16, 1.6, False)]
+    if caption.full_note:
+        lines.append((f"{t('common.note_label')} {caption.full_note}", 14, 1.5, False))
+    source = _plain_md(source_line(list(caption.sources)))
+    lines += [(source, 14, 1.5, False), (caption.data_as_of, 14, 1.5, False)]
+    # + 12 %: measured against the page (the overview's card at 320 px came out 4 % short unpadded)
+    px = 1.12 * sum(math.ceil(len(image_export.wrap_to(line, text, size, bold)) * size * height)
+                    for line, size, height, bold in lines if line)
+    elements = len(lines) + 3  # + the plot, the expander, the button
+    return int(px + plot_height + 16 * elements + 50 + 42 + 2 * 17 + 2 * EMBED_PAD + 24)
+
+
+def embed_snippet(link: str, title: str, heights: dict[int, int] | None = None, frame_id: str = "chart") -> str:
+    """A responsive iframe: full width of the article column, its height per column width
+    (`heights`, from embed_height; see the comment above EMBED_MESSAGE for why not one fixed
+    height or an aspect ratio), and a listener that fits the frame to the card's reported height."""
+    heights = heights or {700: 720}
+    widest = max(heights)
+    name = "exile-" + re.sub(r"[^a-z0-9-]", "", frame_id.lower())
+    # The heights are in the stylesheet, not in the inline style (which would win over every media
+    # query); the height attribute serves a host that strips <style>; the listener's inline style
+    # wins over both.
+    rule = f'iframe[data-exile-embed="{name}"]'
+    queries = f"{rule}{{height:{heights[widest]}px}}" + "".join(
+        f"@media (max-width:{w + 40}px){{{rule}{{height:{h}px}}}}"
+        for w, h in sorted(heights.items(), reverse=True) if w != widest)
+    comment = ("<!-- The frame's height follows the column's width (text wraps into more lines on a "
+               "narrow column); where scripts run, it is fitted to the chart's own height. -->")
+    listener = ("<script>window.addEventListener('message',function(e){var h=e.data&&e.data." + EMBED_MESSAGE
+                + ";if(typeof h!=='number')return;document.querySelectorAll('iframe[data-exile-embed]')"
+                ".forEach(function(f){if(f.contentWindow===e.source)f.style.height=Math.min(h,6000)+'px';});});"
+                "</script>")
+    return (f'{comment}\n<iframe src="{html.escape(link)}" title="{html.escape(title)}" loading="lazy" '
+            f'data-exile-embed="{name}" height="{heights[widest]}" style="width:100%;border:0;"></iframe>\n'
+            f"<style>{queries}</style>\n{listener}")
 
 
 def share_controls(card: ChartCard, release: data.Release, figure: go.Figure) -> None:
@@ -202,8 +305,11 @@ def share_controls(card: ChartCard, release: data.Release, figure: go.Figure) ->
                 st.code(link, language=None, wrap_lines=True)
                 st.markdown(t("common.embed_label"))
                 assert view is not None  # a link exists only for a view
+                caption = card.caption(release)
+                heights = {w: embed_height(caption, figure.layout.height or 420, w) for w in EMBED_WIDTHS}
                 st.code(embed_snippet(url_state.embed_link(view, card.key),
-                                      t("common.embed_title", title=card.title)), language="html", wrap_lines=True)
+                                      t("common.embed_title", title=card.title), heights, card.key),
+                        language="html", wrap_lines=True)
             st.caption(t("common.image_help"))
             for fmt in image_export.FORMATS:
                 st.download_button(t(f"common.download_{fmt}"),
@@ -222,7 +328,7 @@ def render(card: ChartCard, release: data.Release) -> None:
     if url_state.focused() not in (None, card.key):
         return  # the URL asks for another card alone: skip the work of drawing this one
     if alone:
-        st.html(focus_css(card.key))
+        st.html(focus_css(card.key), unsafe_allow_javascript=True)
     # Everything drawn from the card is made once per card (ChartCard.once): a rerun at the same
     # view and language reuses it.
     figure = card.once("figure", lambda: card.build(card.data))
@@ -233,8 +339,7 @@ def render(card: ChartCard, release: data.Release) -> None:
         st.markdown(subtitle)
         # The toolbar's camera would save the plot without its title and source; images come
         # from the share menu instead, drawn with both.
-        st.plotly_chart(figure, key=f"chart-{card.key}", alt=caption.alt, config={
-            "displaylogo": False, "modeBarButtonsToRemove": ["toImage"]})
+        st.plotly_chart(figure, key=f"chart-{card.key}", alt=caption.alt, config=plotly_config())
         for line in below:
             st.caption(line)
         conflicts = card.once("conflicts", lambda: conflicts_for(card.data, release))

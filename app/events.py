@@ -52,6 +52,14 @@ def with_hover(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def listed(frame: pd.DataFrame) -> tuple[str, ...]:
+    """The events as outputs without hover list them, numbered in the order figures.add_events
+    numbers their markers: '1 · 9 August 2020: … (source title)'."""
+    return tuple(t("common.event_line", number=i, date=formatting.row_date(row, "date"),
+                   event=event_text(row["_key"], row["event"]).rstrip(". "), source=row["source_title"])
+                 for i, row in enumerate(frame.to_dict("records"), start=1))
+
+
 def key_events(release: data.Release, since: str = "2019-01-01") -> pd.DataFrame:
     events = all_events(release)
     keys = {(c, pd.Timestamp(d)) for c, d in KEY_EVENTS}

@@ -11,6 +11,9 @@ caveat to the note and the alt text (app/chart_card.py), so the mark never depen
 """
 from __future__ import annotations
 
+import zlib
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -31,6 +34,7 @@ UNVERIFIED_SYMBOL = "circle-x-open"           # a point not re-checked against i
 UNVERIFIED_CONFLICT_SYMBOL = "diamond-x-open"  # ... that also disagrees with another source
 CONFLICT_PATTERN, UNVERIFIED_PATTERN, BOTH_PATTERN = "/", ".", "x"
 MARK_COLOUR = "#57606A"
+LEGEND_BELOW = dict(orientation="h", xanchor="left", x=0, yref="container", yanchor="bottom", y=0)
 _MARK_AXIS = "x9"  # a hidden axis for the legend's key to the bar mark: it takes no slot among the bars
 
 
@@ -93,6 +97,54 @@ def add_unverified_key(fig: go.Figure, frame: pd.DataFrame, bars: bool = False) 
     return fig
 
 
+# Colour belongs to the series, not to its position or its translated name. A series is named by
+# ids (`_colour_key` where a card sets one, e.g. a country's ISO3 code; else its indicator and
+# place), never by a label: the same series keeps its colour in every language and whatever else a
+# toggle adds or removes. The countries a reader is first shown have colours of their own; other
+# ids take a slot from a hash of the id (language-independent), the next free one on a clash.
+SERIES_COLOURS = {
+    "POL": PALETTE[0], "LTU": PALETTE[1], "DEU": PALETTE[2], "LVA": PALETTE[3], "CZE": PALETTE[4],
+    "USA": PALETTE[5], "GEO": PALETTE[7], "UKR": PALETTE[6],
+    # the overview's Eurostat counts: the country's colour family, apart from its national count
+    "POL:eurostat": PALETTE[5], "LTU:eurostat": PALETTE[3],
+}
+
+
+# Hashed ids take these first: Okabe-Ito's yellow is too pale for a line on white, its black too
+# heavy beside the others (still used, last, when six series are already drawn).
+HASHED_COLOURS = PALETTE[:6]
+
+
+def series_key(group: pd.DataFrame) -> str:
+    """The id a series' colour is keyed by: its `_colour_key`, else its indicators and places."""
+    if "_colour_key" in group and group["_colour_key"].notna().any():
+        return str(group["_colour_key"].dropna().iloc[0])
+    parts = []
+    for column in ("indicator", "destination", "origin", "category"):
+        if column in group:
+            parts.append("+".join(sorted({str(v) for v in group[column].dropna()})))
+    if not any(parts):  # rows without ids (a hand-made frame): the series' own name is all there is
+        name = "_series" if "_series" in group else "_label"
+        return str(group[name].iloc[0]) if name in group and len(group) else ""
+    return "|".join(parts)
+
+
+def series_colours(keys: Iterable[str]) -> dict[str, str]:
+    """A colour per series id: fixed ones first (SERIES_COLOURS), the others by a hash of the id,
+    taken in sorted order (not in the order drawn), moving to the next free colour on a clash."""
+    keys = list(dict.fromkeys(keys))
+    out = {key: SERIES_COLOURS[key] for key in keys if key in SERIES_COLOURS}
+    for key in sorted(k for k in keys if k not in out):
+        slot = zlib.crc32(key.encode("utf-8")) % len(HASHED_COLOURS)
+        for step in range(len(PALETTE)):
+            colour = (HASHED_COLOURS + [c for c in PALETTE if c not in HASHED_COLOURS])[
+                (slot + step) % len(HASHED_COLOURS) if step < len(HASHED_COLOURS) else step]
+            if colour not in out.values():
+                break
+        out[key] = colour
+    return out
+
+
 def separators() -> str:
     """Plotly's `separators` (decimal mark, then thousands separator) in the reader's language."""
     locale = i18n.babel_locale()
@@ -103,11 +155,65 @@ def base_layout(fig: go.Figure, y_title: str, height: int = 420) -> go.Figure:
     fig.update_layout(
         template="plotly_white", height=height, colorway=PALETTE, font=dict(family=FONT, size=13),
         margin=dict(l=10, r=10, t=30, b=10), hovermode="closest",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title_text=""),
+        # The legend sits under the chart, at the foot of the figure (container-referenced, so its
+        # rows push the bottom margin and never sit on the axis labels): the toolbar, top right,
+        # can then never cover its first entry on a narrow screen. Images place it themselves.
+        legend=dict(LEGEND_BELOW, title_text=""),
         separators=separators(),
     )
     fig.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",~r", gridcolor="#E6E8EB")
     fig.update_xaxes(gridcolor="#F0F1F3")
+    return fig
+
+
+# Date axes carry explicit ticks (tickvals and ticktext, written with babel in the reader's
+# language) rather than Plotly's own: Plotly names months in English unless its locale bundle is
+# loaded, and the PNG/SVG images (kaleido), the briefing PDF and the static edition draw without
+# the page's config. Explicit texts are right in every output; the toolbar's tooltips, drawn only
+# on screen, come from the config's locale (app/chart_card.plotly_config).
+MAX_DATE_TICKS = 6  # labels at most: they must not run into each other on a 390 px phone
+
+
+def date_ticks(start: pd.Timestamp, end: pd.Timestamp) -> tuple[list[pd.Timestamp], list[str]]:
+    """Tick dates between `start` and `end` and their labels: years ('2024') over long spans,
+    months ('sty 2024', 'sau. 2024') over short ones, at most MAX_DATE_TICKS."""
+    from babel.dates import format_date
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if months >= 24:
+        years = list(range(start.year + (start.month > 1 or start.day > 1), end.year + 1))
+        step = -(-len(years) // MAX_DATE_TICKS)
+        ticks = [pd.Timestamp(year=y, month=1, day=1) for y in years[::step]]
+        return ticks, [str(tick.year) for tick in ticks]
+    step = max(1, -(-(months + 1) // MAX_DATE_TICKS))
+    first = pd.Timestamp(year=start.year, month=start.month, day=1)
+    if first < start:
+        first += pd.DateOffset(months=1)
+    ticks = list(pd.date_range(first, end, freq=pd.DateOffset(months=step)))
+    return ticks, [format_date(tick.date(), "LLL y", locale=i18n.babel_locale()) for tick in ticks]
+
+
+def localise_date_axis(fig: go.Figure) -> go.Figure:
+    """Give the x axis explicit ticks in the reader's language where it is a date axis without
+    ticks of its own (date_ticks)."""
+    if fig.layout.xaxis.tickvals is not None:
+        return fig
+    dates = []
+    for trace in fig.data:
+        if trace.x is None or trace.xaxis not in (None, "x") or getattr(trace, "orientation", None) == "h":
+            continue
+        values = pd.Series(list(trace.x))
+        if not len(values) or not all(isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year")
+                                      for v in values.dropna()):
+            continue
+        dates.append(pd.to_datetime(values.dropna()))
+    if not dates:
+        return fig
+    every = pd.concat(dates)
+    if every.empty:
+        return fig
+    ticks, texts = date_ticks(every.min(), every.max())
+    if ticks:
+        fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=texts)
     return fig
 
 
@@ -116,8 +222,10 @@ def lines(frame: pd.DataFrame, y_title: str, label: str = "_label", x: str = "pe
     """One line per label. Points whose sources disagree are drawn as open diamonds, figures not
     re-checked against their source as ringed crosses."""
     fig = go.Figure()
-    for i, (name, group) in enumerate(frame.groupby(label, sort=False)):
-        colour = PALETTE[i % len(PALETTE)]
+    groups = list(frame.groupby(label, sort=False))
+    colours = series_colours(series_key(group) for _, group in groups)
+    for name, group in groups:
+        colour = colours[series_key(group)]
         marked = _in_conflict(group) | unverified(group)
         fig.add_trace(go.Scatter(
             x=group[x], y=group["value"], name=str(name), mode=mode, line=dict(color=colour, width=2.5),
@@ -126,7 +234,7 @@ def lines(frame: pd.DataFrame, y_title: str, label: str = "_label", x: str = "pe
             hovertext=hover_texts(group, x, str(name)), hoverinfo="text",
         ))
     add_unverified_key(fig, frame)
-    return base_layout(fig, y_title, height)
+    return localise_date_axis(base_layout(fig, y_title, height))
 
 
 class StackedConflictError(ValueError):
@@ -142,9 +250,11 @@ def bars(frame: pd.DataFrame, y_title: str, label: str = "_label", x: str = "_x"
         if (grouped > 1).any():
             raise StackedConflictError(f"refusing to stack disagreeing figures: {list(grouped[grouped > 1].index)}")
     fig = go.Figure()
-    for i, (name, group) in enumerate(frame.groupby(label, sort=False)):
+    groups = list(frame.groupby(label, sort=False))
+    colours = series_colours(series_key(group) for _, group in groups)
+    for name, group in groups:
         fig.add_trace(go.Bar(
-            x=group[x], y=group["value"], name=str(name), marker_color=PALETTE[i % len(PALETTE)],
+            x=group[x], y=group["value"], name=str(name), marker_color=colours[series_key(group)],
             marker_pattern_shape=_patterns(group),
             hovertext=hover_texts(group, x, str(name)), hoverinfo="text",
         ))
@@ -154,10 +264,30 @@ def bars(frame: pd.DataFrame, y_title: str, label: str = "_label", x: str = "_x"
     return base_layout(fig, y_title, height)
 
 
-def ranked_bars(frame: pd.DataFrame, x_title: str, label: str = "_label", height: int | None = None) -> go.Figure:
+LABEL_LINE_PX, LABEL_BAR_PX, LABEL_WRAP = 17, 18, 38
+
+
+def label_lines(text: str, width: int = LABEL_WRAP) -> list[str]:
+    """A bar's label in lines of at most `width` characters (its own <br> breaks kept)."""
+    import textwrap
+    return [piece for part in str(text).split("<br>") for piece in (textwrap.wrap(part, width) or [""])]
+
+
+def labelled_bars_height(labels: Iterable[str], bars: int) -> int:
+    """The height ranked_bars(labels_above=True) needs: a band per bar, its label's lines above it."""
+    lines = max((len(label_lines(label)) for label in labels), default=1)
+    return (LABEL_LINE_PX * lines + LABEL_BAR_PX + 14) * bars + 90
+
+
+def ranked_bars(frame: pd.DataFrame, x_title: str, label: str = "_label", height: int | None = None,
+                labels_above: bool = False) -> go.Figure:
     """One horizontal bar per row, ranked. Rows that share a label would be drawn as one bar of
     their sum with their value labels on top of each other, so labels must tell every row apart
-    (two disagreeing figures: name each one's source)."""
+    (two disagreeing figures: name each one's source).
+
+    `labels_above`: long labels (the claims' figures) are written above their bar, across the
+    chart's whole width, instead of beside it: on a phone, labels beside the bars would leave the
+    bars a sliver of the width (height from labelled_bars_height)."""
     repeated = frame[label][frame[label].duplicated()]
     if len(repeated):
         raise StackedConflictError(f"one bar per figure: labels {sorted(set(repeated))} name several rows")
@@ -174,7 +304,22 @@ def ranked_bars(frame: pd.DataFrame, x_title: str, label: str = "_label", height
         add_unverified_key(fig, ordered, bars=True)
         fig.update_layout({f"xaxis{_MARK_AXIS[1:]}": dict(overlaying="x", visible=False, fixedrange=True)})
     fig.update_layout(showlegend=bool(keyed), barmode="group", margin=dict(l=10, r=60, t=40 if keyed else 20, b=10))
+    if labels_above:
+        _labels_above(fig, ordered[label].tolist())
     return fig
+
+
+def _labels_above(fig: go.Figure, labels: list[str]) -> None:
+    """Each bar at the foot of its band, its label's lines above it, left-aligned at the chart's edge."""
+    lines = max(len(label_lines(text)) for text in labels)
+    band = LABEL_LINE_PX * lines + LABEL_BAR_PX + 14
+    width, gap = LABEL_BAR_PX / band, 4 / band
+    fig.update_traces(width=width, offset=-0.5 + gap, selector=dict(type="bar", orientation="h"))
+    fig.update_yaxes(showticklabels=False, showgrid=False, range=[-0.5, len(labels) - 0.5])
+    fig.update_layout(annotations=[
+        dict(text="<br>".join(label_lines(text)), x=0, xref="paper", xanchor="left", y=i - 0.5 + gap + width,
+             yref="y", yanchor="bottom", yshift=2, showarrow=False, align="left", font=dict(size=13))
+        for i, text in enumerate(labels)])
 
 
 # Class breaks for maps: round numbers a reader can quote; only those spanning the data are used.
@@ -307,8 +452,7 @@ def choropleth(frame: pd.DataFrame, geojson: dict, colour_title: str, height: in
     fig.update_layout(
         template="plotly_white", height=height, margin=dict(l=0, r=0, t=60, b=0), font=dict(family=FONT, size=13),
         plot_bgcolor="#FFFFFF", hovermode="closest", dragmode=False,
-        legend=dict(title_text=colour_title, orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom",
-                    itemclick=False, itemdoubleclick=False),
+        legend=dict(LEGEND_BELOW, title_text=colour_title, itemclick=False, itemdoubleclick=False),
     )
     return fig
 
@@ -349,6 +493,16 @@ def add_flow_arrows(fig: go.Figure, arrows: pd.DataFrame, legend_title: str) -> 
     return fig
 
 
+EVENTS_META = "events"
+
+
+def label_events(fig: go.Figure) -> go.Figure:
+    """For outputs without hover (images, PDF): the event markers carry their numbers, which the
+    caption's list of events explains (Caption.events)."""
+    fig.update_traces(mode="markers+text", selector=dict(meta=EVENTS_META))
+    return fig
+
+
 def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
     """Mark dated events on a time axis: a dotted line each and a hover marker on top with the
     date, the event and its source."""
@@ -360,7 +514,10 @@ def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
     fig.add_trace(go.Scatter(
         x=events["date"], y=[1.0] * len(events), yaxis="y2", mode="markers", name=t("common.events_legend"),
         marker=dict(symbol="triangle-down", size=11, color=EVENT_COLOUR),
-        hovertext=events["_hover"], hoverinfo="text", showlegend=True,
+        hovertext=events["_hover"], hoverinfo="text", showlegend=True, meta=EVENTS_META,
+        # numbers, drawn only where there is no hover (label_events): the caption lists them (events.listed)
+        text=[str(i) for i in range(1, len(events) + 1)], textposition="middle right",
+        textfont=dict(size=11, color=EVENT_COLOUR), cliponaxis=False,
     ))
     fig.update_layout(yaxis2=dict(overlaying="y", range=[0, 1.04], visible=False, fixedrange=True))
     return fig

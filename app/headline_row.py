@@ -22,7 +22,15 @@ class Headline:
     trend: bool = False   # draw the series as a small line, its span named in the help
 
 
+# Streamlit cuts a metric's label to one line with an ellipsis ("Under UNHCR's m…" in a row of five):
+# labels wrap instead, whole at any width; who and what is counted in full is in the caption and help.
+LABEL_WRAP_CSS = ("<style>[data-testid='stMetricLabel'],[data-testid='stMetricLabel'] *"
+                  "{white-space:normal !important;overflow:visible !important;text-overflow:clip !important;"
+                  "height:auto !important;max-width:none !important}</style>")
+
+
 def render(row: list[Headline], release: data.Release) -> None:
+    st.html(LABEL_WRAP_CSS)
     for column, headline in zip(st.columns(len(row)), row):
         item = headlines.latest(headline.rows, release)
         with column:

@@ -25,7 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from PIL import ImageFont
 
-from app import data
+from app import data, figures
 from app.caption import Caption
 from app.card import ChartCard
 from app.i18n import t
@@ -132,6 +132,8 @@ def footer_lines(caption: Caption, width_px: float) -> list[str]:
     if caption.caveat:
         lines += wrap_to(caption.caveat if caption.note else f"{t('common.note_label')} {caption.caveat}",
                          width_px, FOOTER_PX)
+    if caption.events:  # the markers are numbered (figures.label_events): what each number is
+        lines += wrap_to(caption.events_text, width_px, FOOTER_PX)
     source = plain_source(caption)
     if source:
         lines += wrap_to(f"{t('common.source_label')} {source}", width_px, FOOTER_PX)
@@ -194,7 +196,7 @@ def _left_reserve(fig: go.Figure) -> int:
 
 def chart_figure(card: ChartCard, figure: go.Figure | None = None) -> go.Figure:
     """A copy of the card's figure (built from its data unless given): never the one on the page."""
-    return go.Figure(figure if figure is not None else card.build(card.data))
+    return figures.label_events(go.Figure(figure if figure is not None else card.build(card.data)))
 
 
 def export_figure(card: ChartCard, release: data.Release, link: str | None = None, width: int = WIDTH,
@@ -221,6 +223,9 @@ def caption_figure(fig: go.Figure, caption: Caption, width: int = WIDTH, height:
     right = max(PAD, fig.layout.margin.r or 0)  # ranked bars keep room for their value labels
     height = max(height, top + bottom + MIN_PLOT_HEIGHT)
     spec = fig.to_dict()  # a deep copy: the figure on the page is never touched
+    for trace in spec["data"]:  # no hover in an image: the event markers carry their numbers
+        if trace.get("meta") == figures.EVENTS_META:
+            trace["mode"] = "markers+text"
     layout = spec["layout"]
     layout.update(
         width=width, height=height, margin=dict(l=left, r=right, t=top, b=bottom, autoexpand=True),

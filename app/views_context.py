@@ -148,7 +148,7 @@ def panel_lines(frame: pd.DataFrame) -> go.Figure:
                          row=row, col=1)
     fig.update_xaxes(dtick=1, tickformat="d")
     fig.update_annotations(font=dict(size=13), xanchor="left", x=0, align="left")
-    fig.update_layout(legend=dict(y=1.08), margin=dict(t=70))
+    fig.update_layout(margin=dict(t=70))
     return fig
 
 

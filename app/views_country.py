@@ -61,9 +61,10 @@ def with_hover(frame: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
 
 def colour_by_series(fig: go.Figure, frame: pd.DataFrame) -> go.Figure:
     """Give every variant of a series (one per disagreeing source) the colour of the series."""
-    order = list(dict.fromkeys(frame["_series"]))
-    colour_of = {label: figures.PALETTE[order.index(series) % len(figures.PALETTE)]
-                 for label, series in zip(frame["_label"], frame["_series"])}
+    # keyed by the series' ids (figures.series_key), not by its translated name or its position
+    keys = {series: figures.series_key(rows) for series, rows in frame.groupby("_series", sort=False)}
+    by_key = figures.series_colours(keys.values())
+    colour_of = {label: by_key[keys[series]] for label, series in zip(frame["_label"], frame["_series"])}
     for trace in fig.data:
         colour = colour_of.get(trace.name)
         if colour is None:

@@ -64,8 +64,10 @@ def share_texts(values: pd.Series, total: float) -> list[str]:
 
 
 def ranked(frame: pd.DataFrame, x_title: str) -> go.Figure:
-    """Ranked bars with room on the right for the longest value label."""
-    fig = figures.ranked_bars(frame, x_title)
+    """Ranked bars with room on the right for the longest value label ('88,839 (61.6%)'); each
+    label above its bar, so that on a phone the bars keep the chart's width."""
+    fig = figures.ranked_bars(frame, x_title, labels_above=True,
+                              height=figures.labelled_bars_height(frame["_label"], len(frame)))
     fig.update_xaxes(range=[0, frame["value"].max() * 1.3])
     return fig
 

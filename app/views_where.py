@@ -256,6 +256,9 @@ def year_end_ticks(fig: go.Figure, dates: pd.Series) -> go.Figure:
     language: on a plain date axis the 2024 figure would sit beside the '2025' tick, and Plotly
     would name the months in English."""
     ticks = sorted(pd.to_datetime(dates).unique())
+    # at most figures.MAX_DATE_TICKS labels, the latest year always among them (a phone has no room for more)
+    step = -(-len(ticks) // figures.MAX_DATE_TICKS)
+    ticks = ticks[::-1][::step][::-1]
     fig.update_xaxes(tickvals=ticks, ticktext=[format_date(pd.Timestamp(d).date(), "LLL y",
                                                            locale=i18n.babel_locale()) for d in ticks])
     return fig

@@ -34,6 +34,7 @@ def applications(release: data.Release, countries: tuple[str, ...] | list[str] =
     if applied.empty:
         return None
     select.one_kind(applied)
+    applied["_colour_key"] = applied["destination"]  # a country keeps its colour (figures.SERIES_COLOURS)
     peaks = applied.loc[applied.groupby("_label")["value"].idxmax()]
     return ChartCard(
         key="asylum-applications",
@@ -85,12 +86,14 @@ def recognition_rate(release: data.Release, countries: tuple[str, ...] | list[st
     if rated.empty:
         return None
     select.one_kind(rated)
+    rated["_colour_key"] = rated["destination"]  # a country keeps its colour (figures.SERIES_COLOURS)
     latest_rates = select.latest(rated, ["destination"])
     rounding = [t("asylum.rounding_note")] if asylum.small_counts_rounded(series) else []
     return ChartCard(
         key="asylum-recognition-rate",
         title=t("asylum.rate_title", rate=asylum.rate_label(rate).lower()),
         subtitle=t("asylum.rate_subtitle"),
+        hint=t("asylum.rate_hint"),
         data=rated,
         build=lambda frame: asylum.yearly(asylum.percent_axis(
             figures.lines(frame, t("asylum.rate_axis"), x="_x"))),

@@ -50,8 +50,8 @@ def claim(release: data.Release, claim_id: str = FIRST_CLAIM) -> ChartCard | Non
         # Horizontal bars, one per figure: the labels name what, who, where, when and who
         # published it, too long for an x axis; disagreeing figures stand side by side.
         build=lambda frame: figures.ranked_bars(
-            frame, t("claims.chart_axis", unit=unit), label="_x",
-            height=(17 * max(x.count("<br>") + 1 for x in frame["_x"]) + 22) * len(frame) + 90),
+            frame, t("claims.chart_axis", unit=unit), label="_x", labels_above=True,
+            height=figures.labelled_bars_height(frame["_x"], len(frame))),
         alt=t("claims.chart_alt", claim_id=claim_id,
               values="; ".join(f"{x}: {formatting.number(v)}" for x, v in zip(labels, rows["value"]))),
     )

@@ -30,6 +30,9 @@ def stocks(release: data.Release, compare: bool = False) -> ChartCard:
         eurostat["_label"] = [t(f"overview.label_eurostat_{code.lower()}") for code in eurostat["destination"]]
         plotted.append(eurostat)
     stocks = pd.concat(plotted, ignore_index=True).sort_values(["_label", "period_end"]).reset_index(drop=True)
+    # colour by country and count (figures.SERIES_COLOURS), the same in every language and with the toggle
+    stocks["_colour_key"] = [dest if indicator != "eurostat_valid_permits_stock" else f"{dest}:eurostat"
+                             for dest, indicator in zip(stocks["destination"], stocks["indicator"])]
     select.one_kind(stocks)  # all stocks: people holding a document on a date
     stocks["_hover"] = [
         t("overview.hover", label=row["_label"], value=formatting.number(row["value"]), date=formatting.row_date(row))
@@ -54,4 +57,6 @@ def stocks(release: data.Release, compare: bool = False) -> ChartCard:
               pl_last_date=pl_last_date, lt_first=lt_first, lt_first_date=lt_first_date,
               lt_peak=formatting.number(lithuania_rows["value"].max()), lt_last=lt_last, lt_last_date=lt_last_date),
         note=t("overview.note"),
+        hint=t("common.events_hint"),
+        events=events.listed(key_events),
     )

@@ -26,6 +26,8 @@ def pbh(release: data.Release) -> ChartCard:
         key="poland-pbh-running-total",
         title=t("poland.pbh_title"),
         subtitle=t("poland.pbh_subtitle", launched=formatting.date(launched)),
+        hint=t("common.events_hint"),
+        events=events.listed(programme_events),
         data=total,
         build=lambda frame: figures.add_events(country.colour_by_series(
             figures.lines(frame, t("poland.pbh_y", since=since_launch), height=460), frame), programme_events),
@@ -70,6 +72,7 @@ def humanitarian(release: data.Release) -> ChartCard:
         key="poland-humanitarian-visas",
         title=t("poland.humanitarian_title"),
         subtitle=t("poland.humanitarian_subtitle"),
+        hint=t("poland.humanitarian_hint"),
         data=visas,
         build=lambda frame: country.colour_by_series(
             figures.lines(frame, t("poland.humanitarian_y"), height=400), frame),

@@ -155,6 +155,7 @@ def over_time(release: data.Release, countries: tuple[str, ...] | list[str] = DE
         return None
     trend = where.over_time(data.series(release), list(countries), TREND_SINCE)
     select.one_kind(trend)
+    trend["_colour_key"] = trend["destination"]  # a country keeps its colour (figures.SERIES_COLOURS)
     scaled_note = ""
     if scaled:
         counted, trend = trend, where.per_capita_rows(trend, data.population(release)).sort_values(
@@ -169,6 +170,8 @@ def over_time(release: data.Release, countries: tuple[str, ...] | list[str] = DE
         key="where-over-time",
         title=where.per_capita_title(title) if scaled else title,
         subtitle=t("where.trend_subtitle"),
+        hint=t("common.events_hint"),
+        events=events.listed(key_events),
         data=trend,
         build=lambda frame: where.year_end_ticks(figures.add_events(
             figures.lines(where.plotted(frame), t("where.trend_axis_per_capita", per=per) if scaled

@@ -32,8 +32,9 @@ from pathlib import Path
 from typing import Protocol
 
 import plotly
+import plotly.graph_objects as go
 
-from app import cards, chart_card, data, formatting, headlines, i18n, image_export, story, url_state
+from app import cards, chart_card, data, figures, formatting, headlines, i18n, image_export, story, url_state
 from app.i18n import t
 from app.static_edition import render
 
@@ -156,7 +157,9 @@ def bake_card(card: chart_card.ChartCard, page: str, release: data.Release, out:
     caption = card.caption(release, link=interactive_link(page, card.key))
     exported = image_export.caption_figure(figure, caption)
     baked = render.BakedCard(
-        key=card.key, lang=lang, page=page, caption=caption, figure_json=figure.to_json(),
+        key=card.key, lang=lang, page=page, caption=caption,
+        # the event markers numbered, as the caption lists them (the page works without hover too)
+        figure_json=figures.label_events(go.Figure(figure)).to_json(),
         chart_height=int(figure.layout.height or CHART_HEIGHT),
         image_size=(int(exported.layout.width or image_export.WIDTH),
                     int(exported.layout.height or image_export.HEIGHT)),

@@ -144,6 +144,8 @@ def caption_paragraphs(caption: Caption) -> Html:
     if caption.caveat:
         label = "" if caption.note else f'<strong>{esc(t("common.note_label"))}</strong> '
         parts.append(f'<p class="caveat">{label}{esc(caption.caveat)}</p>')
+    if caption.events:  # the markers are numbered: what each one is, without hovering
+        parts.append(f'<p class="events">{esc(caption.events_text)}</p>')
     line = source_line(caption)
     if line:
         parts.append(f'<p class="source">{line}</p>')

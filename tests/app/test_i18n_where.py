@@ -6,7 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from app import i18n
+from app import figures, i18n
 from app import views_where as where
 from tests.app.i18n_checks import translated_pages, english_fragments, english_leftovers, page_in, rendered_texts
 
@@ -54,7 +54,11 @@ def test_year_end_ticks_name_the_month_in_the_language(published):
     for lang, december in {"en": "Dec 2024", "pl": "gru 2024", "be": "сне 2024"}.items():
         i18n.set_language(lang)
         fig = where.year_end_ticks(go.Figure(), trend["period_end"])
-        assert december in fig.layout.xaxis.ticktext, lang
+        texts = fig.layout.xaxis.ticktext
+        # thinned to at most figures.MAX_DATE_TICKS for a phone; the latest year always kept
+        assert all(text.split()[0] == december.split()[0] for text in texts), (lang, texts)
+        assert texts[-1].split()[-1] == str(trend["period_end"].max().year)
+        assert len(texts) <= figures.MAX_DATE_TICKS
 
 
 def test_the_subregions_outside_the_map_are_named_by_cldr():
