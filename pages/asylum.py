@@ -37,6 +37,7 @@ in_unit = asylum.in_unit(unit)
 
 # Each UNHCR section is a function so that, with no country chosen, the page still shows Poland's
 # own figures below instead of stopping.
+@url_state.section  # its applicant type reruns it alone; the shared controls above rerun the page
 def applications_section() -> None:
     st.subheader(t("asylum.applications_heading"))
     applicant_type = st.radio(t("asylum.type_label"), asylum.APPLICANT_TYPES,
@@ -73,6 +74,7 @@ def decisions_section() -> None:
             chart_card.render(chart, release)
 
 
+@url_state.section  # its rate reruns it alone
 def recognition_rate_section() -> None:
     st.subheader(t("asylum.rate_heading"))
     rate_category = st.radio(t("asylum.rate_label"), asylum.RATES, format_func=asylum.rate_label, horizontal=True,

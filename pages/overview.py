@@ -28,6 +28,13 @@ headline_row.render([
 
 # ------------------------------------------------------------------ headline chart
 st.divider()
-compare = st.toggle(t("overview.toggle_eurostat"),
-                    key=url_state.current().bind("eurostat", "overview_eurostat", [False, True], default=False))
-chart_card.render(cards.build("overview-stocks", release, compare=compare), release)
+
+
+@url_state.section  # the toggle reruns its card alone
+def stocks() -> None:
+    compare = st.toggle(t("overview.toggle_eurostat"),
+                        key=url_state.current().bind("eurostat", "overview_eurostat", [False, True], default=False))
+    chart_card.render(cards.build("overview-stocks", release, compare=compare), release)
+
+
+stocks()

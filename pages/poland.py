@@ -53,21 +53,35 @@ with right:
 st.header(t("poland.header_voivodes"))
 years = view.applicant_years(series)
 provisional = view.provisional_years(applicants_total)
-year = st.segmented_control(
-    t("poland.year_label"), options=years, key=url_state.current().bind("year", "poland_voivode_year", years,
-                                                                        default=years[-1]),
-    format_func=lambda y: t("poland.year_provisional", year=y) if y in provisional else str(y)) or years[-1]
-# One year control for the map and the ranked bars beside it: the same rows, drawn twice.
-left, right = st.columns(2)
-with left:
-    chart_card.render(cards.build("poland-applicants-map", release, year=year), release)
-with right:
-    chart_card.render(cards.build("poland-applicants-by-voivode", release, year=year), release)
+
+
+@url_state.section  # the year reruns its two cards alone
+def voivodes() -> None:
+    year = st.segmented_control(
+        t("poland.year_label"), options=years, key=url_state.current().bind("year", "poland_voivode_year", years,
+                                                                            default=years[-1]),
+        format_func=lambda y: t("poland.year_provisional", year=y) if y in provisional else str(y)) or years[-1]
+    # One year control for the map and the ranked bars beside it: the same rows, drawn twice.
+    left, right = st.columns(2)
+    with left:
+        chart_card.render(cards.build("poland-applicants-map", release, year=year), release)
+    with right:
+        chart_card.render(cards.build("poland-applicants-by-voivode", release, year=year), release)
+
+
+voivodes()
 chart_card.render(cards.build("poland-applicants-per-year", release), release)
 
 # ------------------------------------------------------------------ how many live in Poland
 st.header(t("poland.header_stock"))
-with_eurostat = st.toggle(t("poland.toggle_eurostat"),
-                          key=url_state.current().bind("eurostat", "poland_eurostat", [False, True], default=True))
-chart_card.render(cards.build("poland-residence-documents", release, with_eurostat=with_eurostat), release)
+
+
+@url_state.section  # the toggle reruns its card alone
+def residence() -> None:
+    with_eurostat = st.toggle(t("poland.toggle_eurostat"), key=url_state.current().bind(
+        "eurostat", "poland_eurostat", [False, True], default=True))
+    chart_card.render(cards.build("poland-residence-documents", release, with_eurostat=with_eurostat), release)
+
+
+residence()
 chart_card.render(cards.build("poland-documents-by-type", release), release)

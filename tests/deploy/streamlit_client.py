@@ -35,7 +35,7 @@ class PageRun:
 
     @property
     def ok(self) -> bool:
-        return self.finished == "FINISHED_SUCCESSFULLY" and not self.exceptions
+        return self.finished in ("FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY") and not self.exceptions
 
 
 def websocket_url(base_url: str) -> str:
