@@ -9,8 +9,10 @@ For every page, each checkout gets a fresh server process (its own data/ release
   language: a new session, the page in Polish: imports and tables warm, the page's cards and
             shaping in a language not drawn yet (the first reader of a language);
   visit:    a new session, the page in Polish again (a later reader);
-  change:   in that session, --changes filter changes, one widget at a time, as a browser sends
-            them (a widget inside an st.fragment reruns that fragment only).
+  new:      in that session, --changes filter changes, one widget at a time, as a browser sends
+            them (a widget inside an st.fragment reruns that fragment only), to views not drawn yet;
+  warm:     the same changes again: views the server has drawn (the warm rerun after a filter
+            change; "frag" counts the changes that reran a fragment alone).
 Server time is the CPU time (user + system, /proc/<pid>/stat) the server process used between
 sending the message and receiving script_finished; wall time beside it. Checkouts alternate page
 by page so both see the same load.
@@ -131,7 +133,7 @@ async def timed(server: Server, action) -> tuple[PageRun, float]:
 async def measure_page(server: Server, page: str, changes: int) -> dict[str, Any]:
     path = "" if page == "overview" else page
     origin = {"Origin": server.url}
-    result: dict[str, Any] = {"change_cpu": [], "change_wall": [], "failures": 0}
+    result: dict[str, Any] = {"failures": 0}
     async with aiohttp.ClientSession() as http:
         for label, query in (("fresh", "lang=en"), ("language", "lang=pl"), ("visit", "lang=pl")):
             async with Session.open(http, server.url, headers=origin) as session:
@@ -141,13 +143,18 @@ async def measure_page(server: Server, page: str, changes: int) -> dict[str, Any
                 if label != "visit":
                     continue
                 keys = FILTERS[page]
-                for step in range(changes if keys else 0):
-                    key = keys[step % len(keys)]
-                    value = next_value(session, key, step // len(keys))
-                    run, cpu = await timed(server, session.set(key, value))
-                    result["change_cpu"].append(cpu)
-                    result["change_wall"].append(run.seconds)
-                    result["failures"] += 0 if run.ok else 1
+                # The same changes twice: first to views this server has not drawn yet ("new"), then
+                # again to views it has ("warm", the target's warm rerun).
+                for phase in ("new", "change"):
+                    for step in range(changes if keys else 0):
+                        key = keys[step % len(keys)]
+                        value = next_value(session, key, step // len(keys))
+                        run, cpu = await timed(server, session.set(key, value))
+                        result.setdefault(f"{phase}_cpu", []).append(cpu)
+                        result.setdefault(f"{phase}_wall", []).append(run.seconds)
+                        result["failures"] += 0 if run.ok else 1
+                        result["fragment_runs"] = result.get("fragment_runs", 0) + (
+                            run.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
     result["rss"] = rss_bytes(server.pid)
     return result
 
@@ -184,25 +191,28 @@ def main() -> int:
                     results[str(checkout)][page].append(measured)
                     print(f"round {round_} {checkout.name:<12} {page:<10} fresh {measured['fresh_cpu']:.2f} "
                           f"language {measured['language_cpu']:.2f} visit {measured['visit_cpu']:.2f} "
-                          f"changes p95 {p95(measured['change_cpu']):.3f} s CPU, load {os.getloadavg()[0]:.1f}",
+                          f"warm changes p95 {p95(measured.get('change_cpu', [])):.3f} s CPU, "
+                          f"load {os.getloadavg()[0]:.1f}",
                           flush=True)
     print(f"load average at end: {os.getloadavg()}")
     for checkout in checkouts:
         print(f"\n{checkout} (median over {args.rounds} rounds; [min–max])")
-        print(f"{'page':<10} {'fresh s':>16} {'language s':>16} {'visit s':>16} {'change p50':>11} "
-              f"{'change p95':>11} {'change wall p95':>15} {'fail':>4}")
+        print(f"{'page':<10} {'fresh s':>16} {'language s':>16} {'visit s':>16} {'new p95':>11} {'warm p50':>11} "
+              f"{'warm p95':>11} {'warm wall p95':>15} {'fail':>4} {'frag':>5}")
         for page in pages:
             rows = results[str(checkout)][page]
 
             def spread(name: str, rows: list[dict] = rows) -> str:
                 values = [r[name] for r in rows]
                 return f"{statistics.median(values):.2f} [{min(values):.2f}–{max(values):.2f}]"
-            cpu = [v for r in rows for v in r["change_cpu"]]
-            wall = [v for r in rows for v in r["change_wall"]]
-            changed = (f"{statistics.median(cpu) * 1000:9.0f}ms {p95(cpu) * 1000:9.0f}ms {p95(wall) * 1000:13.0f}ms"
-                       if cpu else f"{'-':>11} {'-':>11} {'-':>15}")
+            cpu = [v for r in rows for v in r.get("change_cpu", [])]
+            wall = [v for r in rows for v in r.get("change_wall", [])]
+            new = [v for r in rows for v in r.get("new_cpu", [])]
+            changed = (f"{p95(new) * 1000:9.0f}ms {statistics.median(cpu) * 1000:9.0f}ms {p95(cpu) * 1000:9.0f}ms "
+                       f"{p95(wall) * 1000:13.0f}ms" if cpu else f"{'-':>11} {'-':>11} {'-':>11} {'-':>15}")
+            fragments = sum(r.get("fragment_runs", 0) for r in rows)
             print(f"{page:<10} {spread('fresh_cpu'):>16} {spread('language_cpu'):>16} {spread('visit_cpu'):>16} "
-                  f"{changed} {sum(r['failures'] for r in rows):4d}")
+                  f"{changed} {sum(r['failures'] for r in rows):4d} {fragments:5d}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     return 0

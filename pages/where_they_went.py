@@ -16,80 +16,85 @@ view = url_state.current()
 st.title(t("where.title"))
 st.markdown(t("where.intro"))
 
-# ------------------------------------------------------------------ map and ranking for one year
-measure_column, year_column = st.columns([2, 3])
-with measure_column:
-    measure_key = st.radio(t("where.measure_label"), list(where.MEASURES),
-                           format_func=lambda key: where.MEASURES[key].text("option"), horizontal=True,
-                           key=view.bind("measure", "where_measure", list(where.MEASURES), default="mandate"))
-measure = where.MEASURES[measure_key]
-on_map = where.map_destinations(series, measure, countries)
-with year_column:
-    # One key per count: their year ranges differ, so each keeps its own choice.
-    year_options = where.years(series, measure, on_map)
-    year = st.select_slider(t("where.year_label"), options=year_options, key=view.bind(
-        "year", f"where_year_{measure_key}", year_options, default=where.default_year(series, measure, on_map)))
+@url_state.section  # its filters rerun it alone (the scale is shared by the map, the ranking and the trend)
+def map_ranking_and_trend() -> None:
+    # ------------------------------------------------------------------ map and ranking for one year
+    measure_column, year_column = st.columns([2, 3])
+    with measure_column:
+        measure_key = st.radio(t("where.measure_label"), list(where.MEASURES),
+                               format_func=lambda key: where.MEASURES[key].text("option"), horizontal=True,
+                               key=view.bind("measure", "where_measure", list(where.MEASURES), default="mandate"))
+    measure = where.MEASURES[measure_key]
+    on_map = where.map_destinations(series, measure, countries)
+    with year_column:
+        # One key per count: their year ranges differ, so each keeps its own choice.
+        year_options = where.years(series, measure, on_map)
+        year = st.select_slider(t("where.year_label"), options=year_options, key=view.bind(
+            "year", f"where_year_{measure_key}", year_options, default=where.default_year(series, measure, on_map)))
 
-# Total or per 1,000 residents: for the map, the ranking and the chart over time. Offered only
-# where the count may be divided by a population (never a running total, a ratio or a rate).
-per = formatting.number(per_capita.PER)
-scale_column, arrows_column = st.columns([2, 3])
-with scale_column:
-    refused = per_capita.refusal(measure.indicator)
-    scale = st.segmented_control(
-        t("where.scale_label"), list(where.SCALES), selection_mode="single", disabled=bool(refused),
-        help=refused or t("where.scale_help"),
-        format_func=lambda key: t("where.scale_total") if key == "total" else t("where.scale_per_1000", per=per),
-        key=view.bind("scale", "where_scale", list(where.SCALES), default="total")) or "total"
-    scale = "total" if refused else scale
-with arrows_column:
-    arrows = st.toggle(t("where.arrows_label"), help=t("where.arrows_help", count=where.ARROWS),
-                       key=view.bind("arrows", "where_arrows", [False, True], default=False))
+    # Total or per 1,000 residents: for the map, the ranking and the chart over time. Offered only
+    # where the count may be divided by a population (never a running total, a ratio or a rate).
+    per = formatting.number(per_capita.PER)
+    scale_column, arrows_column = st.columns([2, 3])
+    with scale_column:
+        refused = per_capita.refusal(measure.indicator)
+        scale = st.segmented_control(
+            t("where.scale_label"), list(where.SCALES), selection_mode="single", disabled=bool(refused),
+            help=refused or t("where.scale_help"),
+            format_func=lambda key: t("where.scale_total") if key == "total" else t("where.scale_per_1000", per=per),
+            key=view.bind("scale", "where_scale", list(where.SCALES), default="total")) or "total"
+        scale = "total" if refused else scale
+    with arrows_column:
+        arrows = st.toggle(t("where.arrows_label"), help=t("where.arrows_help", count=where.ARROWS),
+                           key=view.bind("arrows", "where_arrows", [False, True], default=False))
 
-missing = where.missing_from(series, measure, on_map, year)
-if missing:
-    st.warning(t("where.incomplete_year", countries=where.listed([i18n.country(c) for c in missing]),
-                 previous=year - 1, year=year), icon=":material/warning:")
-arrows_missing = where.arrows_missing(series, data.boundaries(release), countries, year) if arrows else ""
-if arrows_missing:
-    st.warning(arrows_missing, icon=":material/warning:")
+    missing = where.missing_from(series, measure, on_map, year)
+    if missing:
+        st.warning(t("where.incomplete_year", countries=where.listed([i18n.country(c) for c in missing]),
+                     previous=year - 1, year=year), icon=":material/warning:")
+    arrows_missing = where.arrows_missing(series, data.boundaries(release), countries, year) if arrows else ""
+    if arrows_missing:
+        st.warning(arrows_missing, icon=":material/warning:")
 
-map_column, ranking_column = st.columns([3, 2])
-with map_column:
-    chart_card.render(cards.build("where-map", release, measure_key=measure_key, year=year, scale=scale,
-                                  arrows=arrows), release)
+    map_column, ranking_column = st.columns([3, 2])
+    with map_column:
+        chart_card.render(cards.build("where-map", release, measure_key=measure_key, year=year, scale=scale,
+                                      arrows=arrows), release)
 
-with ranking_column:
-    worldwide = measure.indicator == where.MANDATE and st.toggle(
-        t("where.worldwide_label"), help=t("where.worldwide_help"),
-        key=view.bind("worldwide", "where_worldwide", [False, True], default=True))
-    chart_card.render(cards.build("where-ranking", release, measure_key=measure_key, year=year,
-                                  worldwide=worldwide, scale=scale), release)
+    with ranking_column:
+        worldwide = measure.indicator == where.MANDATE and st.toggle(
+            t("where.worldwide_label"), help=t("where.worldwide_help"),
+            key=view.bind("worldwide", "where_worldwide", [False, True], default=True))
+        chart_card.render(cards.build("where-ranking", release, measure_key=measure_key, year=year,
+                                      worldwide=worldwide, scale=scale), release)
 
-# ------------------------------------------------------------------ protection next to residence documents
-st.divider()
-st.subheader(t("where.comparison_heading"))
-comparison = where.protection_vs_residence(series)
-select.one_kind(comparison)  # all stocks of persons; on different dates, so shown side by side, never added
-sentences = where.comparison_sentences(comparison)
-st.markdown("\n".join(f"- {chart_card.md(sentence)}" for sentence in sentences.values()))
+    # ------------------------------------------------------------------ protection next to residence documents
+    st.divider()
+    st.subheader(t("where.comparison_heading"))
+    comparison = where.protection_vs_residence(series)
+    select.one_kind(comparison)  # all stocks of persons; on different dates, so shown side by side, never added
+    sentences = where.comparison_sentences(comparison)
+    st.markdown("\n".join(f"- {chart_card.md(sentence)}" for sentence in sentences.values()))
 
-chart_card.render(cards.build("where-protection-vs-residence", release), release)
+    chart_card.render(cards.build("where-protection-vs-residence", release), release)
 
-# ------------------------------------------------------------------ over time
-st.divider()
-st.subheader(t("where.trend_heading"))
-options = where.mandate_options(series, countries, cards.where.TREND_SINCE)
-chosen = st.multiselect(t("where.countries_label"), options, format_func=i18n.country,
-                        key=view.bind("countries", "where_destinations", options, multi=True,
-                                      default=[c for c in cards.where.DEFAULT_COUNTRIES if c in options]),
-                        placeholder=t("where.countries_placeholder"))
-trend = cards.build("where-over-time", release, countries=chosen,
-                    scale="total" if per_capita.refusal(where.MANDATE) else scale)
-if trend is None:
-    st.info(t("where.choose_country"), icon=":material/info:")
-else:
-    chart_card.render(trend, release)
+    # ------------------------------------------------------------------ over time
+    st.divider()
+    st.subheader(t("where.trend_heading"))
+    options = where.mandate_options(series, countries, cards.where.TREND_SINCE)
+    chosen = st.multiselect(t("where.countries_label"), options, format_func=i18n.country,
+                            key=view.bind("countries", "where_destinations", options, multi=True,
+                                          default=[c for c in cards.where.DEFAULT_COUNTRIES if c in options]),
+                            placeholder=t("where.countries_placeholder"))
+    trend = cards.build("where-over-time", release, countries=chosen,
+                        scale="total" if per_capita.refusal(where.MANDATE) else scale)
+    if trend is None:
+        st.info(t("where.choose_country"), icon=":material/info:")
+    else:
+        chart_card.render(trend, release)
+
+
+map_ranking_and_trend()
 
 # ------------------------------------------------------------------ first permits (flow) beside valid permits (stock)
 st.divider()
@@ -97,19 +102,24 @@ st.subheader(t("context.flows_heading"))
 st.markdown(t("context.flows_intro"))
 chart_card.render(cards.build("where-first-vs-valid", release), release)
 
-# ------------------------------------------------------------------ Belarusians beside Russians and Ukrainians
-st.divider()
-st.subheader(t("context.origins_heading"))
-per = chart_card.md(formatting.number(context.PER))
-st.markdown(t("context.origins_intro", per=per))
-scale_column, origins_year_column = st.columns([3, 2])
-with scale_column:
-    scale = st.radio(t("context.scale_label"), list(context.SCALES), horizontal=True,
-                     format_func=lambda option: t(f"context.scale_{option}", per=formatting.number(context.PER)),
-                     key=view.bind("origins", "where_origins", list(context.SCALES), default="total"))
-with origins_year_column:
-    origins_years = context.origins_years(series)
-    origins_year = st.select_slider(t("context.origins_year_label"), options=origins_years, key=view.bind(
-        "origins_year", "where_origins_year", origins_years, default=origins_years[-1]))
-chart_card.render(cards.build("context-origins", release, per_capita=scale == "per_capita", year=origins_year),
-                  release)
+@url_state.section  # its filters rerun it alone
+def origins_section() -> None:
+    # ------------------------------------------------------------------ Belarusians beside Russians and Ukrainians
+    st.divider()
+    st.subheader(t("context.origins_heading"))
+    per = chart_card.md(formatting.number(context.PER))
+    st.markdown(t("context.origins_intro", per=per))
+    scale_column, origins_year_column = st.columns([3, 2])
+    with scale_column:
+        scale = st.radio(t("context.scale_label"), list(context.SCALES), horizontal=True,
+                         format_func=lambda option: t(f"context.scale_{option}", per=formatting.number(context.PER)),
+                         key=view.bind("origins", "where_origins", list(context.SCALES), default="total"))
+    with origins_year_column:
+        origins_years = context.origins_years(series)
+        origins_year = st.select_slider(t("context.origins_year_label"), options=origins_years, key=view.bind(
+            "origins_year", "where_origins_year", origins_years, default=origins_years[-1]))
+    chart_card.render(cards.build("context-origins", release, per_capita=scale == "per_capita", year=origins_year),
+                      release)
+
+
+origins_section()
