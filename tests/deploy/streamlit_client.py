@@ -32,6 +32,7 @@ class PageRun:
     bytes_received: int = 0
     exceptions: list[str] = field(default_factory=list)  # exception elements the page drew
     charts: int = 0                   # plotly charts the page drew
+    codes: list[str] = field(default_factory=list)  # the text of every code block drawn (share links, embeds)
 
     @property
     def ok(self) -> bool:
@@ -67,6 +68,8 @@ def _walk_elements(forward: ForwardMsg, run: PageRun) -> None:
         run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
     elif kind == "plotly_chart":
         run.charts += 1
+    elif kind == "code":
+        run.codes.append(element.code.code_text)
 
 
 async def run_page(session: aiohttp.ClientSession, base_url: str, url_path: str = "", query_string: str = "",
