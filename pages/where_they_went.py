@@ -3,7 +3,7 @@ how small formal protection is next to the residence-document counts, permits is
 beside permits held, and Belarusians beside Russians and Ukrainians under UNHCR's mandate."""
 import streamlit as st
 
-from app import cards, chart_card, data, formatting, i18n, per_capita, select, url_state
+from app import cards, chart_card, data, formatting, i18n, memo, per_capita, select, url_state
 from app import views_context as context
 from app import views_where as where
 from app.i18n import t
@@ -25,12 +25,15 @@ def map_ranking_and_trend() -> None:
                                format_func=lambda key: where.MEASURES[key].text("option"), horizontal=True,
                                key=view.bind("measure", "where_measure", list(where.MEASURES), default="mandate"))
     measure = where.MEASURES[measure_key]
-    on_map = where.map_destinations(series, measure, countries)
+    on_map = memo.once(release, ("where.on_map", measure_key),
+                       lambda: where.map_destinations(series, measure, countries))
     with year_column:
         # One key per count: their year ranges differ, so each keeps its own choice.
-        year_options = where.years(series, measure, on_map)
+        year_options = memo.once(release, ("where.years", measure_key), lambda: where.years(series, measure, on_map))
+        default_year = memo.once(release, ("where.default_year", measure_key),
+                                 lambda: where.default_year(series, measure, on_map))
         year = st.select_slider(t("where.year_label"), options=year_options, key=view.bind(
-            "year", f"where_year_{measure_key}", year_options, default=where.default_year(series, measure, on_map)))
+            "year", f"where_year_{measure_key}", year_options, default=default_year))
 
     # Total or per 1,000 residents: for the map, the ranking and the chart over time. Offered only
     # where the count may be divided by a population (never a running total, a ratio or a rate).
@@ -48,11 +51,13 @@ def map_ranking_and_trend() -> None:
         arrows = st.toggle(t("where.arrows_label"), help=t("where.arrows_help", count=where.ARROWS),
                            key=view.bind("arrows", "where_arrows", [False, True], default=False))
 
-    missing = where.missing_from(series, measure, on_map, year)
+    missing = memo.once(release, ("where.missing", measure_key, year),
+                        lambda: where.missing_from(series, measure, on_map, year))
     if missing:
         st.warning(t("where.incomplete_year", countries=where.listed([i18n.country(c) for c in missing]),
                      previous=year - 1, year=year), icon=":material/warning:")
-    arrows_missing = where.arrows_missing(series, data.boundaries(release), countries, year) if arrows else ""
+    arrows_missing = memo.once(release, ("where.arrows_missing", year), lambda: where.arrows_missing(
+        series, data.boundaries(release), countries, year)) if arrows else ""
     if arrows_missing:
         st.warning(arrows_missing, icon=":material/warning:")
 
@@ -71,17 +76,20 @@ def map_ranking_and_trend() -> None:
     # ------------------------------------------------------------------ protection next to residence documents
     st.divider()
     st.subheader(t("where.comparison_heading"))
-    comparison = where.protection_vs_residence(series)
-    select.one_kind(comparison)  # all stocks of persons; on different dates, so shown side by side, never added
-    sentences = where.comparison_sentences(comparison)
-    st.markdown("\n".join(f"- {chart_card.md(sentence)}" for sentence in sentences.values()))
+    def comparison_text() -> str:
+        comparison = where.protection_vs_residence(series)
+        select.one_kind(comparison)  # all stocks of persons; on different dates: side by side, never added
+        sentences = where.comparison_sentences(comparison)
+        return "\n".join(f"- {chart_card.md(sentence)}" for sentence in sentences.values())
+    st.markdown(memo.once(release, "where.comparison", comparison_text))
 
     chart_card.render(cards.build("where-protection-vs-residence", release), release)
 
     # ------------------------------------------------------------------ over time
     st.divider()
     st.subheader(t("where.trend_heading"))
-    options = where.mandate_options(series, countries, cards.where.TREND_SINCE)
+    options = memo.once(release, "where.mandate_options",
+                        lambda: where.mandate_options(series, countries, cards.where.TREND_SINCE))
     chosen = st.multiselect(t("where.countries_label"), options, format_func=i18n.country,
                             key=view.bind("countries", "where_destinations", options, multi=True,
                                           default=[c for c in cards.where.DEFAULT_COUNTRIES if c in options]),
@@ -115,7 +123,7 @@ def origins_section() -> None:
                          format_func=lambda option: t(f"context.scale_{option}", per=formatting.number(context.PER)),
                          key=view.bind("origins", "where_origins", list(context.SCALES), default="total"))
     with origins_year_column:
-        origins_years = context.origins_years(series)
+        origins_years = memo.once(release, "where.origins_years", lambda: context.origins_years(series))
         origins_year = st.select_slider(t("context.origins_year_label"), options=origins_years, key=view.bind(
             "origins_year", "where_origins_year", origins_years, default=origins_years[-1]))
     chart_card.render(cards.build("context-origins", release, per_capita=scale == "per_capita", year=origins_year),
