@@ -213,7 +213,8 @@ def note_card(key: str) -> bool:
     view = _state().get("view")
     if view is None:
         return False
-    view.rendered_cards.append(key)
+    if key not in view.rendered_cards:  # a section's reruns draw its cards again
+        view.rendered_cards.append(key)
     return view.focus == key
 
 
