@@ -16,8 +16,11 @@ view = url_state.current()
 st.title(t("where.title"))
 st.markdown(t("where.intro"))
 
-@url_state.section  # its filters rerun it alone (the scale is shared by the map, the ranking and the trend)
-def map_ranking_and_trend() -> None:
+TREND_SCALE = "_where_trend_scale"  # the scale the trend is drawn at (chosen above it, with the map)
+
+
+@url_state.section  # its filters rerun it alone (a change of scale reruns the page: the trend shares it)
+def map_and_ranking() -> None:
     # ------------------------------------------------------------------ map and ranking for one year
     measure_column, year_column = st.columns([2, 3])
     with measure_column:
@@ -47,6 +50,12 @@ def map_ranking_and_trend() -> None:
             format_func=lambda key: t("where.scale_total") if key == "total" else t("where.scale_per_1000", per=per),
             key=view.bind("scale", "where_scale", list(where.SCALES), default="total")) or "total"
         scale = "total" if refused else scale
+    # The trend below is drawn at this scale: when it changes, the page reruns (the trend's section
+    # is another fragment); the other filters rerun this section alone.
+    if st.session_state.get(TREND_SCALE) != scale:
+        st.session_state[TREND_SCALE] = scale
+        if url_state.fragment_only():
+            st.rerun()
     with arrows_column:
         arrows = st.toggle(t("where.arrows_label"), help=t("where.arrows_help", count=where.ARROWS),
                            key=view.bind("arrows", "where_arrows", [False, True], default=False))
@@ -73,19 +82,30 @@ def map_ranking_and_trend() -> None:
         chart_card.render(cards.build("where-ranking", release, measure_key=measure_key, year=year,
                                       worldwide=worldwide, scale=scale), release)
 
-    # ------------------------------------------------------------------ protection next to residence documents
-    st.divider()
-    st.subheader(t("where.comparison_heading"))
-    def comparison_text() -> str:
-        comparison = where.protection_vs_residence(series)
-        select.one_kind(comparison)  # all stocks of persons; on different dates: side by side, never added
-        sentences = where.comparison_sentences(comparison)
-        return "\n".join(f"- {chart_card.md(sentence)}" for sentence in sentences.values())
-    st.markdown(memo.once(release, "where.comparison", comparison_text))
 
-    chart_card.render(cards.build("where-protection-vs-residence", release), release)
+map_and_ranking()
 
+# ------------------------------------------------------------------ protection next to residence documents
+st.divider()
+st.subheader(t("where.comparison_heading"))
+
+
+def comparison_text() -> str:
+    comparison = where.protection_vs_residence(series)
+    select.one_kind(comparison)  # all stocks of persons; on different dates: side by side, never added
+    sentences = where.comparison_sentences(comparison)
+    return "\n".join(f"- {chart_card.md(sentence)}" for sentence in sentences.values())
+
+
+st.markdown(memo.once(release, "where.comparison", comparison_text))
+
+chart_card.render(cards.build("where-protection-vs-residence", release), release)
+
+
+@url_state.section  # the countries rerun it alone
+def trend_section() -> None:
     # ------------------------------------------------------------------ over time
+    scale = st.session_state.get(TREND_SCALE, "total")  # as the map's section chose it
     st.divider()
     st.subheader(t("where.trend_heading"))
     options = memo.once(release, "where.mandate_options",
@@ -102,7 +122,7 @@ def map_ranking_and_trend() -> None:
         chart_card.render(trend, release)
 
 
-map_ranking_and_trend()
+trend_section()
 
 # ------------------------------------------------------------------ first permits (flow) beside valid permits (stock)
 st.divider()

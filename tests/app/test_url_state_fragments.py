@@ -86,3 +86,20 @@ def test_a_filter_change_reruns_its_section_alone_and_keeps_url_links_and_memory
             assert opened.ok and query(session.query_string) == query(shared)
 
     asyncio.run(scenario())
+
+
+def test_where_a_shared_scale_reruns_the_page_and_other_filters_their_section(server_url):
+    async def scenario() -> None:
+        async with aiohttp.ClientSession() as http, Session.open(http, server_url) as session:
+            page = await session.run("where", "lang=en")
+            assert page.ok
+            arrows = await session.set("where_arrows", True)
+            assert arrows.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and arrows.charts == 2  # map, ranking
+            assert query(session.query_string) == {"arrows": ["true"], "lang": ["en"]}
+            scale = session.widget("where_scale")
+            per_capita = await session.set("where_scale", scale.options[1])
+            # the trend shares the scale: the whole page reruns, so the trend is drawn at it too
+            assert per_capita.finished == "FINISHED_SUCCESSFULLY" and per_capita.charts == page.charts
+            assert query(session.query_string)["scale"] and query(session.query_string)["arrows"] == ["true"]
+
+    asyncio.run(scenario())
