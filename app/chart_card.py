@@ -13,6 +13,8 @@ published column names and ISO dates, for reuse.
 """
 from __future__ import annotations
 
+import functools
+
 import html
 import math
 import re
@@ -177,8 +179,15 @@ def plotly_config() -> dict:
     images and PDFs, drawn without this config, are in the reader's language too. The toolbar
     shows on hover only, and the camera is removed: images come from the share menu, with
     title and source drawn in."""
+    return _plotly_config(i18n.language())
+
+
+@functools.lru_cache(maxsize=8)  # one per language: the same for every chart and every run
+def _plotly_config(language: str) -> dict:
     from babel.dates import get_day_names, get_month_names
-    locale, language = i18n.babel_locale(), i18n.language()
+    with i18n.speaking(language):
+        locale = i18n.babel_locale()
+        toolbar = {english: t(f"common.plotly_{key}") for english, key in TOOLBAR_KEYS.items()}
     months = get_month_names("wide", "stand-alone", locale)
     short_months = get_month_names("abbreviated", "stand-alone", locale)
     days = get_day_names("wide", "stand-alone", locale)
@@ -188,7 +197,7 @@ def plotly_config() -> dict:
         "displaylogo": False, "modeBarButtonsToRemove": ["toImage"], "displayModeBar": "hover",
         "locale": language,
         "locales": {language: {
-            "dictionary": {english: t(f"common.plotly_{key}") for english, key in TOOLBAR_KEYS.items()},
+            "dictionary": toolbar,
             "format": {"months": [months[m] for m in range(1, 13)],
                        "shortMonths": [short_months[m] for m in range(1, 13)],
                        "days": [days[d] for d in week], "shortDays": [short_days[d] for d in week]},
@@ -285,6 +294,23 @@ def embed_snippet(link: str, title: str, heights: dict[int, int] | None = None, 
             f"<style>{queries}</style>\n{listener}")
 
 
+def card_image(card: ChartCard, release: data.Release, link: str | None, figure: go.Figure, fmt: str,
+               lang: str) -> bytes:
+    """The card's image with title, source, date and link drawn in, in `lang` (the reader's: the
+    button's callable runs outside the page's run): laid out once per card and link
+    (ChartCard.once; a card is built per language), drawn by kaleido on each click."""
+    with i18n.speaking(lang):
+        exported = card.once(f"export:{link}", lambda: image_export.export_figure(card, release, link=link,
+                                                                                 figure=figure))
+        return image_export.image_bytes(exported, fmt)
+
+
+def card_csv(card: ChartCard, release: data.Release, lang: str) -> bytes:
+    """The plotted rows with their citation as CSV, published column names (made once per card)."""
+    with i18n.speaking(lang):
+        return card.once("csv", lambda: export_table(card.data, release).to_csv(index=False).encode("utf-8"))
+
+
 def share_controls(card: ChartCard, release: data.Release, figure: go.Figure) -> None:
     """Link to the view, embed snippet and images with title, source and date drawn in.
 
@@ -295,25 +321,23 @@ def share_controls(card: ChartCard, release: data.Release, figure: go.Figure) ->
 
     def fill() -> None:
         link = url_state.link(view, card.key) if view is not None else None
-        # Built now, in the reader's language (once per card and link); kaleido draws it only when
-        # a button is clicked.
-        exported = card.once(f"export:{link}", lambda: image_export.export_figure(card, release, link=link,
-                                                                                 figure=figure))
         with menu:
             if link is not None:
                 st.markdown(t("common.share_link_label"))
                 st.code(link, language=None, wrap_lines=True)
                 st.markdown(t("common.embed_label"))
                 assert view is not None  # a link exists only for a view
-                caption = card.caption(release)
-                heights = {w: embed_height(caption, figure.layout.height or 420, w) for w in EMBED_WIDTHS}
+                heights = card.once("embed_heights", lambda: {
+                    w: embed_height(card.caption(release), figure.layout.height or 420, w) for w in EMBED_WIDTHS})
                 st.code(embed_snippet(url_state.embed_link(view, card.key),
                                       t("common.embed_title", title=card.title), heights, card.key),
                         language="html", wrap_lines=True)
             st.caption(t("common.image_help"))
             for fmt in image_export.FORMATS:
+                # Laid out and drawn only when the button is clicked (a callable is run then, in
+                # this session, in the reader's language): a run prepares no image.
                 st.download_button(t(f"common.download_{fmt}"),
-                                   partial(image_export.image_bytes, exported, fmt),
+                                   partial(card_image, card, release, link, figure, fmt, i18n.language()),
                                    file_name=image_export.file_name(card.key, fmt), mime=image_export.MIME[fmt],
                                    key=f"{fmt}-{card.key}", on_click="ignore", icon=":material/image:")
 
@@ -321,6 +345,18 @@ def share_controls(card: ChartCard, release: data.Release, figure: go.Figure) ->
         fill()
     else:
         view.when_finished(fill)
+
+
+class SentFigure(go.Figure):
+    """The copy of a card's figure the page sends: Streamlit turns a figure into a dict on every
+    st.plotly_chart call (a deep copy: 20 ms for the Where map); this one makes it once. Only
+    st.plotly_chart sees it (the image export copies the card's own figure), and it reads the
+    dict without changing it."""
+
+    def to_dict(self) -> dict:
+        if "_sent" not in self.__dict__:
+            self.__dict__["_sent"] = super().to_dict()
+        return self.__dict__["_sent"]
 
 
 def render(card: ChartCard, release: data.Release) -> None:
@@ -339,7 +375,8 @@ def render(card: ChartCard, release: data.Release) -> None:
         st.markdown(subtitle)
         # The toolbar's camera would save the plot without its title and source; images come
         # from the share menu instead, drawn with both.
-        st.plotly_chart(figure, key=f"chart-{card.key}", alt=caption.alt, config=plotly_config())
+        sent = card.once("sent_figure", lambda: SentFigure(figure))
+        st.plotly_chart(sent, key=f"chart-{card.key}", alt=caption.alt, config=plotly_config())
         for line in below:
             st.caption(line)
         conflicts = card.once("conflicts", lambda: conflicts_for(card.data, release))
@@ -349,14 +386,13 @@ def render(card: ChartCard, release: data.Release) -> None:
             st.dataframe(conflicts, hide_index=True, key=f"conflicts-{card.key}",
                          column_config={t("common.col_link"): st.column_config.LinkColumn(display_text=HOST_DISPLAY),
                                         t("common.col_curator_note"): st.column_config.TextColumn(width="large")})
-        # The download keeps the published names.
-        csv = card.once("csv", lambda: export_table(card.data, release).to_csv(index=False).encode("utf-8"))
         with st.expander(t("common.data_expander")):
             st.markdown(f"**{t('common.what_chart_shows')}** {md(card.alt)}")
             st.dataframe(card.once("reader_table", lambda: reader_table(card.data, release)), hide_index=True,
                          key=f"table-{card.key}", alt=card.alt,
                          column_config={t("common.col_link"): st.column_config.LinkColumn(display_text=HOST_DISPLAY)})
-            st.download_button(t("common.download_csv"), csv,
+            # The download keeps the published names; made when the button is clicked.
+            st.download_button(t("common.download_csv"), partial(card_csv, card, release, i18n.language()),
                                file_name=f"belarus-exiles-{card.key}.csv", mime="text/csv",
                                key=f"csv-{card.key}", on_click="ignore", icon=":material/download:")
         if alone:  # an embed: the way back to the whole dashboard, at this view

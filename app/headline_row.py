@@ -4,11 +4,12 @@ and every other source that disagrees with it (app/headlines.py finds them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from app import data, headlines
+from app import data, headlines, memo
 from app.i18n import t
 from app.markdown import md
 
@@ -32,7 +33,9 @@ LABEL_WRAP_CSS = ("<style>[data-testid='stMetricLabel'],[data-testid='stMetricLa
 def render(row: list[Headline], release: data.Release) -> None:
     st.html(LABEL_WRAP_CSS)
     for column, headline in zip(st.columns(len(row)), row):
-        item = headlines.latest(headline.rows, release)
+        # once per release, language and figure (its label and what it counts name it on the page)
+        item = memo.once(release, ("headline", headline.label, headline.detail),
+                         partial(headlines.latest, headline.rows, release))
         with column:
             if headline.trend:
                 st.metric(headline.label, item.value_text, border=True, chart_data=item.trend, chart_type="line",

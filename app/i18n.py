@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import logging
 import string
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -106,7 +109,25 @@ def set_language(lang: str) -> str:
     return lang
 
 
+_speaking = threading.local()
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Every t() on this thread in `lang` for the block: for work a session hands to another thread
+    (a download drawn when its button is clicked runs outside the page's run)."""
+    before = getattr(_speaking, "lang", None)
+    _speaking.lang = lang
+    try:
+        yield
+    finally:
+        _speaking.lang = before
+
+
 def language() -> str:
+    override = getattr(_speaking, "lang", None)
+    if override is not None:
+        return override
     state = _session_state()
     if state is None:
         return _process["lang"]

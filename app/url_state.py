@@ -26,11 +26,12 @@ choose its URL name and list format.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -212,7 +213,8 @@ def note_card(key: str) -> bool:
     view = _state().get("view")
     if view is None:
         return False
-    view.rendered_cards.append(key)
+    if key not in view.rendered_cards:  # a section's reruns draw its cards again
+        view.rendered_cards.append(key)
     return view.focus == key
 
 
@@ -251,13 +253,50 @@ def finish() -> None:
         return
     for callback in view.finishers:
         callback()
+    _write_url(view)
+    if view.focus is not None and view.focus not in view.rendered_cards:
+        st.rerun()  # the URL named no card of this page: show the whole page instead of nothing
+
+
+def _write_url(view: PageView) -> None:
+    state = _state()
     canonical = query(view, with_language=state["explicit_lang"], with_chart=True)
     state["last"][view.page] = {k: v for k, v in canonical.items() if k not in (LANG, CHART)}
     present = {name: st.query_params.get_all(name) for name in st.query_params}
     if present != {name: [value] for name, value in canonical.items()}:
         st.query_params.from_dict(canonical)
-    if view.focus is not None and view.focus not in view.rendered_cards:
-        st.rerun()  # the URL named no card of this page: show the whole page instead of nothing
+
+
+def fragment_only() -> bool:
+    """True when this run is an st.fragment's rerun alone (a reader changed a widget inside it):
+    dashboard.py, begin() and finish() do not run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+def section(body: Callable[[], None]) -> Callable[[], None]:
+    """A page section (its own widgets and the cards they filter) as an st.fragment: a change of
+    one of its widgets reruns this section alone, not the page. On such a rerun the section does
+    what finish() does for a page: its widgets are read as the reader set them (not from the URL),
+    the share menus of its cards are filled, and the address bar gets the page's canonical query
+    (every filter of the page: the bindings of the other sections are kept from the page's last
+    run). The share links of cards outside the section keep the view of the page's last full run."""
+    @st.fragment
+    @functools.wraps(body)
+    def run() -> None:
+        view = current()
+        alone = fragment_only()
+        if alone:
+            view.source = "widgets"
+            first = len(view.finishers)
+        body()
+        if alone:
+            for callback in view.finishers[first:]:
+                callback()
+            del view.finishers[first:]
+            _write_url(view)
+    return run
 
 
 def link(view: PageView, card_key: str | None = None, alone: bool = False) -> str:

@@ -307,7 +307,7 @@ def conflict_dots(frame: pd.DataFrame) -> go.Figure:
                          tickformat=",~r", gridcolor="#E6E8EB", title_standoff=4, row=row, col=1)
         fig.update_yaxes(autorange="reversed", row=row, col=1)
     fig.update_annotations(font=dict(size=13), xanchor="left", x=0, align="left")
-    fig.update_layout(template="plotly_white", height=height, font=dict(family=figures.FONT, size=12),
+    figures.white_template(fig).update_layout(height=height, font=dict(family=figures.FONT, size=12),
                       margin=dict(l=10, r=50, t=40, b=10), separators=plotly_separators(), hovermode="closest")
     return fig
 

@@ -2,7 +2,7 @@
 (UNHCR), and Poland's own figures from the Office for Foreigners."""
 import streamlit as st
 
-from app import cards, chart_card, data, i18n, url_state
+from app import cards, chart_card, data, i18n, memo, url_state
 from app import views_asylum as asylum
 from app.i18n import t
 
@@ -21,7 +21,7 @@ with since_column:
                           key=view.bind("since", "asylum_since", cards.asylum.FIRST_YEARS,
                                         default=cards.asylum.FIRST_YEARS[0]))
 since = f"{first_year}-01-01"
-options = asylum.destination_options(series, since)
+options = memo.once(release, ("asylum.options", since), lambda: asylum.destination_options(series, since))
 with countries_column:
     chosen = st.multiselect(t("asylum.countries_label"), options, format_func=i18n.country,
                             max_selections=MOST_COUNTRIES, placeholder=t("asylum.countries_placeholder"),
@@ -37,6 +37,7 @@ in_unit = asylum.in_unit(unit)
 
 # Each UNHCR section is a function so that, with no country chosen, the page still shows Poland's
 # own figures below instead of stopping.
+@url_state.section  # its applicant type reruns it alone; the shared controls above rerun the page
 def applications_section() -> None:
     st.subheader(t("asylum.applications_heading"))
     applicant_type = st.radio(t("asylum.type_label"), asylum.APPLICANT_TYPES,
@@ -45,8 +46,9 @@ def applications_section() -> None:
                               key=view.bind("type", "asylum_type", asylum.APPLICANT_TYPES,
                                             default=asylum.APPLICANT_TYPES[0]))
     what = asylum.applicant_type_label(applicant_type)
-    elsewhere = asylum.years_in_other_unit(series, asylum.APPLICATIONS, chosen, unit, since,
-                                           category=applicant_type)
+    elsewhere = memo.once(release, ("asylum.elsewhere", tuple(chosen), unit, since, applicant_type),
+                          lambda: asylum.years_in_other_unit(series, asylum.APPLICATIONS, chosen, unit, since,
+                                                             category=applicant_type))
     if elsewhere:
         st.caption(chart_card.md(asylum.other_unit_message(elsewhere, unit, what)))
     chart = cards.build("asylum-applications", release, countries=chosen, applicant_type=applicant_type, unit=unit,
@@ -59,7 +61,8 @@ def applications_section() -> None:
 
 def decisions_section() -> None:
     st.subheader(t("asylum.decisions_heading"))
-    elsewhere = asylum.years_in_other_unit(series, asylum.DECISIONS, chosen, unit, since)
+    elsewhere = memo.once(release, ("asylum.decisions_elsewhere", tuple(chosen), unit, since),
+                          lambda: asylum.years_in_other_unit(series, asylum.DECISIONS, chosen, unit, since))
     if elsewhere:
         st.caption(chart_card.md(asylum.other_unit_message(elsewhere, unit, t("asylum.what_decisions"))))
     charts = [cards.build("asylum-decisions", release, destination=destination, unit=unit, first_year=first_year)
@@ -73,6 +76,7 @@ def decisions_section() -> None:
             chart_card.render(chart, release)
 
 
+@url_state.section  # its rate reruns it alone
 def recognition_rate_section() -> None:
     st.subheader(t("asylum.rate_heading"))
     rate_category = st.radio(t("asylum.rate_label"), asylum.RATES, format_func=asylum.rate_label, horizontal=True,
@@ -95,7 +99,7 @@ else:
 # ------------------------------------------------------------------ Poland's Office for Foreigners
 st.divider()
 st.subheader(t("asylum.office_heading"))
-provisional = cards.asylum.office_provisional(release)
+provisional = memo.once(release, "asylum.office_provisional", lambda: cards.asylum.office_provisional(release))
 st.markdown(" ".join([t("asylum.office_intro")]
                      + ([t("asylum.office_provisional", years=provisional)] if provisional else [])))
 applicants_column, rate_column = st.columns(2)

@@ -47,8 +47,15 @@ with right:
 
 # ------------------------------------------------------------------ how many live in Lithuania
 st.header(t("lithuania.header_holders"))
-shown_groups = st.pills(t("lithuania.events_label"), options=list(view.EVENT_GROUPS), selection_mode="multi",
-                        format_func=lambda group: t(f"lithuania.events_{group}"),
-                        key=url_state.current().bind("events", "lithuania_events", list(view.EVENT_GROUPS),
-                                                     default=cards.lithuania.EVENT_GROUPS, multi=True))
-chart_card.render(cards.build("lithuania-permit-holders", release, event_groups=shown_groups or []), release)
+
+
+@url_state.section  # the events control reruns its card alone
+def holders_section() -> None:
+    shown_groups = st.pills(t("lithuania.events_label"), options=list(view.EVENT_GROUPS), selection_mode="multi",
+                            format_func=lambda group: t(f"lithuania.events_{group}"),
+                            key=url_state.current().bind("events", "lithuania_events", list(view.EVENT_GROUPS),
+                                                         default=cards.lithuania.EVENT_GROUPS, multi=True))
+    chart_card.render(cards.build("lithuania-permit-holders", release, event_groups=shown_groups or []), release)
+
+
+holders_section()

@@ -20,7 +20,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from app import data, i18n
+from app import data, i18n, memo
 from app.card import ChartCard
 from app.cards import asylum, claims, context, lithuania, overview, poland, sources, where
 
@@ -129,6 +129,7 @@ def clear_built() -> None:
     """Forget every built card (tests that change a release in place)."""
     with _built_lock:
         _built.clear()
+    memo.clear()  # the pages' shaping, made from the same releases
 
 
 BRIEFING = [card for card in _CARDS if card.briefing]

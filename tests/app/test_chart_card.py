@@ -146,3 +146,30 @@ def test_data_as_of_prints_a_month_precise_date_as_a_month():
     assert chart_card.data_as_of(frame) == "Latest figure: November 2022"
     both = pd.concat([frame, pd.DataFrame({"period_end": pd.to_datetime(["2022-11-01"]), "period_end_precision": ["day"]})])
     assert chart_card.data_as_of(both) == "Latest figure: 1 November 2022"  # the most precise of that date
+
+
+def test_downloads_made_on_click_speak_the_readers_language_on_any_thread(release, monkeypatch):
+    """A download button's callable runs when the reader clicks, outside the page's run and on
+    another thread: the image is laid out in the language the card was drawn in, not the process's."""
+    import threading
+
+    from app import cards, i18n, image_export
+
+    i18n.set_language("pl")
+    card = cards.build("poland-pbh-running-total", release)
+    i18n.set_language("en")
+    monkeypatch.setattr(image_export, "image_bytes", lambda figure, fmt: figure.to_json().encode())
+    drawn: dict[str, bytes] = {}
+
+    def click() -> None:
+        drawn["png"] = chart_card.card_image(card, release, None, card.build(card.data), "png", "pl")
+        drawn["csv"] = chart_card.card_csv(card, release, "pl")
+        drawn["after"] = i18n.t("common.share").encode()
+
+    worker = threading.Thread(target=click)
+    worker.start()
+    worker.join()
+    image = drawn["png"].decode("unicode_escape")
+    assert i18n.t("common.source_label", lang="pl") in image and i18n.t("common.source_label", lang="en") not in image
+    assert drawn["after"].decode() == i18n.t("common.share", lang="en")  # the override ends with the block
+    assert drawn["csv"] == chart_card.export_table(card.data, release).to_csv(index=False).encode("utf-8")

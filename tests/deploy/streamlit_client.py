@@ -8,7 +8,9 @@ concurrent sessions, each really running the page script on a replica).
 from __future__ import annotations
 
 import time
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -30,10 +32,11 @@ class PageRun:
     bytes_received: int = 0
     exceptions: list[str] = field(default_factory=list)  # exception elements the page drew
     charts: int = 0                   # plotly charts the page drew
+    codes: list[str] = field(default_factory=list)  # the text of every code block drawn (share links, embeds)
 
     @property
     def ok(self) -> bool:
-        return self.finished == "FINISHED_SUCCESSFULLY" and not self.exceptions
+        return self.finished in ("FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY") and not self.exceptions
 
 
 def websocket_url(base_url: str) -> str:
@@ -65,6 +68,8 @@ def _walk_elements(forward: ForwardMsg, run: PageRun) -> None:
         run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
     elif kind == "plotly_chart":
         run.charts += 1
+    elif kind == "code":
+        run.codes.append(element.code.code_text)
 
 
 async def run_page(session: aiohttp.ClientSession, base_url: str, url_path: str = "", query_string: str = "",
@@ -124,3 +129,141 @@ async def open_websocket(session: aiohttp.ClientSession, base_url: str, origin: 
             return 101
     except aiohttp.WSServerHandshakeError as refused:
         return refused.status
+
+
+@dataclass
+class Widget:
+    """A widget a page drew, as the browser knows it: its id, kind, the fragment it was drawn in
+    ("" outside any) and, for a button group, its options as drawn (the values the wire carries)."""
+    id: str
+    kind: str
+    fragment_id: str = ""
+    options: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """The widget's user key: Streamlit ends a keyed widget's id with it."""
+        return self.id.rsplit("-", 1)[-1] if "-" in self.id else self.id
+
+
+_WIDGET_KINDS = {"button_group", "checkbox", "multiselect", "selectbox", "radio", "slider", "toggle"}
+
+
+class Session:
+    """One reader's session kept open over several runs, as a browser keeps it: the first run of a
+    page, then filter changes, each a rerun_script carrying the widget states (and, for a widget
+    drawn inside an st.fragment, that fragment's id, so only the fragment reruns)."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse, base_url: str, locale: str = "en-GB"):
+        self.ws = ws
+        self.base_url = base_url
+        self.locale = locale
+        self.widgets: dict[str, Widget] = {}
+        self.states: dict[str, Any] = {}   # widget id -> WidgetState the reader set
+        self.url_path = ""
+        self.query_string = ""             # the page's URL as the server last wrote it
+        self.page_script_hash = ""
+
+    @classmethod
+    @asynccontextmanager
+    async def open(cls, http: aiohttp.ClientSession, base_url: str, locale: str = "en-GB",
+                   headers: dict[str, str] | None = None):
+        async with http.ws_connect(websocket_url(base_url), protocols=(SUBPROTOCOL,), headers=headers or {},
+                                   max_msg_size=0, timeout=aiohttp.ClientWSTimeout(ws_close=10),
+                                   autoping=True) as ws:
+            yield cls(ws, base_url, locale)
+
+    def _client_state(self, msg: BackMsg, fragment_id: str = "") -> None:
+        state = msg.rerun_script
+        state.query_string = self.query_string
+        state.page_name = self.url_path
+        state.page_script_hash = self.page_script_hash
+        state.context_info.locale = self.locale
+        state.context_info.timezone = "UTC"
+        state.context_info.url = f"{self.base_url.rstrip('/')}/{self.url_path}" + (
+            f"?{self.query_string}" if self.query_string else "")
+        for widget_state in self.states.values():
+            state.widget_states.widgets.add().CopyFrom(widget_state)
+        if fragment_id:
+            state.fragment_id = fragment_id
+
+    async def run(self, url_path: str = "", query_string: str = "", timeout: float = 120.0) -> PageRun:
+        """Open a page (as following a link does: the page's widgets start afresh)."""
+        self.url_path, self.query_string = url_path, query_string
+        self.states.clear()
+        msg = BackMsg()
+        self._client_state(msg)
+        return await self._exchange(msg, timeout)
+
+    def widget(self, key: str) -> Widget:
+        for widget in self.widgets.values():
+            if widget.key == key:
+                return widget
+        raise KeyError(f"no widget with key {key!r} on the page (have {sorted(w.key for w in self.widgets.values())})")
+
+    async def set(self, key: str, value: Any, timeout: float = 120.0) -> PageRun:
+        """Change a widget as a reader does: a bool for a toggle or checkbox, an option as drawn
+        (its label) for a segmented control; the rerun is the widget's fragment's when it has one."""
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+        widget = self.widget(key)
+        state = WidgetState(id=widget.id)
+        if widget.kind == "checkbox":
+            state.bool_value = bool(value)
+        elif widget.kind == "button_group":
+            state.string_array_value.data.extend([str(v) for v in (value if isinstance(value, list) else [value])])
+        elif widget.kind == "radio":
+            state.string_value = str(value)
+        else:
+            raise NotImplementedError(f"setting a {widget.kind} is not implemented")
+        self.states[widget.id] = state
+        msg = BackMsg()
+        self._client_state(msg, widget.fragment_id)
+        return await self._exchange(msg, timeout)
+
+    async def _exchange(self, msg: BackMsg, timeout: float) -> PageRun:
+        run = PageRun()
+        started = time.perf_counter()
+        await self.ws.send_bytes(msg.SerializeToString())
+        deadline = started + timeout
+        while True:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                raise TimeoutError(f"no script_finished within {timeout} s")
+            message = await self.ws.receive(timeout=remaining)
+            if message.type != aiohttp.WSMsgType.BINARY:
+                raise ConnectionError(f"websocket ended before the run finished: {message.type!r} {message.data!r}")
+            run.messages += 1
+            run.bytes_received += len(message.data)
+            run.largest_message = max(run.largest_message, len(message.data))
+            forward = ForwardMsg()
+            forward.ParseFromString(message.data)
+            _walk_elements(forward, run)
+            self._note(forward)
+            if forward.WhichOneof("type") == "script_finished":
+                status = ForwardMsg.ScriptFinishedStatus.Name(forward.script_finished)
+                run.finished = status
+                if status != "FINISHED_EARLY_FOR_RERUN":
+                    break
+        run.seconds = time.perf_counter() - started
+        return run
+
+    def _note(self, forward: ForwardMsg) -> None:
+        kind = forward.WhichOneof("type")
+        if kind == "page_info_changed":
+            self.query_string = forward.page_info_changed.query_string
+        elif kind == "new_session":
+            self.page_script_hash = forward.new_session.page_script_hash
+        elif kind == "navigation":
+            self.page_script_hash = forward.navigation.page_script_hash
+        elif kind == "delta" and forward.delta.HasField("new_element"):
+            element = forward.delta.new_element
+            widget_kind = element.WhichOneof("type")
+            if widget_kind in _WIDGET_KINDS:
+                proto = getattr(element, widget_kind)
+                if widget_kind == "button_group":
+                    options = [o.content for o in proto.options]
+                elif widget_kind == "radio":
+                    options = list(proto.options)
+                else:
+                    options = []
+                self.widgets[proto.id] = Widget(proto.id, widget_kind, forward.delta.fragment_id, options)
