@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import data, figures, formatting, i18n, image_export, per_capita, url_state
+from app import data, figures, formatting, html_table, i18n, image_export, per_capita, url_state
 from app.caption import Caption, data_as_of, plain, unverified_note
 from app.card import ChartCard
 from app.i18n import t
@@ -137,6 +137,19 @@ def reader_table(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
+# The class of chrome.accessibility_css(): out of sight, read by screen readers, shown when a
+# keyboard reader's focus enters it.
+SCREEN_READER_CLASS = "exile-sr-only"
+
+
+def accessible_table(table: pd.DataFrame, title: str) -> str:
+    """The card's reader table as a real HTML table (caption, <th scope>, every cell escaped, in the
+    reader's language), for screen readers: st.dataframe draws its cells on a canvas. The same
+    renderer as the static edition's card pages (app/html_table.py)."""
+    return html_table.table(table, t("edition.table_caption", title=title), t("common.col_value"),
+                            lang=i18n.language(), wrap_class=SCREEN_READER_CLASS)
+
+
 def conflicts_for(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
     """Every figure of each conflict group the plotted rows belong to, as a reader reads them: what
     disagrees, each figure with its unit and period, who published it, its link, whether it was
@@ -248,9 +261,10 @@ def render(card: ChartCard, release: data.Release) -> None:
         csv = card.once("csv", lambda: export_table(card.data, release).to_csv(index=False).encode("utf-8"))
         with st.expander(t("common.data_expander")):
             st.markdown(f"**{t('common.what_chart_shows')}** {md(card.alt)}")
-            st.dataframe(card.once("reader_table", lambda: reader_table(card.data, release)), hide_index=True,
-                         key=f"table-{card.key}", alt=card.alt,
+            table = card.once("reader_table", lambda: reader_table(card.data, release))
+            st.dataframe(table, hide_index=True, key=f"table-{card.key}", alt=card.alt,
                          column_config={t("common.col_link"): st.column_config.LinkColumn(display_text=HOST_DISPLAY)})
+            st.html(card.once("accessible_table", lambda: accessible_table(table, caption.title)))
             st.download_button(t("common.download_csv"), csv,
                                file_name=f"belarus-exiles-{card.key}.csv", mime="text/csv",
                                key=f"csv-{card.key}", on_click="ignore", icon=":material/download:")

@@ -38,7 +38,7 @@ in_unit = asylum.in_unit(unit)
 # Each UNHCR section is a function so that, with no country chosen, the page still shows Poland's
 # own figures below instead of stopping.
 def applications_section() -> None:
-    st.subheader(t("asylum.applications_heading"))
+    st.header(t("asylum.applications_heading"))
     applicant_type = st.radio(t("asylum.type_label"), asylum.APPLICANT_TYPES,
                               format_func=lambda code: asylum.sentence_case(asylum.applicant_type_label(code)),
                               horizontal=True, help=t("asylum.type_help"),
@@ -58,7 +58,7 @@ def applications_section() -> None:
 
 
 def decisions_section() -> None:
-    st.subheader(t("asylum.decisions_heading"))
+    st.header(t("asylum.decisions_heading"))
     elsewhere = asylum.years_in_other_unit(series, asylum.DECISIONS, chosen, unit, since)
     if elsewhere:
         st.caption(chart_card.md(asylum.other_unit_message(elsewhere, unit, t("asylum.what_decisions"))))
@@ -74,7 +74,7 @@ def decisions_section() -> None:
 
 
 def recognition_rate_section() -> None:
-    st.subheader(t("asylum.rate_heading"))
+    st.header(t("asylum.rate_heading"))
     rate_category = st.radio(t("asylum.rate_label"), asylum.RATES, format_func=asylum.rate_label, horizontal=True,
                              key=view.bind("rate", "asylum_rate", asylum.RATES, default=asylum.RATES[0]))
     chart = cards.build("asylum-recognition-rate", release, countries=chosen, rate=rate_category,
@@ -94,7 +94,7 @@ else:
 
 # ------------------------------------------------------------------ Poland's Office for Foreigners
 st.divider()
-st.subheader(t("asylum.office_heading"))
+st.header(t("asylum.office_heading"))
 provisional = cards.asylum.office_provisional(release)
 st.markdown(" ".join([t("asylum.office_intro")]
                      + ([t("asylum.office_provisional", years=provisional)] if provisional else [])))

@@ -13,6 +13,7 @@ st.page_link("pages/story.py", label=t("overview.story_link"), icon=":material/a
 st.page_link("pages/claims.py", label=t("overview.claims_link"), icon=":material/fact_check:")
 
 # ------------------------------------------------------------------ headline figures
+st.header(t("overview.figures_heading"))  # the cards' titles below are level 3: no level skipped
 poland, lithuania = cards.overview.national_stocks(series)
 europe = data.table(release, "pub_countries").query("unsd_region == 'Europe'")["iso3"]
 mandate = select.rows(series, "unhcr_under_mandate_stock", destination=list(europe), since=cards.overview.SINCE)

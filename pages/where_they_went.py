@@ -17,6 +17,8 @@ st.title(t("where.title"))
 st.markdown(t("where.intro"))
 
 # ------------------------------------------------------------------ map and ranking for one year
+# Section headings are level 2, the cards' titles level 3: no level skipped.
+st.header(t("where.map_heading"))
 measure_column, year_column = st.columns([2, 3])
 with measure_column:
     measure_key = st.radio(t("where.measure_label"), list(where.MEASURES),
@@ -68,7 +70,7 @@ with ranking_column:
 
 # ------------------------------------------------------------------ protection next to residence documents
 st.divider()
-st.subheader(t("where.comparison_heading"))
+st.header(t("where.comparison_heading"))
 comparison = where.protection_vs_residence(series)
 select.one_kind(comparison)  # all stocks of persons; on different dates, so shown side by side, never added
 sentences = where.comparison_sentences(comparison)
@@ -78,7 +80,7 @@ chart_card.render(cards.build("where-protection-vs-residence", release), release
 
 # ------------------------------------------------------------------ over time
 st.divider()
-st.subheader(t("where.trend_heading"))
+st.header(t("where.trend_heading"))
 options = where.mandate_options(series, countries, cards.where.TREND_SINCE)
 chosen = st.multiselect(t("where.countries_label"), options, format_func=i18n.country,
                         key=view.bind("countries", "where_destinations", options, multi=True,
@@ -93,13 +95,13 @@ else:
 
 # ------------------------------------------------------------------ first permits (flow) beside valid permits (stock)
 st.divider()
-st.subheader(t("context.flows_heading"))
+st.header(t("context.flows_heading"))
 st.markdown(t("context.flows_intro"))
 chart_card.render(cards.build("where-first-vs-valid", release), release)
 
 # ------------------------------------------------------------------ Belarusians beside Russians and Ukrainians
 st.divider()
-st.subheader(t("context.origins_heading"))
+st.header(t("context.origins_heading"))
 per = chart_card.md(formatting.number(context.PER))
 st.markdown(t("context.origins_intro", per=per))
 scale_column, origins_year_column = st.columns([3, 2])
