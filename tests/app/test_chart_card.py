@@ -146,3 +146,20 @@ def test_data_as_of_prints_a_month_precise_date_as_a_month():
     assert chart_card.data_as_of(frame) == "Latest figure: November 2022"
     both = pd.concat([frame, pd.DataFrame({"period_end": pd.to_datetime(["2022-11-01"]), "period_end_precision": ["day"]})])
     assert chart_card.data_as_of(both) == "Latest figure: 1 November 2022"  # the most precise of that date
+
+
+def test_the_accessible_table_holds_the_reader_table_in_the_readers_language(published, release):
+    from app import html_table
+    from app.i18n import t
+    series = published("pub_series")
+    frame = select.rows(series, "eurostat_valid_permits_stock", destination="POL")
+    with_language("pl")
+    figure = t("common.col_value")
+    table = chart_card.reader_table(frame, release)
+    out = chart_card.accessible_table(table, "Tytuł <karty>")
+    assert out == html_table.table(table, "Wartości pokazane na wykresie: Tytuł <karty>", figure,
+                                   lang="pl", wrap_class=chart_card.SCREEN_READER_CLASS)
+    assert out.count("<tr>") == len(table) + 1 and "Tytuł &lt;karty&gt;" in out
+    assert '<th scope="col">Kraj</th>' in out
+    assert all(f"<td>{value}</td>" in out or f'<td class="figure">{value}</td>' in out
+               for value in table[figure].map(html_table.esc))
