@@ -153,7 +153,8 @@ def test_the_keyboard_reaches_every_control(tab, dashboard_url):
     download = tab.locator('[data-testid="stExpander"]').first.locator('[data-testid="stDownloadButton"] button')
     download.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
     controls = tab.evaluate(CONTROLS)
-    for expected in ("stButtonGroup", "stSelectbox", "stExpander", "stDownloadButton", "stPopover"):
+    for expected in ("stButtonGroup", "stRadio", "stCheckbox", "stMultiSelect", "stExpander", "stDownloadButton",
+                     "stPopover"):
         assert any(expected in c["testids"] for c in controls), f"no {expected} among the page's controls"
     reached = tab_through(tab)
     groups_reached = {c["group"] for c in controls if c["group"] and c["id"] in reached}
@@ -163,7 +164,7 @@ def test_the_keyboard_reaches_every_control(tab, dashboard_url):
     # In a segmented control (the language switch among them) Tab stops once; the arrow keys
     # reach the other options.
     for group in tab.locator('[data-testid="stButtonGroup"]').all():
-        buttons = group.locator("button")
+        buttons = group.locator('button[data-variant="segmented_control"]')  # not its help button
         if buttons.count() < 2 or not buttons.first.is_visible() or buttons.first.is_disabled():
             continue
         buttons.first.focus()
