@@ -24,7 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import data, figures, formatting, i18n, image_export, per_capita, url_state
+from app import data, figures, formatting, html_table, i18n, image_export, per_capita, url_state
 from app.caption import Caption, data_as_of, plain, unverified_note
 from app.card import ChartCard
 from app.i18n import t
@@ -140,6 +140,19 @@ def reader_table(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
     columns[t("common.col_published")] = [published_date(row["published"]) for row in rows]
     columns[t("common.col_link")] = [row["source_url"] or None for row in rows]
     return pd.DataFrame(columns)
+
+
+# The class of chrome.accessibility_css(): out of sight, read by screen readers, shown when a
+# keyboard reader's focus enters it.
+SCREEN_READER_CLASS = "exile-sr-only"
+
+
+def accessible_table(table: pd.DataFrame, title: str) -> str:
+    """The card's reader table as a real HTML table (caption, <th scope>, every cell escaped, in the
+    reader's language), for screen readers: st.dataframe draws its cells on a canvas. The same
+    renderer as the static edition's card pages (app/html_table.py)."""
+    return html_table.table(table, t("edition.table_caption", title=title), t("common.col_value"),
+                            lang=i18n.language(), wrap_class=SCREEN_READER_CLASS)
 
 
 def conflicts_for(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
@@ -388,9 +401,10 @@ def render(card: ChartCard, release: data.Release) -> None:
                                         t("common.col_curator_note"): st.column_config.TextColumn(width="large")})
         with st.expander(t("common.data_expander")):
             st.markdown(f"**{t('common.what_chart_shows')}** {md(card.alt)}")
-            st.dataframe(card.once("reader_table", lambda: reader_table(card.data, release)), hide_index=True,
-                         key=f"table-{card.key}", alt=card.alt,
+            table = card.once("reader_table", lambda: reader_table(card.data, release))
+            st.dataframe(table, hide_index=True, key=f"table-{card.key}", alt=card.alt,
                          column_config={t("common.col_link"): st.column_config.LinkColumn(display_text=HOST_DISPLAY)})
+            st.html(card.once("accessible_table", lambda: accessible_table(table, caption.title)))
             # The download keeps the published names; made when the button is clicked.
             st.download_button(t("common.download_csv"), partial(card_csv, card, release, i18n.language()),
                                file_name=f"belarus-exiles-{card.key}.csv", mime="text/csv",

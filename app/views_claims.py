@@ -22,15 +22,11 @@ from babel.lists import format_list
 from app import data, formatting, i18n, select
 from app import events as app_events
 from app.i18n import MissingMessage, t
+from app.markdown import md
 from app.sources import _source_table_refs
 
-VERDICT_ICONS = {"supported": ":material/check_circle:", "partly_supported": ":material/contrast:",
-                 "not_supported": ":material/cancel:", "not_checkable": ":material/help:"}
 VERDICT_COLOURS = {"supported": "green", "partly_supported": "orange", "not_supported": "red",
                    "not_checkable": "gray"}
-STRENGTH_ICONS = {"official_statistics": ":material/verified:", "official_reported": ":material/newspaper:",
-                  "checked_event": ":material/fact_check:", "unchecked": ":material/warning:",
-                  "none": ":material/block:"}
 STRENGTH_COLOURS = {"official_statistics": "blue", "official_reported": "blue", "checked_event": "blue",
                     "unchecked": "orange", "none": "gray"}
 ARTICLE_FACT = "SURV_ECFR_FLED"  # the curated row that cites the seed article (its title, URL and date)
@@ -171,6 +167,19 @@ def reasons(claim_id: str, parts: pd.DataFrame) -> list[str]:
 
 def strength_label(strength: str) -> str:
     return t(f"claims.strength_{strength}")
+
+
+# Badges carry words only: a Material icon inside markdown is its name in the page's text, which a
+# screen reader reads ("check_circle") and a copy carries along. The colour repeats the words.
+def verdict_badge(verdict: str) -> str:
+    """'Verdict: Supported by these data' as a coloured markdown badge."""
+    text = t("claims.verdict_badge", verdict=t(f"claims.verdict_{verdict}"))
+    return f":{VERDICT_COLOURS[verdict]}-badge[{md(text)}]"
+
+
+def strength_badge(strength: str) -> str:
+    """'Evidence: official statistics' as a coloured markdown badge."""
+    return f":{STRENGTH_COLOURS[strength]}-badge[{md(strength_label(strength))}]"
 
 
 # ------------------------------------------------------------------ rows behind a card

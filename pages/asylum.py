@@ -39,7 +39,7 @@ in_unit = asylum.in_unit(unit)
 # own figures below instead of stopping.
 @url_state.section  # its applicant type reruns it alone; the shared controls above rerun the page
 def applications_section() -> None:
-    st.subheader(t("asylum.applications_heading"))
+    st.header(t("asylum.applications_heading"))
     applicant_type = st.radio(t("asylum.type_label"), asylum.APPLICANT_TYPES,
                               format_func=lambda code: asylum.sentence_case(asylum.applicant_type_label(code)),
                               horizontal=True, help=t("asylum.type_help"),
@@ -60,7 +60,7 @@ def applications_section() -> None:
 
 
 def decisions_section() -> None:
-    st.subheader(t("asylum.decisions_heading"))
+    st.header(t("asylum.decisions_heading"))
     elsewhere = memo.once(release, ("asylum.decisions_elsewhere", tuple(chosen), unit, since),
                           lambda: asylum.years_in_other_unit(series, asylum.DECISIONS, chosen, unit, since))
     if elsewhere:
@@ -78,7 +78,7 @@ def decisions_section() -> None:
 
 @url_state.section  # its rate reruns it alone
 def recognition_rate_section() -> None:
-    st.subheader(t("asylum.rate_heading"))
+    st.header(t("asylum.rate_heading"))
     rate_category = st.radio(t("asylum.rate_label"), asylum.RATES, format_func=asylum.rate_label, horizontal=True,
                              key=view.bind("rate", "asylum_rate", asylum.RATES, default=asylum.RATES[0]))
     chart = cards.build("asylum-recognition-rate", release, countries=chosen, rate=rate_category,
@@ -98,7 +98,7 @@ else:
 
 # ------------------------------------------------------------------ Poland's Office for Foreigners
 st.divider()
-st.subheader(t("asylum.office_heading"))
+st.header(t("asylum.office_heading"))
 provisional = memo.once(release, "asylum.office_provisional", lambda: cards.asylum.office_provisional(release))
 st.markdown(" ".join([t("asylum.office_intro")]
                      + ([t("asylum.office_provisional", years=provisional)] if provisional else [])))

@@ -20,11 +20,7 @@ st.page_link("pages/sources.py", label=t("claims.conflicts_link"), icon=":materi
 
 def badges(evidence: claims.Evidence) -> None:
     """The verdict and, next to it, the strength of the evidence it rests on."""
-    verdict = (f":{claims.VERDICT_COLOURS[evidence.verdict]}-badge[{claims.VERDICT_ICONS[evidence.verdict]} "
-               f"{t(f'claims.verdict_{evidence.verdict}')}]")
-    strength = (f":{claims.STRENGTH_COLOURS[evidence.strength]}-badge[{claims.STRENGTH_ICONS[evidence.strength]} "
-                f"{claims.strength_label(evidence.strength)}]")
-    st.markdown(f"{verdict} {strength}")
+    st.markdown(f"{claims.verdict_badge(evidence.verdict)} {claims.strength_badge(evidence.strength)}")
 
 
 def body(evidence: claims.Evidence, key: str, heading: str) -> None:
@@ -45,14 +41,14 @@ def body(evidence: claims.Evidence, key: str, heading: str) -> None:
 
 for card in cards.claims.checked_claims(release):
     with st.container(border=True, key=f"claim-{card.claim_id}"):
-        st.markdown(f"### {card.claim_id}")
+        st.markdown(f"## {card.claim_id}")
         st.caption(t("claims.at_article_label", published=published))
         badges(card.at_article)
         st.markdown(f"> “{chart_card.md(card.quote)}”")
         st.caption(t("claims.quote_language"))
         body(card.at_article, f"claims_table_{card.claim_id}", t("claims.figures_heading", published=published))
         if card.later is not None:
-            st.markdown(f"#### {t('claims.later_heading', published=published)}")
+            st.markdown(f"### {t('claims.later_heading', published=published)}")
             st.caption(t("claims.later_help"))
             badges(card.later)
             body(card.later, f"claims_later_table_{card.claim_id}", t("claims.later_figures_heading"))

@@ -14,6 +14,9 @@ st.page_link("pages/story.py", label=t("overview.story_link"), icon=":material/a
 st.page_link("pages/claims.py", label=t("overview.claims_link"), icon=":material/fact_check:")
 
 # ------------------------------------------------------------------ headline figures
+st.header(t("overview.figures_heading"))  # the cards' titles below are level 3: no level skipped
+
+
 def headline_figures() -> list[headline_row.Headline]:
     """Made once per release and language (app/memo.py)."""
     poland, lithuania = cards.overview.national_stocks(series)

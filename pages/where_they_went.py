@@ -22,6 +22,8 @@ TREND_SCALE = "_where_trend_scale"  # the scale the trend is drawn at (chosen ab
 @url_state.section  # its filters rerun it alone (a change of scale reruns the page: the trend shares it)
 def map_and_ranking() -> None:
     # ------------------------------------------------------------------ map and ranking for one year
+    # Section headings are level 2, the cards' titles level 3: no level skipped.
+    st.header(t("where.map_heading"))
     measure_column, year_column = st.columns([2, 3])
     with measure_column:
         measure_key = st.radio(t("where.measure_label"), list(where.MEASURES),
@@ -87,7 +89,7 @@ map_and_ranking()
 
 # ------------------------------------------------------------------ protection next to residence documents
 st.divider()
-st.subheader(t("where.comparison_heading"))
+st.header(t("where.comparison_heading"))
 
 
 def comparison_text() -> str:
@@ -107,7 +109,7 @@ def trend_section() -> None:
     # ------------------------------------------------------------------ over time
     scale = st.session_state.get(TREND_SCALE, "total")  # as the map's section chose it
     st.divider()
-    st.subheader(t("where.trend_heading"))
+    st.header(t("where.trend_heading"))
     options = memo.once(release, "where.mandate_options",
                         lambda: where.mandate_options(series, countries, cards.where.TREND_SINCE))
     chosen = st.multiselect(t("where.countries_label"), options, format_func=i18n.country,
@@ -126,7 +128,7 @@ trend_section()
 
 # ------------------------------------------------------------------ first permits (flow) beside valid permits (stock)
 st.divider()
-st.subheader(t("context.flows_heading"))
+st.header(t("context.flows_heading"))
 st.markdown(t("context.flows_intro"))
 chart_card.render(cards.build("where-first-vs-valid", release), release)
 
@@ -134,7 +136,7 @@ chart_card.render(cards.build("where-first-vs-valid", release), release)
 def origins_section() -> None:
     # ------------------------------------------------------------------ Belarusians beside Russians and Ukrainians
     st.divider()
-    st.subheader(t("context.origins_heading"))
+    st.header(t("context.origins_heading"))
     per = chart_card.md(formatting.number(context.PER))
     st.markdown(t("context.origins_intro", per=per))
     scale_column, origins_year_column = st.columns([3, 2])

@@ -9,28 +9,21 @@ prefix), except links to sources and to the interactive dashboard.
 """
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import pandas as pd
 
 from app import i18n
 from app.caption import Caption, licence_text
 from app.i18n import t
+from app.html_table import Html, anchor, esc, safe_url, table
 from app.sources import SourceRef, host
 
+__all__ = ["Html", "anchor", "esc", "safe_url", "table"]  # the one table renderer, shared with the app
+
 UP = "../../"  # from edition/<lang>/ and embed/<lang>/ to the site's root
-
-
-class Html(str):
-    """Text that is already HTML (escaped, or built here from escaped parts)."""
-
-
-def esc(text) -> Html:
-    return Html(html.escape("" if text is None else str(text), quote=True))
 
 
 def join(parts: Iterable[str], separator: str = "") -> Html:
@@ -53,24 +46,6 @@ def t_html(key: str, **params) -> Html:
     for marker, value in markers.items():
         text = text.replace(marker, value)
     return Html(text)
-
-
-def safe_url(url) -> str | None:
-    """An absolute http(s) link, or None: nothing else becomes an href."""
-    if not isinstance(url, str):
-        return None
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
-
-
-def anchor(text, url, new_tab: bool = False) -> Html:
-    """A link to an outside address (its text escaped), or the text alone when the address is not
-    an http(s) link."""
-    href = safe_url(url)
-    if href is None:
-        return esc(text)
-    target = ' target="_blank"' if new_tab else ""
-    return Html(f'<a href="{esc(href)}" rel="noopener"{target}>{esc(text)}</a>')
 
 
 def local(text, href: str, **attributes: str) -> Html:
@@ -176,35 +151,6 @@ def figure_block(element_id: str, figure_json: str, image_href: str, alt: str, i
         f"<noscript>{image}</noscript>\n"
         f'<script type="application/json" id="{esc(element_id)}">{script_json(figure_json)}</script>\n'
         "</figure>")
-
-
-def _cell(value, link: bool) -> Html:
-    if link:
-        href = safe_url(value)
-        return anchor(host(href), href) if href else Html("")
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return Html("")
-    return esc(value)
-
-
-def table(frame: pd.DataFrame, caption_text: str, figure_column: str | None = None) -> Html:
-    """An accessible table: a caption, column headers, the first column as row headers; links
-    show the host they lead to (as the app's link columns do)."""
-    link_column = t("common.col_link")
-    head = "".join(f'<th scope="col">{esc(column)}</th>' for column in frame.columns)
-    rows = []
-    for record in frame.itertuples(index=False, name=None):
-        cells = []
-        for i, (column, value) in enumerate(zip(frame.columns, record)):
-            content = _cell(value, column == link_column)
-            if i == 0:
-                cells.append(f'<th scope="row">{content}</th>')
-            else:
-                css = ' class="figure"' if column == figure_column else ""
-                cells.append(f"<td{css}>{content}</td>")
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    return Html(f'<div class="table-wrap"><table><caption>{esc(caption_text)}</caption>'
-                f'<thead><tr>{head}</tr></thead><tbody>\n' + "\n".join(rows) + "\n</tbody></table></div>")
 
 
 # ------------------------------------------------------------------ pages

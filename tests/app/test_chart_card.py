@@ -173,3 +173,20 @@ def test_downloads_made_on_click_speak_the_readers_language_on_any_thread(releas
     assert i18n.t("common.source_label", lang="pl") in image and i18n.t("common.source_label", lang="en") not in image
     assert drawn["after"].decode() == i18n.t("common.share", lang="en")  # the override ends with the block
     assert drawn["csv"] == chart_card.export_table(card.data, release).to_csv(index=False).encode("utf-8")
+
+
+def test_the_accessible_table_holds_the_reader_table_in_the_readers_language(published, release):
+    from app import html_table
+    from app.i18n import t
+    series = published("pub_series")
+    frame = select.rows(series, "eurostat_valid_permits_stock", destination="POL")
+    with_language("pl")
+    figure = t("common.col_value")
+    table = chart_card.reader_table(frame, release)
+    out = chart_card.accessible_table(table, "Tytuł <karty>")
+    assert out == html_table.table(table, "Wartości pokazane na wykresie: Tytuł <karty>", figure,
+                                   lang="pl", wrap_class=chart_card.SCREEN_READER_CLASS)
+    assert out.count("<tr>") == len(table) + 1 and "Tytuł &lt;karty&gt;" in out
+    assert '<th scope="col">Kraj</th>' in out
+    assert all(f"<td>{value}</td>" in out or f'<td class="figure">{value}</td>' in out
+               for value in table[figure].map(html_table.esc))

@@ -37,11 +37,13 @@ def test_every_claim_has_a_card_with_its_verdict_and_evidence_strength(published
     claims_table, verdicts = published("pub_claims"), published("pub_claim_verdicts")
     at = claims_page(lang)
     markdown = [m.value for m in at.markdown]
-    headings = [m for m in markdown if m.startswith("### C") and len(m) <= 7]
-    assert [h[4:] for h in headings] == claims_table["claim_id"].tolist()
+    # level 2 under the page's title, the later evidence level 3: no heading level skipped
+    headings = [m for m in markdown if m.startswith("## C") and len(m) <= 6]
+    assert [h[3:] for h in headings] == claims_table["claim_id"].tolist()
     strengths = [i18n.t(f"claims.strength_{s}", lang) for s in
                  ("official_statistics", "official_reported", "checked_event", "unchecked", "none")]
-    badges = [m for m in markdown if "-badge[" in m and any(s in m for s in strengths)]
+    badges = [m.replace("\\", "") for m in markdown if "-badge[" in m and any(s in m.replace("\\", "") for s in strengths)]
+    assert not any(":material/" in b for b in badges)  # words, not icon names a screen reader would read
     for row in verdicts.itertuples():
         verdict = i18n.t(f"claims.verdict_{row.verdict}", lang)
         strength = i18n.t(f"claims.strength_{row.evidence_strength}", lang)
@@ -52,7 +54,7 @@ def test_every_claim_has_a_card_with_its_verdict_and_evidence_strength(published
             assert any(later in b and later_strength in b for b in badges), row.claim_id
     assert len(badges) == len(verdicts) + verdicts["verdict_later"].notna().sum()
     later_heading = i18n.t("claims.later_heading", lang, published="2023")
-    assert sum(m == f"#### {later_heading}" for m in markdown) == verdicts["verdict_later"].notna().sum()
+    assert sum(m == f"### {later_heading}" for m in markdown) == verdicts["verdict_later"].notna().sum()
     for quote in claims_table["quote"]:
         assert f"> “{chart_card.md(quote)}”" in markdown  # quotes stay in the original English
     text = page_text(at)

@@ -33,7 +33,9 @@
     }
     var target = document.createElement("div");
     target.className = "chart-live";
-    target.setAttribute("role", "img");
+    // A labelled group, not role="img": the live chart holds controls (Plotly's toolbar, its drag
+    // layers), and an image may contain none (axe-core: nested-interactive).
+    target.setAttribute("role", "group");
     target.setAttribute("aria-label", box.getAttribute("data-alt") || "");
     box.insertBefore(target, box.firstChild);
     try {
