@@ -61,15 +61,16 @@ def render(row: list[Headline], release: data.Release) -> None:
         # once per release, language and figure (its label and what it counts name it on the page)
         item = memo.once(release, ("headline", headline.label, headline.detail),
                          partial(headlines.latest, headline.rows, release))
-        with column:
+        # One bordered box per figure: the figure, its trend, who and what it counts, its period and
+        # source, and any source that disagrees (a reader, or a screen reader, finds them together).
+        with column, st.container(border=True):
             if headline.trend:
-                with st.container(border=True):
-                    st.metric(headline.label, item.value_text,
-                              help=t("common.h_help", detail=headline.detail, trend=md(item.trend_text)))
-                    st.html(sparkline(item.trend, t("common.sparkline_alt", label=headline.label,
-                                                    trend=item.trend_text)))
+                st.metric(headline.label, item.value_text,
+                          help=t("common.h_help", detail=headline.detail, trend=md(item.trend_text)))
+                st.html(sparkline(item.trend, t("common.sparkline_alt", label=headline.label,
+                                                trend=item.trend_text)))
             else:
-                st.metric(headline.label, item.value_text, border=True, help=headline.detail)
+                st.metric(headline.label, item.value_text, help=headline.detail)
             source = headlines.citation(item.source)
             st.caption(t("common.h_caption_provisional", detail=md(headline.detail), period=item.period_text,
                          provisional=headline.provisional, source=source) if headline.provisional

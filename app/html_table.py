@@ -1,5 +1,5 @@
 """The one HTML table renderer of a card's figures: the static edition's card pages
-(app/static_edition/render.py) and the app's chart card (app/chart_card.py, for screen readers:
+(`python -m etl site`) and the app's chart card (app/chart_card.py, for screen readers:
 st.dataframe draws on a canvas, which gives them no cells) print the same table.
 
 A <caption>, column headers (<th scope="col">), the first column as row headers

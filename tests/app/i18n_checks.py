@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 import re
 import string
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import i18n
-from tests.page_registry import DASHBOARD
+from tests.page_registry import DASHBOARD, registered_pages
 
+URL_PATHS = {page.url_path for page in registered_pages()}
 TRANSLATED = [lang for lang in i18n.LANGUAGES if lang != "en"]
 
 
@@ -124,10 +126,14 @@ def english_leftovers(texts: list[str], fragments: set[str]) -> list[tuple[str, 
 
 def page_in(page: str, lang: str) -> AppTest:
     """`page` rendered with ?lang=`lang`, opened straight from a link as most readers arrive
-    (tests/app/test_shareable_links.py also goes there from the default page)."""
+    (tests/app/test_shareable_links.py also goes there from the default page). AppTest finds a
+    page whose URL path is not its file's name (pages/where_they_went.py is /where) only among the
+    pages a first run registered: those are reached from the default page."""
     i18n.set_language(lang)  # AppTest formats option labels outside the session, in the process's language
     at = AppTest.from_file(str(DASHBOARD), default_timeout=120)
     at.query_params["lang"] = lang
+    if Path(page).stem not in URL_PATHS:
+        at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
