@@ -68,3 +68,23 @@ def built_copy(built, tmp_path) -> tuple[DataPaths, dict]:
     paths, manifest = built
     shutil.copytree(paths.root, tmp_path / "data")
     return DataPaths(tmp_path / "data"), manifest
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """Debian's Chromium driven by Playwright, one per test process for every browser test (the
+    dashboard's, the static edition's, the proxy's). Playwright's sync API keeps an event loop
+    running on this thread while it lives: a second sync_playwright() or an asyncio.run() on the
+    same thread fails (run coroutines with tests.streamlit_server.run_coroutine)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium); .ci/run installs it")
+    api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-dev.txt)")
+    with api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

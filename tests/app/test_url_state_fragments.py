@@ -4,7 +4,6 @@ and the section writes the page's canonical URL, its cards' share links and the 
 itself. Driven through Streamlit's websocket protocol (tests/deploy/streamlit_client.Session)."""
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import pytest
 
 from tests.deploy.stack import free_port
 from tests.deploy.streamlit_client import Session
-from tests.streamlit_server import wait_until_healthy
+from tests.streamlit_server import run_coroutine, wait_until_healthy
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
@@ -85,7 +84,7 @@ def test_a_filter_change_reruns_its_section_alone_and_keeps_url_links_and_memory
             opened = await session.run("poland", shared)
             assert opened.ok and query(session.query_string) == query(shared)
 
-    asyncio.run(scenario())
+    run_coroutine(scenario())
 
 
 def test_where_a_shared_scale_reruns_the_page_and_other_filters_their_section(server_url):
@@ -102,4 +101,4 @@ def test_where_a_shared_scale_reruns_the_page_and_other_filters_their_section(se
             assert per_capita.finished == "FINISHED_SUCCESSFULLY" and per_capita.charts == page.charts
             assert query(session.query_string)["scale"] and query(session.query_string)["arrows"] == ["true"]
 
-    asyncio.run(scenario())
+    run_coroutine(scenario())

@@ -15,8 +15,6 @@ from etl.paths import REPO_ROOT
 from tests.streamlit_server import wait_until_healthy
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 START_TIMEOUT = 60
 
 
@@ -83,11 +81,8 @@ def fresh_dashboard_url(chromium, built, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def browser(chromium):
-    with chromium.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+def browser(chromium, chromium_browser):
+    return chromium_browser
 
 
 @pytest.fixture

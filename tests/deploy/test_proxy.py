@@ -8,7 +8,6 @@ typed and cached, and in place of the app when both replicas are down; an embed 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import http.client
 import re
 import threading
@@ -24,19 +23,12 @@ import pytest
 
 from tests.deploy.stack import CHART_MARKER, FIXTURE_CARD, STREAMLIT_CONFIG, Nginx, free_port
 from tests.deploy.streamlit_client import open_websocket, run_page
+from tests.streamlit_server import run_coroutine
 
 pytestmark = pytest.mark.proxy
 
-CHROMIUM = Path("/usr/bin/chromium")
 EMBED = f"/embed/en/{FIXTURE_CARD}.html"
 EDITION_PAGE = f"/edition/en/{FIXTURE_CARD}.html"
-
-
-def arun(coroutine):
-    """asyncio.run on a thread of its own: Playwright's sync API keeps an event loop running on
-    this thread while the browser fixture lives."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def get(stack, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -74,7 +66,7 @@ def test_the_websocket_opens_from_the_public_origin_and_not_from_another(replica
             return {origin: await open_websocket(session, url, origin)
                     for origin in (url, "http://evil.example", f"http://127.0.0.1:{free_port()}", "null", None)}
 
-    opened = arun(statuses())
+    opened = run_coroutine(statuses())
     assert opened[url] == 101
     # Streamlit alone would accept any origin on 127.0.0.1 or localhost, whatever the port: the
     # proxy's check is the one that refuses it
@@ -93,7 +85,7 @@ def test_a_page_runs_through_the_proxy_within_the_production_message_limit(repli
         async with aiohttp.ClientSession() as session:
             return await run_page(session, replicas_up.nginx.url, "where", origin=replicas_up.nginx.url)
 
-    page = arun(run())
+    page = run_coroutine(run())
     assert page.ok, (page.finished, page.exceptions)
     assert page.charts >= 1
     assert 2 * page.largest_message <= limit, f"largest message {page.largest_message} B, limit {limit} B"
@@ -180,7 +172,7 @@ def test_a_session_sticks_to_one_replica(replicas_up):
             return await open_websocket(session, nginx.url, nginx.url, headers={"Cookie": cookie}, query=f"route={run}")
 
     # the websocket the page opens carries the same cookie, and reaches the same replica
-    assert arun(websocket()) == 101
+    assert run_coroutine(websocket()) == 101
     served = nginx.upstream_of(f"sticky={run}")
     assert len(served) == 20 and len(set(served)) == 1 and served[0] in replicas
     stream = nginx.upstream_of(f"/_stcore/stream?route={run}")
@@ -270,7 +262,7 @@ def _burst(url: str, path: str, count: int, source: str) -> list[int]:
                     await response.read()
                     return response.status
             return await asyncio.gather(*(one() for _ in range(count)))
-    return arun(run())
+    return run_coroutine(run())
 
 
 def test_a_request_rate_limit_per_address(stack):
@@ -300,24 +292,11 @@ def test_open_websockets_are_capped_per_address(replicas_up):
                 await ws.close()
             return len(opened), refused
 
-    opened, refused = arun(run())
+    opened, refused = run_coroutine(run())
     assert (opened, refused) == (20, [429])
 
 
 # ------------------------------------------------------------------ in a browser
-
-@pytest.fixture(scope="module")
-def chromium_browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium); .ci/run installs it")
-    api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield browser
-        browser.close()
-
 
 @pytest.fixture
 def other_origin(tmp_path, stack):
@@ -416,7 +395,7 @@ def test_the_static_edition_stands_in_when_every_replica_is_full(replicas_up):
                     freed = (response.status, await response.read())
                 return saturated, freed
 
-        saturated, freed = arun(scenario())
+        saturated, freed = run_coroutine(scenario())
         assert saturated == (200, index)
         assert freed[0] == 200 and freed[1] != index
         assert set(full.upstream_of("/_stcore/stream")) == {r.address for r in replicas_up.replicas}

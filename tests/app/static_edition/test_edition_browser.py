@@ -21,8 +21,6 @@ from app.static_edition import bake, site
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 RENDER_TIMEOUT_MS = int(os.environ.get("EXILE_BROWSER_RENDER_TIMEOUT_MS", "120000"))
 
 # The figures of the data table and the drawn traces, as the page has them.
@@ -53,12 +51,8 @@ def whole_edition(built, tmp_path_factory) -> tuple[Path, dict]:
 
 
 @pytest.fixture(scope="module")
-def offline_browser(whole_edition):
-    api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements.txt)")
-    with api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+def offline_browser(whole_edition, chromium_browser):
+    return chromium_browser
 
 
 class Offline:
