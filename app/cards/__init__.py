@@ -14,13 +14,11 @@ country or claim, whose key adds it: 'asylum-decisions' draws 'asylum-decisions-
 from __future__ import annotations
 
 import inspect
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from app import data, i18n, memo
+from app import data, memo
 from app.card import ChartCard
 from app.cards import asylum, claims, context, lithuania, overview, poland, sources, where
 
@@ -101,8 +99,7 @@ assert len(REGISTRY) == len(_CARDS), "registry names are unique"
 # it on each rerun. Bounded: a view is one of a finite set of allowlisted values, but the country
 # choices combine, so the least recently used cards are let go.
 MAX_BUILT = 512
-_built: OrderedDict[Hashable, ChartCard | None] = OrderedDict()
-_built_lock = threading.Lock()
+_built = memo.Kept(MAX_BUILT)
 
 
 def _hashable(value: Any) -> Hashable:
@@ -111,24 +108,13 @@ def _hashable(value: Any) -> Hashable:
 
 def build(name: str, release: data.Release, **params: Any) -> ChartCard | None:
     """The card called `name` at the view `params` (the page's default view for those not given)."""
-    key = (name, str(release.paths.root), release.release_id, i18n.language(),
-           tuple(sorted((param, _hashable(value)) for param, value in params.items())))
-    with _built_lock:
-        if key in _built:
-            _built.move_to_end(key)
-            return _built[key]
-    card = REGISTRY[name].build(release, **params)
-    with _built_lock:
-        _built[key] = card
-        while len(_built) > MAX_BUILT:
-            _built.popitem(last=False)
-    return card
+    view = tuple(sorted((param, _hashable(value)) for param, value in params.items()))
+    return _built.once(release, ("card", name, view), lambda: REGISTRY[name].build(release, **params))
 
 
 def clear_built() -> None:
     """Forget every built card (tests that change a release in place)."""
-    with _built_lock:
-        _built.clear()
+    _built.clear()
     memo.clear()  # the pages' shaping, made from the same releases
 
 
