@@ -38,7 +38,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tests.deploy.streamlit_client import PageRun, Session  # noqa: E402
-from tests.streamlit_server import wait_until_healthy  # noqa: E402
+from tests.streamlit_server import stop, wait_until_healthy  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 # The filters changed on each page (widget keys), in turn; pages without filters get first runs only.
@@ -101,13 +101,8 @@ class Server:
         wait_until_healthy(self.url, self.process, log, 120)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            stop(self.process, 15)
         self.process = None
 
     @property

@@ -4,45 +4,22 @@ and the section writes the page's canonical URL, its cards' share links and the 
 itself. Driven through Streamlit's websocket protocol (tests/deploy/streamlit_client.Session)."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import parse_qs
 
 import aiohttp
 import pytest
 
-from tests.deploy.stack import free_port
 from tests.deploy.streamlit_client import Session
-from tests.streamlit_server import run_coroutine, wait_until_healthy
+from tests.streamlit_server import run_coroutine, running_dashboard
 
 pytestmark = pytest.mark.slow
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def server_url(built, tmp_path_factory):
     paths, _ = built
-    port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "EXILE_DATA_DIR": str(paths.root)}
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(url, server, log, 120)
+    with running_dashboard(paths.root, tmp_path_factory.mktemp("streamlit") / "server.log", 120) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def query(text: str) -> dict[str, list[str]]:

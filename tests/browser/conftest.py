@@ -3,25 +3,14 @@ headless Debian chromium driven by Playwright. The server is killed in teardown.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from etl.paths import REPO_ROOT
-from tests.streamlit_server import wait_until_healthy
+from tests.streamlit_server import running_dashboard
 
 CHROMIUM = Path("/usr/bin/chromium")
 START_TIMEOUT = 60
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -30,30 +19,6 @@ def chromium():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium); .ci/run installs it")
     return pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements.txt)")
-
-
-@contextmanager
-def running_dashboard(data_root: Path, log: Path):
-    """`streamlit run dashboard.py` on a free port, reading data_root; killed on exit."""
-    port = free_port()
-    env = {**os.environ, "EXILE_DATA_DIR": str(data_root)}
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false"],
-            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(base_url, server, log, START_TIMEOUT)
-        yield base_url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +30,7 @@ def dashboard_url(browser, built, tmp_path_factory):
     (test_deep_link_on_a_fresh_server records that): open it first, as a reader would.
     """
     paths, _ = built
-    with running_dashboard(paths.root, tmp_path_factory.mktemp("streamlit") / "server.log") as base_url:
+    with running_dashboard(paths.root, tmp_path_factory.mktemp("streamlit") / "server.log", START_TIMEOUT) as base_url:
         context = browser.new_context(locale="en-GB")
         context.new_page().goto(base_url)
         context.pages[0].wait_for_selector(".js-plotly-plot", timeout=int(os.environ.get("EXILE_BROWSER_RENDER_TIMEOUT_MS", "120000")))
@@ -76,7 +41,7 @@ def dashboard_url(browser, built, tmp_path_factory):
 @pytest.fixture
 def fresh_dashboard_url(chromium, built, tmp_path):
     paths, _ = built
-    with running_dashboard(paths.root, tmp_path / "server.log") as base_url:
+    with running_dashboard(paths.root, tmp_path / "server.log", START_TIMEOUT) as base_url:
         yield base_url
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl.paths import REPO_ROOT
-from tests.streamlit_server import wait_until_healthy
+from tests.streamlit_server import free_port, stop, wait_until_healthy
 
 DEPLOY = REPO_ROOT / "deploy"
 NGINX_DIR = DEPLOY / "nginx"
@@ -41,12 +41,6 @@ START_TIMEOUT = 90
 FIXTURE_CARD = "fixture-card"
 FIXTURE_LANGS = ("en", "pl")
 CHART_MARKER = "drawn by the edition script"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def render_template(template: Path, values: dict[str, str]) -> str:
@@ -320,13 +314,8 @@ class Replica:
         wait_until_healthy(f"http://{self.address}", self.process, self.log, START_TIMEOUT)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            stop(self.process, 15)
         self.process = None
 
     @property

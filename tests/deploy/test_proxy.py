@@ -21,9 +21,9 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 import pytest
 
-from tests.deploy.stack import CHART_MARKER, FIXTURE_CARD, STREAMLIT_CONFIG, Nginx, free_port
+from tests.deploy.stack import CHART_MARKER, FIXTURE_CARD, STREAMLIT_CONFIG, Nginx
 from tests.deploy.streamlit_client import open_websocket, run_page
-from tests.streamlit_server import run_coroutine
+from tests.streamlit_server import free_port, run_coroutine
 
 pytestmark = pytest.mark.proxy
 
