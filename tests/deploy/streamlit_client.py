@@ -8,6 +8,7 @@ concurrent sessions, each really running the page script on a replica).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +73,33 @@ def _walk_elements(forward: ForwardMsg, run: PageRun) -> None:
         run.codes.append(element.code.code_text)
 
 
+async def _read_until_finished(ws: aiohttp.ClientWebSocketResponse, run: PageRun, deadline: float, timeout: float,
+                               note: Callable[[ForwardMsg], None] | None = None) -> None:
+    """Read ForwardMsgs into `run` until the script finishes (a page that found itself outside the
+    entry point reruns, app/entry.py: its early finish is waited past). Raises on a timeout or a
+    closed websocket."""
+    while True:
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            raise TimeoutError(f"no script_finished within {timeout} s")
+        message = await ws.receive(timeout=remaining)
+        if message.type != aiohttp.WSMsgType.BINARY:
+            raise ConnectionError(f"websocket ended before the run finished: {message.type!r} {message.data!r}")
+        run.messages += 1
+        run.bytes_received += len(message.data)
+        run.largest_message = max(run.largest_message, len(message.data))
+        forward = ForwardMsg()
+        forward.ParseFromString(message.data)
+        _walk_elements(forward, run)
+        if note is not None:
+            note(forward)
+        if forward.WhichOneof("type") == "script_finished":
+            status = ForwardMsg.ScriptFinishedStatus.Name(forward.script_finished)
+            run.finished = status
+            if status != "FINISHED_EARLY_FOR_RERUN":
+                return
+
+
 async def run_page(session: aiohttp.ClientSession, base_url: str, url_path: str = "", query_string: str = "",
                    origin: str | None = None, timeout: float = 120.0, locale: str = "en-GB",
                    headers: dict[str, str] | None = None) -> PageRun:
@@ -86,26 +114,7 @@ async def run_page(session: aiohttp.ClientSession, base_url: str, url_path: str 
                                   max_msg_size=0, timeout=aiohttp.ClientWSTimeout(ws_close=10),
                                   autoping=True) as ws:
         await ws.send_bytes(rerun_message(url_path, query_string, base_url, locale))
-        deadline = started + timeout
-        while True:
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0:
-                raise TimeoutError(f"no script_finished within {timeout} s")
-            message = await ws.receive(timeout=remaining)
-            if message.type != aiohttp.WSMsgType.BINARY:
-                raise ConnectionError(f"websocket ended before the run finished: {message.type!r} {message.data!r}")
-            run.messages += 1
-            run.bytes_received += len(message.data)
-            run.largest_message = max(run.largest_message, len(message.data))
-            forward = ForwardMsg()
-            forward.ParseFromString(message.data)
-            _walk_elements(forward, run)
-            if forward.WhichOneof("type") == "script_finished":
-                status = ForwardMsg.ScriptFinishedStatus.Name(forward.script_finished)
-                run.finished = status
-                # a page that found itself outside the entry point reruns (app/entry.py): wait on
-                if status != "FINISHED_EARLY_FOR_RERUN":
-                    break
+        await _read_until_finished(ws, run, started + timeout, timeout)
     run.seconds = time.perf_counter() - started
     return run
 
@@ -224,26 +233,7 @@ class Session:
         run = PageRun()
         started = time.perf_counter()
         await self.ws.send_bytes(msg.SerializeToString())
-        deadline = started + timeout
-        while True:
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0:
-                raise TimeoutError(f"no script_finished within {timeout} s")
-            message = await self.ws.receive(timeout=remaining)
-            if message.type != aiohttp.WSMsgType.BINARY:
-                raise ConnectionError(f"websocket ended before the run finished: {message.type!r} {message.data!r}")
-            run.messages += 1
-            run.bytes_received += len(message.data)
-            run.largest_message = max(run.largest_message, len(message.data))
-            forward = ForwardMsg()
-            forward.ParseFromString(message.data)
-            _walk_elements(forward, run)
-            self._note(forward)
-            if forward.WhichOneof("type") == "script_finished":
-                status = ForwardMsg.ScriptFinishedStatus.Name(forward.script_finished)
-                run.finished = status
-                if status != "FINISHED_EARLY_FOR_RERUN":
-                    break
+        await _read_until_finished(self.ws, run, started + timeout, timeout, note=self._note)
         run.seconds = time.perf_counter() - started
         return run
 
