@@ -24,7 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app import data, figures, formatting, html_table, i18n, image_export, per_capita, url_state
+from app import chrome, data, figures, formatting, html_table, i18n, image_export, per_capita, url_state
 from app.caption import Caption, data_as_of, plain, unverified_note
 from app.card import ChartCard
 from app.i18n import t
@@ -142,9 +142,9 @@ def reader_table(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-# The class of chrome.accessibility_css(): out of sight, read by screen readers, shown when a
-# keyboard reader's focus enters it.
-SCREEN_READER_CLASS = "exile-sr-only"
+# Out of sight, read by screen readers, shown when a keyboard reader's focus enters it (styled by
+# the page CSS, chrome.ACCESSIBILITY_CSS).
+SCREEN_READER_CLASS = chrome.SCREEN_READER_CLASS
 
 
 def accessible_table(table: pd.DataFrame, title: str) -> str:

@@ -49,20 +49,26 @@ def language_switch() -> None:
 #   caption links at 3:1 on white (WCAG AA asks 4.5:1); the theme has no caption colour, and a
 #   darker textColor cannot lift links. A solid grey of 6.4:1 (5.9:1 on the sidebar) instead.
 # - Material icons are ligatures: their names are text ("keyboard_arrow_right"), left out of a copy.
-# - the screen-reader class (chart_card.SCREEN_READER_CLASS): out of sight but read aloud, and shown
-#   where a keyboard reader's focus enters it (its links are reachable with Tab).
+# - the screen-reader class (SCREEN_READER_CLASS, the chart cards' HTML tables): out of sight but
+#   read aloud, and shown where a keyboard reader's focus enters it (its links are reachable with Tab).
+# - metric labels: Streamlit cuts them to one line with an ellipsis ("Under UNHCR's m…" in a row of
+#   five headline figures); they wrap instead, whole at any width.
 CAPTION_GREY = "#595F66"
+SCREEN_READER_CLASS = "exile-sr-only"
 ACCESSIBILITY_CSS = f"""<style>
 [data-testid="stCaptionContainer"] {{ opacity: 1; color: {CAPTION_GREY}; }}
 [data-testid="stMarkdownContainer"] blockquote,
 [data-testid="stMarkdownContainer"] blockquote * {{ opacity: 1; color: {CAPTION_GREY}; }}
 [data-testid="stIconMaterial"] {{ user-select: none; -webkit-user-select: none; }}
-.exile-sr-only:not(:focus-within) {{ position: absolute !important; width: 1px; height: 1px; overflow: hidden;
-  clip-path: inset(50%); white-space: nowrap; }}
-.exile-sr-only:focus-within {{ overflow-x: auto; }}
-.exile-sr-only table {{ border-collapse: collapse; font-size: .85rem; }}
-.exile-sr-only caption {{ text-align: left; font-weight: 600; }}
-.exile-sr-only th, .exile-sr-only td {{ border: 1px solid #D0D7DE; padding: .2rem .4rem; text-align: left; }}
+.{SCREEN_READER_CLASS}:not(:focus-within) {{ position: absolute !important; width: 1px; height: 1px;
+  overflow: hidden; clip-path: inset(50%); white-space: nowrap; }}
+.{SCREEN_READER_CLASS}:focus-within {{ overflow-x: auto; }}
+.{SCREEN_READER_CLASS} table {{ border-collapse: collapse; font-size: .85rem; }}
+.{SCREEN_READER_CLASS} caption {{ text-align: left; font-weight: 600; }}
+.{SCREEN_READER_CLASS} th, .{SCREEN_READER_CLASS} td {{ border: 1px solid #D0D7DE; padding: .2rem .4rem;
+  text-align: left; }}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {{ white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; height: auto !important; max-width: none !important; }}
 </style>"""
 
 

@@ -25,13 +25,6 @@ class Headline:
     trend: bool = False   # draw the series as a small line, its span named in the help
 
 
-# Streamlit cuts a metric's label to one line with an ellipsis ("Under UNHCR's m…" in a row of five):
-# labels wrap instead, whole at any width; who and what is counted in full is in the caption and help.
-LABEL_WRAP_CSS = ("<style>[data-testid='stMetricLabel'],[data-testid='stMetricLabel'] *"
-                  "{white-space:normal !important;overflow:visible !important;text-overflow:clip !important;"
-                  "height:auto !important;max-width:none !important}</style>")
-
-
 SPARK_WIDTH, SPARK_HEIGHT = 170, 44
 SPARK_COLOUR = "#6B7280"  # Streamlit's metric line
 
@@ -52,11 +45,10 @@ def sparkline(values: list[float], alt: str) -> str:
            'stroke-width="2" vector-effect="non-scaling-stroke" stroke-linejoin="round" stroke-linecap="round"/></svg>')
     source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return (f'<img src="{source}" alt="{esc(alt)}" width="100%" height="{SPARK_HEIGHT}" '
-            'style="display:block;width:100%;height:44px">')
+            f'style="display:block;width:100%;height:{SPARK_HEIGHT}px">')
 
 
 def render(row: list[Headline], release: data.Release) -> None:
-    st.html(LABEL_WRAP_CSS)
     for column, headline in zip(st.columns(len(row)), row):
         # once per release, language and figure (its label and what it counts name it on the page)
         item = memo.once(release, ("headline", headline.label, headline.detail),
