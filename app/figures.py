@@ -11,6 +11,7 @@ caveat to the note and the alt text (app/chart_card.py), so the mark never depen
 """
 from __future__ import annotations
 
+import textwrap
 import zlib
 from collections.abc import Iterable
 
@@ -135,14 +136,12 @@ def series_colours(keys: Iterable[str]) -> dict[str, str]:
     taken in sorted order (not in the order drawn), moving to the next free colour on a clash."""
     keys = list(dict.fromkeys(keys))
     out = {key: SERIES_COLOURS[key] for key in keys if key in SERIES_COLOURS}
+    rest = [c for c in PALETTE if c not in HASHED_COLOURS]
     for key in sorted(k for k in keys if k not in out):
         slot = zlib.crc32(key.encode("utf-8")) % len(HASHED_COLOURS)
-        for step in range(len(PALETTE)):
-            colour = (HASHED_COLOURS + [c for c in PALETTE if c not in HASHED_COLOURS])[
-                (slot + step) % len(HASHED_COLOURS) if step < len(HASHED_COLOURS) else step]
-            if colour not in out.values():
-                break
-        out[key] = colour
+        # from the hashed slot round the hashed colours, then the rest; the last when all are taken
+        order = HASHED_COLOURS[slot:] + HASHED_COLOURS[:slot] + rest
+        out[key] = next((colour for colour in order if colour not in out.values()), order[-1])
     return out
 
 
@@ -282,7 +281,6 @@ LABEL_LINE_PX, LABEL_BAR_PX, LABEL_WRAP = 17, 18, 38
 
 def label_lines(text: str, width: int = LABEL_WRAP) -> list[str]:
     """A bar's label in lines of at most `width` characters (its own <br> breaks kept)."""
-    import textwrap
     return [piece for part in str(text).split("<br>") for piece in (textwrap.wrap(part, width) or [""])]
 
 
