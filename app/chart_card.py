@@ -340,8 +340,9 @@ def share_controls(card: ChartCard, release: data.Release, figure: go.Figure) ->
                 st.code(link, language=None, wrap_lines=True)
                 st.markdown(t("common.embed_label"))
                 assert view is not None  # a link exists only for a view
+                caption = card.once("caption", lambda: card.caption(release))  # render() made it
                 heights = card.once("embed_heights", lambda: {
-                    w: embed_height(card.caption(release), figure.layout.height or 420, w) for w in EMBED_WIDTHS})
+                    w: embed_height(caption, figure.layout.height or 420, w) for w in EMBED_WIDTHS})
                 st.code(embed_snippet(url_state.embed_link(view, card.key),
                                       t("common.embed_title", title=card.title), heights, card.key),
                         language="html", wrap_lines=True)
