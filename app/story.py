@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from app import cards, data, estimates, formatting, i18n, select, url_state
+from app import cards, data, estimates, formatting, i18n, memo, select, url_state
 from app import views_context as context
 from app import views_where as where
 from app.card import ChartCard
@@ -452,5 +452,6 @@ def intro(release: data.Release) -> str:
 
 
 def chapters(release: data.Release) -> list[Chapter]:
-    """The story, in order, in the reader's language."""
-    return [chapter(release) for chapter in CHAPTERS]
+    """The story, in order, in the reader's language: its rows are drawn from the release once per
+    release and language (about a second of CPU), its sentences written when read."""
+    return memo.once(release, "story.chapters", lambda: [chapter(release) for chapter in CHAPTERS])
