@@ -22,9 +22,10 @@ from functools import cache
 from pathlib import Path
 
 import pycountry
-import yaml
 from babel import Locale
 from babel.numbers import format_decimal
+
+from etl.yaml_io import read_yaml
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 # The English title, description and note of an indicator are written once, in the ETL's
@@ -61,7 +62,7 @@ _log = logging.getLogger(__name__)
 def catalogue(lang: str) -> dict[str, Message]:
     messages: dict[str, Message] = {}
     for path in sorted((LOCALES_DIR / lang).glob("*.yml")):
-        for key, text in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+        for key, text in (read_yaml(path) or {}).items():
             messages[f"{path.stem}.{key}"] = ({str(k): str(v) for k, v in text.items()} if isinstance(text, dict)
                                               else str(text))
     if lang == DEFAULT:
@@ -74,7 +75,7 @@ def english_indicator_texts() -> dict[str, str]:
     file order (translators keep that order in their indicators.yml)."""
     texts: dict[str, str] = {}
     for path in sorted(INDICATOR_METADATA_DIR.glob("*.yml")):
-        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        meta = read_yaml(path) or {}
         texts |= {f"indicators.{path.stem}.{field}": str(meta[field]) for field in INDICATOR_FIELDS if field in meta}
     return texts
 

@@ -18,13 +18,14 @@ import yaml
 from etl.atomic import sha256_file, write_bytes_atomic
 from etl.paths import SOURCES_CATALOGUE
 from etl.raw import sidecar_path
+from etl.yaml_io import read_yaml
 
 CATALOGUE_FIELDS = ("producer", "title", "url", "api_url", "licence", "licence_url", "citation",
                     "release", "release_date", "accessed", "obtained_via")
 
 
 def load_catalogue(path: Path = SOURCES_CATALOGUE) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return read_yaml(path)
 
 
 class ImportRefused(ValueError):

@@ -8,9 +8,9 @@ from __future__ import annotations
 from functools import cache
 
 import pandas as pd
-import yaml
 
 from etl.paths import METADATA_DIR
+from etl.yaml_io import read_yaml
 
 
 class MappingError(ValueError):
@@ -25,7 +25,7 @@ def mapping_path(name: str):
 def load_mapping(name: str) -> dict:
     """etl/metadata/<name>.yml as a dict; every leaf a string (a category code, an indicator stem)."""
     path = mapping_path(name)
-    content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    content = read_yaml(path)
     if not isinstance(content, dict) or not content:
         raise MappingError(f"{path.relative_to(METADATA_DIR.parents[1])}: expected a mapping of entries")
     return content

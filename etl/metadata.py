@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from etl.paths import METADATA_DIR
 from etl.schemas import KINDS, UNITS
+from etl.yaml_io import read_yaml
 
 INDICATOR_DIR = METADATA_DIR / "indicators"
 REQUIRED = ("title", "description", "unit", "kind", "source_ids", "licence", "note", "update_period")
@@ -24,7 +23,7 @@ class MetadataError(ValueError):
 def load_indicators(folder: Path = INDICATOR_DIR) -> dict[str, dict]:
     indicators = {}
     for path in sorted(folder.glob("*.yml")):
-        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        meta = read_yaml(path) or {}
         missing = [key for key in REQUIRED if not meta.get(key)]
         if missing:
             raise MetadataError(f"{path.name}: missing {', '.join(missing)}")

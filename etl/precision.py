@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from etl.paths import METADATA_DIR
+from etl.yaml_io import read_yaml
 
 PRECISION_FILE = METADATA_DIR / "date_precision.yml"
 PRECISIONS = ("day", "month", "year")
@@ -24,7 +24,7 @@ class PrecisionError(ValueError):
 
 
 def load(path: Path = PRECISION_FILE) -> dict:
-    spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    spec = read_yaml(path) or {}
     return {"facts": spec.get("facts") or {}, "events": spec.get("events") or {}}
 
 

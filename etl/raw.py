@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from etl.atomic import sha256_file
+from etl.yaml_io import read_yaml
 
 SIDECAR_SUFFIX = ".provenance.yml"
 SNAPSHOT_MARKER = "snapshot" + SIDECAR_SUFFIX
@@ -60,7 +61,7 @@ def read_sidecar(path: Path) -> dict:
     if not side.exists():
         raise RawSnapshotError(f"{path}: no provenance sidecar ({side.name}); raw files must carry one")
     try:
-        meta = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
+        meta = read_yaml(side) or {}
     except yaml.YAMLError as exc:
         raise RawSnapshotError(f"{side}: not valid YAML ({exc})") from exc
     missing = [field for field in REQUIRED_FIELDS if meta.get(field) in (None, "")]
@@ -97,7 +98,7 @@ def release_dirs(raw_root: Path, source_id: str) -> list[Path]:
 def read_marker(folder: Path) -> dict:
     marker = folder / SNAPSHOT_MARKER
     try:
-        meta = yaml.safe_load(marker.read_text(encoding="utf-8")) or {}
+        meta = read_yaml(marker) or {}
     except yaml.YAMLError as exc:
         raise RawSnapshotError(f"{marker}: not valid YAML ({exc})") from exc
     if not isinstance(meta.get("tables"), dict):

@@ -25,10 +25,10 @@ from __future__ import annotations
 from itertools import product
 
 import pandas as pd
-import yaml
 
 from etl.metadata import load_indicators
 from etl.paths import METADATA_DIR
+from etl.yaml_io import read_yaml
 
 INPUTS = {"tables": ["pub_series", "pub_events", "pub_facts", "clean_curated__claims"]}
 OUTPUTS = ["pub_claim_verdicts", "pub_claim_parts", "pub_claim_figures"]
@@ -73,7 +73,7 @@ class MissingFigure(ClaimRuleError):
 
 
 def load_rules() -> dict:
-    return yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    return read_yaml(RULES_FILE)
 
 
 # ------------------------------------------------------------------ evidence status

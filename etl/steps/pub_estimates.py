@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-import yaml
 
 from etl.paths import METADATA_DIR
+from etl.yaml_io import read_yaml
 
 INPUTS = {"tables": ["pub_facts"]}
 OUTPUTS = ["pub_estimates"]
@@ -48,7 +48,7 @@ def stated_numbers(text: str) -> list[float]:
 
 
 def load(path=ESTIMATES_FILE) -> dict[str, dict]:
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return read_yaml(path) or {}
 
 
 def _words_in(row: pd.Series, words: str, where: tuple[str, ...]) -> bool:
