@@ -86,6 +86,7 @@ FIRST_START = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # two fresh processes building at once (concurrency, ~7 s); one process's two visitors run in the fast loop
 def test_two_first_starts_in_two_processes_build_once(tmp_path):
     root, calls = tmp_path / "data", tmp_path / "calls.txt"
     script = FIRST_START.format(seconds=FAKE_BUILD_SECONDS * 3)
@@ -179,6 +180,43 @@ SERVING = textwrap.dedent("""
 """)
 
 
+IMPORTING = textwrap.dedent("""
+    import ast, importlib, json, sys
+    from pathlib import Path
+
+    scripts = [Path("dashboard.py"), *sorted(Path("pages").glob("*.py"))]
+    names = set()
+    for script in scripts:
+        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+            elif isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+    for name in sorted(names):
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError:
+            pass  # a name imported from a module, not a module
+    heavy = sorted(name for name in sys.modules if name.split(".")[0] in {"pandera", "geopandas", "shapely"}
+                   or name in {"etl.pipeline", "etl.publish", "etl.diff"})
+    print(json.dumps({"imported": sorted(names), "heavy": heavy}))
+""")
+
+
+def test_the_serving_code_imports_no_etl_nor_its_data_libraries(built):
+    """The fast guard of the slow test below: in a fresh process, every module that dashboard.py
+    and the page scripts import (and what those import) leaves the ETL's libraries unloaded."""
+    paths, _ = built
+    env = {**os.environ, "EXILE_DATA_DIR": str(paths.root), data.READ_ONLY_ENV: "1"}
+    run = subprocess.run([sys.executable, "-c", IMPORTING], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    assert "app.chart_card" in report["imported"] and "app.cards" in report["imported"]
+    assert report["heavy"] == []
+
+
+@pytest.mark.slow  # every page's first run in a fresh process: ~20 s; the import guard above runs in the fast loop
 def test_production_page_runs_load_no_etl_nor_its_data_libraries(built):
     """Every registered page, in a fresh process (imports are process-wide), reading a built
     release with EXILE_READ_ONLY=1: pandera, geopandas, shapely and the pipeline stay unloaded."""

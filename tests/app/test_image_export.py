@@ -242,6 +242,7 @@ def test_concurrent_sessions_queue_on_one_browser(cards, release):
     assert image_export._browser.kaleido.subprocess.pid == browser  # all four drawn by the same chromium
 
 
+@pytest.mark.slow  # kills and restarts Chromium (~8 s)
 @needs_chromium
 def test_a_dead_browser_is_replaced(cards, release):
     image_export.card_image(cards[0], release, "svg")
@@ -274,6 +275,7 @@ def test_a_batch_without_a_browser_says_so(monkeypatch, tmp_path):
         image_export.write_images([])
 
 
+@pytest.mark.slow  # a second Chromium for the batch (~16 s); the static edition's bake in CI runs it on every card
 @needs_chromium
 def test_a_batch_draws_each_image_as_the_app_draws_it(cards, release, tmp_path, monkeypatch):
     """One browser session, its tab reloaded only every RELOAD_EVERY images (here every second),
