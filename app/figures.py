@@ -507,10 +507,37 @@ def add_flow_arrows(fig: go.Figure, arrows: pd.DataFrame, legend_title: str) -> 
 EVENTS_META = "events"
 
 
+EVENT_ROW_GAP = 0.045     # of the axis width: closer events than this go on separate rows, so numbers never overlap
+EVENT_ROW_STEP = 0.075    # of the plot height between rows of event markers
+
+
+def _x_span(fig: go.Figure) -> float:
+    """The width of the time axis in days, from every drawn date of the figure."""
+    days = []
+    for trace in fig.data:
+        x = getattr(trace, "x", None)
+        if x is not None and len(x):
+            drawn = pd.to_datetime(pd.Series(list(x)), errors="coerce").dropna()
+            if not drawn.empty:
+                days += [drawn.min(), drawn.max()]
+    return (max(days) - min(days)).days if days else 0
+
+
 def label_events(fig: go.Figure) -> go.Figure:
     """For outputs without hover (images, PDF): the event markers carry their numbers, which the
-    caption's list of events explains (Caption.events)."""
-    fig.update_traces(mode="markers+text", selector=dict(meta=EVENTS_META))
+    caption's list of events explains (Caption.events). Events too close in time for their numbers
+    to stand side by side (days apart, on an axis of years) are stepped down into rows."""
+    span = _x_span(fig)
+    for trace in fig.select_traces(selector=dict(meta=EVENTS_META)):
+        dates = pd.to_datetime(pd.Series(list(trace.x)))
+        last_on_row: list[pd.Timestamp] = []
+        rows = [0] * len(dates)
+        for position, when in dates.sort_values().items():
+            row = next((i for i, last in enumerate(last_on_row) if (when - last).days >= EVENT_ROW_GAP * span),
+                       len(last_on_row))
+            last_on_row[row:row + 1] = [when]
+            rows[position] = row
+        trace.update(mode="markers+text", y=[1.0 - EVENT_ROW_STEP * row for row in rows])
     return fig
 
 

@@ -137,3 +137,27 @@ def test_the_app_does_no_projection_maths():
     assert not {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)} & trigonometry
     functions = [node.name.lower() for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]
     assert not [name for name in functions if any(word in name for word in ("albers", "project", "mercator"))]
+
+
+def _event_figure(dates: list[str]):
+    import plotly.graph_objects as go
+    fig = go.Figure(go.Scatter(x=pd.to_datetime(["2019-01-01", "2025-12-31"]), y=[1, 2]))
+    events = pd.DataFrame({"date": pd.to_datetime(dates), "_hover": [f"event {d}" for d in dates]})
+    return figures.label_events(figures.add_events(fig, events))
+
+
+def _event_rows(fig) -> dict[str, float]:
+    [trace] = [trace for trace in fig.data if trace.meta == figures.EVENTS_META]
+    assert trace.mode == "markers+text" and list(trace.text) == [str(i + 1) for i in range(len(trace.x))]
+    return {pd.Timestamp(x).strftime("%Y-%m-%d"): y for x, y in zip(trace.x, trace.y)}
+
+
+def test_numbered_events_days_apart_stand_on_separate_rows_in_static_outputs():
+    rows = _event_rows(_event_figure(["2020-08-09", "2020-08-14", "2020-08-20", "2022-12-05"]))
+    assert len({rows["2020-08-09"], rows["2020-08-14"], rows["2020-08-20"]}) == 3, rows
+    assert rows["2022-12-05"] == rows["2020-08-09"] == 1.0, "an event far from the others keeps the top row"
+
+
+def test_events_far_apart_share_the_top_row():
+    rows = _event_rows(_event_figure(["2020-08-09", "2022-12-05", "2024-02-27"]))
+    assert set(rows.values()) == {1.0}
