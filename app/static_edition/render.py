@@ -17,6 +17,7 @@ import pandas as pd
 
 from app import i18n
 from app.caption import Caption, licence_text
+from app.chart_card import EMBED_MESSAGE  # the message name the embed snippet listens for
 from app.i18n import t
 from app.html_table import Html, anchor, esc, safe_url, table
 from app.sources import SourceRef, host
@@ -202,7 +203,8 @@ def document(lang: str, title: str, body: str, assets: Assets, depth: int, chart
     if charts:
         head.append(f'<script src="{esc(up + "assets/" + assets.plotly)}" defer></script>')
         head.append(f'<script src="{esc(up + "assets/" + assets.js)}" defer></script>')
-    body_class = ' class="embed"' if embed else ""
+    # An embed reports its height to the page around its frame (edition.js), under the app's message name.
+    body_class = f' class="embed" data-embed-message="{esc(EMBED_MESSAGE)}"' if embed else ""
     return ("<!doctype html>\n"
             f'<html lang="{esc(lang)}">\n<head>\n' + "\n".join(head) + "\n</head>\n"
             f"<body{body_class}>\n{body}\n</body>\n</html>\n")

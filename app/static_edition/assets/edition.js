@@ -72,9 +72,38 @@
     boxes.forEach(function (box) { observer.observe(box); });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
+  // An embed tells the article around its frame how tall it is, as the app's embed does: the
+  // embed snippet's listener fits the frame to it (its per-width heights are an estimate). The
+  // message's name comes from the page (the app's own constant); it carries a number only.
+  function reportHeight() {
+    var name = document.body.getAttribute("data-embed-message");
+    if (!name || window.parent === window || !("ResizeObserver" in window)) {
+      return;
+    }
+    var main = document.querySelector("main") || document.body;
+    var last = 0;
+    function send() {
+      var margin = parseFloat(window.getComputedStyle(document.body).marginBottom) || 0;
+      var height = Math.ceil(main.getBoundingClientRect().bottom + window.pageYOffset + margin);
+      if (Math.abs(height - last) > 2) {
+        last = height;
+        var message = {};
+        message[name] = height;
+        window.parent.postMessage(message, "*");
+      }
+    }
+    new ResizeObserver(send).observe(main);
+    send();
+  }
+
+  function ready() {
     start();
+    reportHeight();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();

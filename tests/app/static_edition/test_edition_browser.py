@@ -222,3 +222,38 @@ def test_the_images_are_the_apps_export_drawn_with_its_caption(whole_edition, re
     assert png == image_export.image_bytes(exported, "png")
     svg = (out / "files" / "be" / f"{card.key}.svg").read_text(encoding="utf-8")
     assert svg.startswith("<svg") and card.title.split()[0] in svg
+
+
+def test_an_embed_fits_the_snippets_frame_to_its_height(built, chromium_browser, tmp_path):
+    """The embed snippet of the share menu around an edition embed: the frame starts at a wrong
+    height and is fitted to the card's reported height (a phone-wide column and a wide one).
+    One card's edition, images as placeholders (the frame fits the HTML card)."""
+    from tests.app.static_edition.test_edition_bake import PlaceholderImages
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium); .ci/run installs it")
+    paths, _ = built
+    key = "lithuania-threats-per-year"
+    out = tmp_path / "site"
+    site.publish(paths, out, names=[key], languages=["be"], images=PlaceholderImages, log=lambda *_: None)
+    host = tmp_path / "article.html"
+    host.write_text("<!doctype html><html><body><p>An article.</p>"
+                    + chart_card.embed_snippet((out / "embed" / "be" / f"{key}.html").as_uri(), "chart",
+                                               heights={700: 200}, frame_id=key)
+                    + "<p>More text.</p></body></html>", encoding="utf-8")
+    for width in (390, 700):
+        reader = Offline(chromium_browser, viewport={"width": width + 16, "height": 900})
+        try:
+            reader.open(host)
+            frame = reader.page.frame_locator("iframe[data-exile-embed]")
+            frame.locator(".js-plotly-plot svg.main-svg").first.wait_for(timeout=RENDER_TIMEOUT_MS)
+            reader.page.wait_for_function(
+                "() => parseFloat(document.querySelector('iframe[data-exile-embed]').style.height) > 200",
+                timeout=RENDER_TIMEOUT_MS)
+            framed = reader.page.evaluate("() => document.querySelector('iframe[data-exile-embed]')"
+                                          ".getBoundingClientRect().height")
+            content = reader.page.frames[1].evaluate(
+                "() => Math.ceil(document.querySelector('main').getBoundingClientRect().bottom)")
+            assert content <= framed <= content + 40, (width, content, framed)
+            assert reader.errors == []
+        finally:
+            reader.close()
