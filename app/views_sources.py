@@ -282,31 +282,43 @@ def conflict_rows(release: data.Release) -> pd.DataFrame:
 
 def conflict_dots(frame: pd.DataFrame) -> go.Figure:
     """One panel per conflict group, stacked (each of one kind and unit, with its own axis), the
-    disagreeing figures as dots on a zero-based scale so the size of a gap reads true."""
+    disagreeing figures as dots on a zero-based scale so the size of a gap reads true. Who
+    published each figure is written above its dot, not beside it: the dots keep the card's whole
+    width on a phone (beside them, the names left the plot some 60 px at 390 px)."""
     groups = list(dict.fromkeys(frame["conflict_group"]))
     sizes = [int((frame["conflict_group"] == g).sum()) for g in groups]
-    row_px, gap_px = 44, 120  # a dot row; a panel's title above and its axis below
+    label_lines = int(frame["_label"].str.count("<br>").max()) + 1
+    row_px, gap_px = 30 + 15 * label_lines, 120  # a dot with its label above; a panel's title and its axis
     height = sum(sizes) * row_px + len(groups) * gap_px
     panel_titles = frame.drop_duplicates("conflict_group").set_index("conflict_group")["_panel"]
-    titles = ["<br>".join(f"<b>{line}</b>" for line in textwrap.wrap(panel_titles[g], 90)) for g in groups]
+    # titles wrapped to fit a phone (about 340 px of bold 13 px text)
+    titles = ["<br>".join(f"<b>{line}</b>" for line in textwrap.wrap(panel_titles[g], 48)) for g in groups]
     fig = make_subplots(rows=len(groups), cols=1, subplot_titles=titles, row_heights=sizes,
                         vertical_spacing=gap_px / height)
+    fig.update_annotations(font=dict(size=13), xanchor="left", x=0, align="left")  # the panels' titles
     for row, group in enumerate(groups, start=1):
         dots = frame[frame["conflict_group"] == group]
         kind = select.one_kind(dots)  # each panel is one kind and one unit, on its own axis
         if dots["unit"].nunique() != 1:
             raise select.MixedKindsError(f"{group} mixes {sorted(set(dots['unit']))}")
+        places = list(range(len(dots)))
         fig.add_trace(go.Scatter(
-            x=dots["value"], y=dots["_label"], mode="markers+text", text=dots["_text"], textposition="middle right",
+            x=dots["value"], y=places, mode="markers+text", text=dots["_text"], textposition="middle right",
             marker=dict(symbol=figures.CONFLICT_SYMBOL, size=12, color=figures.PALETTE[0], line=dict(width=2)),
             hovertext=dots["_hover"], hoverinfo="text", showlegend=False, cliponaxis=False,
         ), row=row, col=1)
+        axis = "" if row == 1 else str(row)
+        for place, label in zip(places, dots["_label"]):
+            fig.add_annotation(text=label, x=0, xref=f"x{axis} domain", y=place, yref=f"y{axis}", yshift=9,
+                               xanchor="left", yanchor="bottom", align="left", showarrow=False,
+                               font=dict(size=12))
         fig.update_xaxes(title_text=t("sources.dots_axis", unit=unit_word(dots["unit"].iloc[0]),
                                       kind=t(f"sources.dots_kind_{kind}")),
                          range=[0, dots["value"].max() * 1.15],  # from zero, room for the value labels
                          tickformat=",~r", gridcolor="#E6E8EB", title_standoff=4, row=row, col=1)
-        fig.update_yaxes(autorange="reversed", row=row, col=1)
-    fig.update_annotations(font=dict(size=13), xanchor="left", x=0, align="left")
+        # top to bottom in the table's order, room above the first dot for its label
+        fig.update_yaxes(range=[len(dots) - 0.6, -0.25 - 15 * label_lines / row_px], showticklabels=False,
+                         showgrid=False, zeroline=False, row=row, col=1)
     figures.white_template(fig).update_layout(height=height, font=dict(family=figures.FONT, size=12),
                       margin=dict(l=10, r=50, t=40, b=10), separators=plotly_separators(), hovermode="closest")
     return fig

@@ -89,13 +89,7 @@ def test_an_embed_shows_the_whole_card_and_nothing_else(browser, snippet, width,
         context.close()
 
 
-# Known and left: the sources page's small multiples of disagreeing figures keep their publishers'
-# names beside the dots (plot areas of ~64 px at 390 px).
-NARROW_LEFT = {"sources": "the conflicts chart's labels sit beside its dots (issue 16, left)"}
-PAGE_PATHS = [pytest.param("" if p.default else p.url_path, id=p.url_path,
-                           marks=[pytest.mark.xfail(strict=True, reason=NARROW_LEFT[p.url_path])]
-                           if p.url_path in NARROW_LEFT else [])
-              for p in CHART_PAGES]
+PAGE_PATHS = [pytest.param("" if p.default else p.url_path, id=p.url_path) for p in CHART_PAGES]
 
 
 @pytest.mark.parametrize("path", PAGE_PATHS)
