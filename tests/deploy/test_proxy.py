@@ -12,6 +12,7 @@ import gzip
 import http.client
 import re
 import threading
+import time
 import tomllib
 import uuid
 from functools import partial
@@ -285,8 +286,12 @@ def _bundle(stack, in_copy: bool) -> tuple[str, bytes]:
 
 
 def _sent_by(stack, path: str) -> str:
-    """Who answered the last logged request for path: a replica's address, or "-" (nginx, from disk)."""
-    return stack.nginx.upstream_of(f"GET {path} ")[-1]
+    """Who answered the last logged request for path: a replica's address, or "-" (nginx, from disk).
+    (nginx writes the line after the response has gone: waited for, up to 5 s)"""
+    deadline = time.monotonic() + 5
+    while not (answered := stack.nginx.upstream_of(f"GET {path} ")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return answered[-1]
 
 
 def test_streamlits_bundles_come_compressed_from_the_proxys_copy(replicas_up):
