@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.util
 import io
 import json
 import os
@@ -127,14 +128,49 @@ def write_fixture_site(site: Path) -> dict[str, str]:
     return assets
 
 
+# ------------------------------------------------------------------ the proxy's copy of Streamlit's frontend
+
+def streamlit_static() -> Path:
+    """The installed Streamlit's frontend folder (found, not imported: importing takes seconds)."""
+    return Path(importlib.util.find_spec("streamlit").origin).parent / "static"
+
+
+def _precompress_module():
+    spec = importlib.util.spec_from_file_location("exiles_deploy_precompress", DEPLOY / "precompress.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def index_bundles() -> list[str]:
+    """The /static/ paths Streamlit's index.html loads first (its entry script and stylesheets)."""
+    html = (streamlit_static() / "index.html").read_text()
+    return sorted("/" + ref.removeprefix("./") for ref in re.findall(r'(?:src|href)="(\./static/[^"]+)"', html))
+
+
+def write_app_static(dest: Path) -> list[str]:
+    """The proxy image's copy of Streamlit's frontend (deploy/precompress.py), cut to index.html and
+    the bundles it names (brotli at quality 5: the image's 11 takes minutes for the whole folder);
+    every other bundle is missing from it, as after a Streamlit upgrade of the replicas. Returns
+    the /static/ paths in the copy."""
+    source = dest.with_name(dest.name + "-source")
+    bundles = index_bundles()
+    for path in ["/index.html", *bundles]:
+        target = source / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(streamlit_static() / path.lstrip("/"), target)
+    _precompress_module().precompress(source, dest, brotli_quality=5)
+    shutil.rmtree(source)
+    return bundles
+
+
 # ------------------------------------------------------------------ nginx
 
 def _as_root() -> bool:
     return os.geteuid() == 0
 
 
-def _main_conf(tree: Path, workers: int, access_log: bool) -> str:
-    brotli = BROTLI_MODULE.exists()
+def _main_conf(tree: Path, workers: int, access_log: bool, brotli: bool) -> str:
     logs, temp = tree / "logs", tree / "temp"
     return "\n".join([
         "# The loopback tests' main file: what deploy/nginx/nginx.conf sets for the container, with",
@@ -147,8 +183,9 @@ def _main_conf(tree: Path, workers: int, access_log: bool) -> str:
         "http {",
         f"    include {DEBIAN_MIME_TYPES};",
         "    default_type application/octet-stream;",
-        # which replica answered each request: the sticky-session test reads it from here
-        "    log_format probe '$request_id \"$request\" $status \"$upstream_addr\" \"$http_origin\"';",
+        # which replica answered each request (the sticky-session test reads it from here), and the
+        # bytes sent to the client, headers included (bench/bench_first_chart.py)
+        "    log_format probe '$request_id \"$request\" $status \"$upstream_addr\" \"$http_origin\" $bytes_sent';",
         f"    access_log {logs / 'access.log'} probe;" if access_log else "    access_log off;",
         "    sendfile on;",
         "    tcp_nopush on;",
@@ -169,16 +206,24 @@ class Nginx:
     workers: int = 1
     access_log: bool = True
     app_max_conns: int | None = None
+    # the brotli filter module, loaded where this host has it (the production image has none)
+    brotli: bool = field(default_factory=BROTLI_MODULE.exists)
+    # the configuration's folder: deploy/nginx, or another revision's (bench/bench_first_chart.py)
+    nginx_dir: Path = NGINX_DIR
     process: subprocess.Popen | None = None
 
     @classmethod
     def create(cls, site: Path, upstreams: list[str], workers: int = 1, access_log: bool = True,
-               app_max_conns: int | None = None) -> Nginx:
+               app_max_conns: int | None = None, app_static: Path | None = None,
+               brotli: bool | None = None, nginx_dir: Path = NGINX_DIR) -> Nginx:
+        """app_static: the proxy's copy of Streamlit's frontend (deploy/precompress.py), moved
+        into place; None: an empty folder (every /static/ request goes on to the app)."""
         tree = Path(tempfile.mkdtemp(prefix="exiles-nginx-"))
         port = free_port()
         nginx = cls(tree=tree, port=port, public_origin=f"http://127.0.0.1:{port}", upstreams=upstreams,
-                    workers=workers, access_log=access_log, app_max_conns=app_max_conns)
-        nginx._write(site)
+                    workers=workers, access_log=access_log, app_max_conns=app_max_conns,
+                    brotli=BROTLI_MODULE.exists() if brotli is None else brotli, nginx_dir=nginx_dir)
+        nginx._write(site, app_static)
         return nginx
 
     @property
@@ -197,21 +242,27 @@ class Nginx:
     def access_log_path(self) -> Path:
         return self.tree / "logs" / "access.log"
 
-    def _write(self, site: Path) -> None:
+    def _write(self, site: Path, app_static: Path | None) -> None:
         conf = self.tree / "conf"
-        shutil.copytree(NGINX_DIR / "exiles", conf / "exiles")
+        shutil.copytree(self.nginx_dir / "exiles", conf / "exiles")
         (conf / "local").mkdir()
         values = {"EXILE_PUBLIC_ORIGIN": self.public_origin, "EXILE_PROXY_PORT": f"127.0.0.1:{self.port}",
-                  "EXILE_SITE_ROOT": str(self.tree / "site")}
-        for name in ("public.conf", "server.conf"):
-            (conf / "local" / name).write_text(render_template(NGINX_DIR / "templates" / f"{name}.template", values))
+                  "EXILE_SITE_ROOT": str(self.tree / "site"), "EXILE_APP_STATIC_ROOT": str(self.tree / "app-static")}
+        # every template as the image's entrypoint renders them, but the upstreams (loopback ports)
+        for template in sorted((self.nginx_dir / "templates").glob("*.conf.template")):
+            if template.name != "upstream.conf.template":
+                (conf / "local" / template.name.removesuffix(".template")).write_text(render_template(template, values))
+        if app_static is not None:
+            shutil.copytree(app_static, self.tree / "app-static")
+        else:
+            (self.tree / "app-static").mkdir()
         limit = f" max_conns={self.app_max_conns}" if self.app_max_conns else ""
         (conf / "local" / "upstream.conf").write_text(
             "".join(f"server {address}{limit} max_fails=1 fail_timeout=10s;\n" for address in self.upstreams))
         shutil.copytree(site, self.tree / "site")
         for folder in ("logs", "temp"):
             (self.tree / folder).mkdir()
-        self.conf.write_text(_main_conf(self.tree, self.workers, self.access_log))
+        self.conf.write_text(_main_conf(self.tree, self.workers, self.access_log, self.brotli))
         self.tree.chmod(0o755)
         if _as_root():
             for path in [self.tree, *self.tree.rglob("*")]:
@@ -331,14 +382,19 @@ class Stack:
 
     @classmethod
     def start(cls, workdir: Path, data_root: Path, replicas: int = 2, workers: int = 1, access_log: bool = True,
-              app_max_conns: int | None = None) -> Stack:
+              app_max_conns: int | None = None, app_static: Path | None = None) -> Stack:
+        """app_static: the proxy's copy of Streamlit's frontend; None: write_app_static's cut copy."""
         site = workdir / "site"
         if not site.exists():
             write_fixture_site(site)
+        if app_static is None:
+            app_static = workdir / "app-static"
+            if not app_static.exists():
+                write_app_static(app_static)
         app_tree = make_app_tree(workdir / "app-tree")
         ports = [free_port() for _ in range(replicas)]
         nginx = Nginx.create(site, [f"127.0.0.1:{port}" for port in ports], workers=workers,
-                             access_log=access_log, app_max_conns=app_max_conns)
+                             access_log=access_log, app_max_conns=app_max_conns, app_static=app_static)
         members = [Replica(app_tree, data_root, nginx.public_origin, workdir / f"replica-{i}.log", port=port)
                    for i, port in enumerate(ports)]
         stack = cls(nginx, members)

@@ -34,7 +34,7 @@ def hadolint() -> str:
 def stages() -> dict[str, str]:
     """Each build stage's text, by name."""
     parts = re.split(r"^FROM ", DOCKERFILE.read_text(), flags=re.M)[1:]
-    return {re.search(r" AS (\w+)", part.splitlines()[0]).group(1): "FROM " + part for part in parts}
+    return {re.search(r" AS ([\w-]+)", part.splitlines()[0]).group(1): "FROM " + part for part in parts}
 
 
 def test_hadolint_finds_nothing():
@@ -72,6 +72,16 @@ def test_the_proxy_image_is_the_official_nginx_with_the_static_edition():
     # a compressed copy beside each text file, for gzip_static
     assert "-exec gzip -k -n -9 {} +" in stages()["site"]
     assert "EXILE_SITE_ROOT=/srv/exiles/site" in proxy
+    # Streamlit's frontend, compressed at build time from the app's own Streamlit (the same hashed
+    # bundle names as the replicas serve), where the template points nginx
+    app_static = stages()["app-static"]
+    assert app_static.startswith("FROM app AS app-static")
+    assert "python deploy/precompress.py /tmp/app-static" in app_static
+    assert re.search(r"pip install --no-cache-dir --user brotli==([\d.]+)", app_static).group(1) == \
+        re.search(r"^brotli==([\d.]+)$", (REPO_ROOT / "requirements-dev.txt").read_text(), re.M).group(1)
+    assert "COPY --from=app-static /tmp/app-static/ /srv/exiles/app-static/" in proxy
+    assert "EXILE_APP_STATIC_ROOT=/srv/exiles/app-static" in proxy
+    assert "root ${EXILE_APP_STATIC_ROOT};" in (REPO_ROOT / "deploy/nginx/templates/app-static.conf.template").read_text()
     for source in ("deploy/nginx/nginx.conf", "deploy/nginx/exiles/", "deploy/nginx/templates/"):
         assert f"COPY {source}" in proxy and (REPO_ROOT / source).exists()
 
@@ -95,7 +105,7 @@ def test_the_build_context_leaves_out_what_the_image_builds():
     ignored = {line.strip() for line in DOCKERIGNORE.read_text().splitlines() if line.strip() and not line.startswith("#")}
     assert {"data/releases", "data/manifest.json", "data/site", ".git", "tests"} <= ignored
     needed = ["data/raw", "etl", "app", "pages", "dashboard.py", "requirements.txt", "deploy/healthcheck.py",
-              "deploy/streamlit/config.toml", "deploy/nginx"]
+              "deploy/streamlit/config.toml", "deploy/nginx", "deploy/precompress.py"]
     assert [path for path in needed if any(path == rule or path.startswith(rule + "/") for rule in ignored)] == []
 
 

@@ -63,9 +63,11 @@ def test_nginx_accepts_the_containers_main_file(tmp_path):
     env = proxy_stage_env()
     site = tmp_path / "site"
     write_fixture_site(site)
-    values = {**env, "EXILE_SITE_ROOT": str(site), "EXILE_PROXY_PORT": "127.0.0.1:1"}
-    for name in ("public.conf", "server.conf"):
-        (conf / "local" / name).write_text(render_template(NGINX_DIR / "templates" / f"{name}.template", values))
+    values = {**env, "EXILE_SITE_ROOT": str(site), "EXILE_PROXY_PORT": "127.0.0.1:1",
+              "EXILE_APP_STATIC_ROOT": str(tmp_path / "app-static")}
+    for template in (NGINX_DIR / "templates").glob("*.conf.template"):
+        if template.name != "upstream.conf.template":
+            (conf / "local" / template.name.removesuffix(".template")).write_text(render_template(template, values))
     (conf / "local" / "upstream.conf").write_text("server 127.0.0.1:9;\n")
     main = (NGINX_DIR / "nginx.conf").read_text().replace("/tmp/", f"{tmp_path}/")
     (conf / "nginx.conf").write_text(main)

@@ -8,9 +8,11 @@ typed and cached, and in place of the app when both replicas are down; an embed 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import http.client
 import re
 import threading
+import time
 import tomllib
 import uuid
 from functools import partial
@@ -21,8 +23,8 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 import pytest
 
-from tests.deploy.stack import CHART_MARKER, FIXTURE_CARD, STREAMLIT_CONFIG, Nginx
-from tests.deploy.streamlit_client import open_websocket, run_page
+from tests.deploy.stack import CHART_MARKER, FIXTURE_CARD, STREAMLIT_CONFIG, Nginx, index_bundles, streamlit_static
+from tests.deploy.streamlit_client import SUBPROTOCOL, open_websocket, rerun_message, run_page, websocket_url
 from tests.streamlit_server import free_port, run_coroutine
 
 pytestmark = pytest.mark.proxy
@@ -74,6 +76,24 @@ def test_the_websocket_opens_from_the_public_origin_and_not_from_another(replica
     assert [origin for origin, status in opened.items() if origin not in (url, None) and status != 403] == []
     # a client that sends no Origin (a script, a health check) is no browser page: let through
     assert opened[None] == 101
+
+
+def test_the_websocket_is_compressed_through_the_proxy(replicas_up):
+    """permessage-deflate (production config enableWebsocketCompression) is negotiated end to end:
+    nginx passes the offer and the answer through, and a page's messages arrive deflated."""
+    url = replicas_up.nginx.url
+
+    async def extensions():
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(websocket_url(url), protocols=(SUBPROTOCOL,), headers={"Origin": url},
+                                          compress=15) as ws:
+                await ws.send_bytes(rerun_message("", "", url))
+                message = await ws.receive(timeout=60)
+                return ws.compress, message.type  # the window bits agreed on; 0: no compression
+
+    compress, first = run_coroutine(extensions())
+    assert compress > 0
+    assert first == aiohttp.WSMsgType.BINARY  # and the session works over it
 
 
 def test_a_page_runs_through_the_proxy_within_the_production_message_limit(replicas_up):
@@ -249,6 +269,76 @@ def test_brotli_where_nginx_has_the_module(stack):
         pytest.skip(f"{BROTLI_MODULE} is missing (apt-get install -y libnginx-mod-http-brotli-filter)")
     _, headers, _ = get(stack, EDITION_PAGE, {"Accept-Encoding": "br, gzip"})
     assert headers.get("content-encoding") == "br"
+
+
+# ------------------------------------------------------------------ Streamlit's frontend
+
+def _bundle(stack, in_copy: bool) -> tuple[str, bytes]:
+    """A JS bundle of the installed Streamlit in the proxy's compressed copy (the app's entry
+    script), or one missing from it (the Plotly chunk), with its bytes as Streamlit has them."""
+    if in_copy:
+        path = next(p for p in index_bundles() if re.fullmatch(r"/static/js/index\.[\w-]+\.js", p))
+        assert (stack.nginx.tree / "app-static" / path.lstrip("/")).exists()
+    else:
+        path = "/static/js/" + next(p.name for p in (streamlit_static() / "static" / "js").glob("PlotlyChart.*.js"))
+        assert not (stack.nginx.tree / "app-static" / path.lstrip("/")).exists()
+    return path, (streamlit_static() / path.lstrip("/")).read_bytes()
+
+
+def _sent_by(stack, path: str) -> str:
+    """Who answered the last logged request for path: a replica's address, or "-" (nginx, from disk).
+    (nginx writes the line after the response has gone: waited for, up to 5 s)"""
+    deadline = time.monotonic() + 5
+    while not (answered := stack.nginx.upstream_of(f"GET {path} ")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return answered[-1]
+
+
+def test_streamlits_bundles_come_compressed_from_the_proxys_copy(replicas_up):
+    import brotli
+    path, original = _bundle(replicas_up, in_copy=True)
+    # a browser that takes brotli (every current one): the baked .br, as it is
+    status, headers, body = get(replicas_up, path, {"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert (status, headers.get("content-encoding")) == (200, "br")
+    assert body == (replicas_up.nginx.tree / "app-static" / (path.lstrip("/") + ".br")).read_bytes()
+    assert brotli.decompress(body) == original  # never compressed a second time on the way
+    assert headers["content-type"].split(";")[0] in ("application/x-javascript", "text/javascript",
+                                                      "application/javascript")
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert "Accept-Encoding" in headers["vary"]
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert _sent_by(replicas_up, path) == "-"
+    # gzip only: the baked .gz
+    status, headers, body = get(replicas_up, path, {"Accept-Encoding": "gzip"})
+    assert (status, headers.get("content-encoding")) == (200, "gzip")
+    assert gzip.decompress(body) == original
+    assert body == (replicas_up.nginx.tree / "app-static" / (path.lstrip("/") + ".gz")).read_bytes()
+    # neither: the file itself
+    status, headers, body = get(replicas_up, path)
+    assert (status, headers.get("content-encoding"), body) == (200, None, original)
+    assert headers["content-type"].split(";")[0] in ("text/javascript", "application/javascript")
+    # the compressed copies are not addressable on their own
+    assert get(replicas_up, path + ".br", {"Accept-Encoding": "br"})[0] == 404
+    # a bundle too small to be worth compressing (no .br baked) is sent as it is, from the copy
+    tiny = next(p for p in index_bundles() if p.endswith(".js") and (streamlit_static() / p.lstrip("/")).stat().st_size < 256)
+    status, headers, body = get(replicas_up, tiny, {"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert (status, body) == (200, (streamlit_static() / tiny.lstrip("/")).read_bytes())
+    assert headers.get("content-encoding") is None and _sent_by(replicas_up, tiny) == "-"
+
+
+def test_a_bundle_missing_from_the_copy_comes_from_the_app(replicas_up):
+    """(a replica of another Streamlit version during a rollout: its bundles have other names)"""
+    path, original = _bundle(replicas_up, in_copy=False)
+    status, headers, body = get(replicas_up, path, {"Accept-Encoding": "gzip, deflate, br"})
+    assert status == 200
+    assert _sent_by(replicas_up, path) in [replica.address for replica in replicas_up.replicas]
+    encoding = headers.get("content-encoding")
+    if encoding == "br":  # the brotli filter module, where this host has it
+        import brotli
+        body = brotli.decompress(body)
+    elif encoding == "gzip":
+        body = gzip.decompress(body)
+    assert encoding in ("br", "gzip") and body == original
 
 
 # ------------------------------------------------------------------ limits
