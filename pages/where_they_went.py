@@ -3,7 +3,7 @@ how small formal protection is next to the residence-document counts, permits is
 beside permits held, and Belarusians beside Russians and Ukrainians under UNHCR's mandate."""
 import streamlit as st
 
-from app import cards, chart_card, data, formatting, i18n, memo, per_capita, select, url_state
+from app import cards, chart_card, chrome, data, formatting, i18n, memo, per_capita, select, url_state
 from app import views_context as context
 from app import views_where as where
 from app.i18n import t
@@ -73,7 +73,7 @@ def map_and_ranking() -> None:
         st.warning(arrows_missing, icon=":material/warning:")
 
     map_column, ranking_column = st.columns([3, 2])
-    with map_column:
+    with map_column, chrome.wide_only("where-map"):  # on a phone the ranking stands in for the map
         chart_card.render(cards.build("where-map", release, measure_key=measure_key, year=year, scale=scale,
                                       arrows=arrows), release)
 
