@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_browser import open_page
+from tests.browser.test_browser import RENDER_TIMEOUT_MS, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +28,12 @@ def shown(page, card: str) -> dict:
     }""", card)
 
 
+def wait_for_plot(page, card: str) -> None:
+    """The card's chart drawn (a loaded machine draws a page's charts one after another)."""
+    page.locator(f".st-key-card-{card} .js-plotly-plot .main-svg").first.wait_for(state="visible",
+                                                                                 timeout=RENDER_TIMEOUT_MS)
+
+
 def note_boxes(page) -> list[float]:
     return page.evaluate("""(text) => [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
         .filter(e => e.innerText.includes(text))
@@ -41,6 +47,7 @@ def test_a_phone_gets_the_ranking_and_a_note_instead_of_the_map(browser, dashboa
     try:
         page = context.new_page()
         open_page(page, f"{dashboard_url}/{path}")
+        wait_for_plot(page, ranking_card)
         drawn_map, ranking = shown(page, map_card), shown(page, ranking_card)
         assert drawn_map["card"], "the map is still on the page (for wider screens and its share menu)"
         assert drawn_map["box"] == 0 and drawn_map["plot"] == 0, f"the map is hidden on a phone: {drawn_map}"
@@ -66,6 +73,8 @@ def test_a_desktop_gets_the_map_with_its_share_menu_and_no_note(browser, dashboa
     try:
         page = context.new_page()
         open_page(page, f"{dashboard_url}/{path}")
+        wait_for_plot(page, map_card)
+        wait_for_plot(page, ranking_card)
         drawn_map = shown(page, map_card)
         assert drawn_map["plot"] > 200 * 200 and drawn_map["share"] > 0, f"the map is drawn: {drawn_map}"
         assert shown(page, ranking_card)["plot"] > 0
