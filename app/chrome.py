@@ -2,9 +2,12 @@
 are, and the language switch."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import streamlit as st
 
-from app import data, formatting, i18n
+from app import data, formatting, i18n, url_state
 from app.i18n import t
 
 # Map shapes, not figures: their dates say nothing about how fresh the data are.
@@ -53,8 +56,12 @@ def language_switch() -> None:
 #   read aloud, and shown where a keyboard reader's focus enters it (its links are reachable with Tab).
 # - metric labels: Streamlit cuts them to one line with an ellipsis ("Under UNHCR's m…" in a row of
 #   five headline figures); they wrap instead, whole at any width.
+# - maps on a phone (wide_only): a Europe or voivodeship map at 390 px is too small to read; under
+#   NARROW_PX the map is hidden and a note in its place points to the ranked bar of the same figures.
 CAPTION_GREY = "#595F66"
 SCREEN_READER_CLASS = "exile-sr-only"
+NARROW_PX = 640  # Streamlit stacks columns at this width too
+WIDE_ONLY, NARROW_ONLY = "wide-only-", "narrow-only-"  # container key prefixes (class st-key-<key>)
 ACCESSIBILITY_CSS = f"""<style>
 [data-testid="stCaptionContainer"] {{ opacity: 1; color: {CAPTION_GREY}; }}
 [data-testid="stMarkdownContainer"] blockquote,
@@ -69,11 +76,27 @@ ACCESSIBILITY_CSS = f"""<style>
   text-align: left; }}
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {{ white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; height: auto !important; max-width: none !important; }}
+@media (max-width: {NARROW_PX}px) {{ [class*="st-key-{WIDE_ONLY}"] {{ display: none !important; }} }}
+@media (min-width: {NARROW_PX + 1}px) {{ [class*="st-key-{NARROW_ONLY}"] {{ display: none !important; }} }}
 </style>"""
 
 
 def accessibility_css() -> None:
     st.html(ACCESSIBILITY_CSS)
+
+
+@contextmanager
+def wide_only(name: str) -> Iterator[None]:
+    """What is drawn inside (a map) shows on screens wider than NARROW_PX; on a narrower one a note
+    stands in its place saying that the ranking below holds the same figures (the page draws it).
+    A card alone on the page (an embed, at any article width) is always drawn."""
+    if url_state.focused() is not None:
+        yield
+        return
+    with st.container(key=f"{NARROW_ONLY}{name}"):
+        st.caption(t("common.map_narrow_note"))
+    with st.container(key=f"{WIDE_ONLY}{name}"):
+        yield
 
 
 def render(release: data.Release, sources_page) -> None:

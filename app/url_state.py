@@ -123,7 +123,11 @@ class PageView:
         if name not in PAGE_PARAMS.get(self.page, ()):
             raise KeyError(f"{name!r} is not an allowed URL parameter of page {self.page!r}")
         binding = Binding(name, key, tuple(options), default, multi, min(limit, MAX_ITEMS))
-        self.bindings = [b for b in self.bindings if b.name != name] + [binding]
+        names = [b.name for b in self.bindings]
+        if name in names:  # a section's rerun binds again: the parameter keeps its place in the URL
+            self.bindings[names.index(name)] = binding
+        else:
+            self.bindings.append(binding)
         if self.source == "url":
             value = binding.decode(self.incoming.get(name))
         elif self.source == "remembered":
@@ -275,28 +279,42 @@ def fragment_only() -> bool:
     return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
-def section(body: Callable[[], None]) -> Callable[[], None]:
+def section(body: Callable[[], None] | None = None, *, key: str | None = None) -> Any:
     """A page section (its own widgets and the cards they filter) as an st.fragment: a change of
     one of its widgets reruns this section alone, not the page. On such a rerun the section does
     what finish() does for a page: its widgets are read as the reader set them (not from the URL),
     the share menus of its cards are filled, and the address bar gets the page's canonical query
     (every filter of the page: the bindings of the other sections are kept from the page's last
-    run). The share links of cards outside the section keep the view of the page's last full run."""
-    @st.fragment
-    @functools.wraps(body)
-    def run() -> None:
-        view = current()
-        alone = fragment_only()
-        if alone:
-            view.source = "widgets"
-            first = len(view.finishers)
-        body()
-        if alone:
-            for callback in view.finishers[first:]:
-                callback()
-            del view.finishers[first:]
-            _write_url(view)
-    return run
+    run). The share links of cards outside the section keep the view of the page's last full run.
+
+    With a `key` (`@section(key="...")`), a widget's on_change callback can rerun this section
+    and others by name instead of the page (rerun_sections): a control shared by several
+    sections reruns those sections, one after the other in one run, each as above."""
+    def wrap(body: Callable[[], None]) -> Callable[[], None]:
+        @st.fragment(key=key)
+        @functools.wraps(body)
+        def run() -> None:
+            view = current()
+            alone = fragment_only()
+            if alone:
+                view.source = "widgets"
+                first = len(view.finishers)
+            body()
+            if alone:
+                for callback in view.finishers[first:]:
+                    callback()
+                del view.finishers[first:]
+                _write_url(view)
+        return run
+    return wrap if body is None else wrap(body)
+
+
+def rerun_sections(*keys: str) -> None:
+    """From a widget's on_change callback: rerun the keyed sections named (in this order) instead
+    of the widget's own section. When the change reruns the page anyway (AppTest reruns the page
+    for every change; so does a widget outside any section), the callback leaves it so."""
+    if fragment_only():
+        st.rerun(list(keys))
 
 
 def link(view: PageView, card_key: str | None = None, alone: bool = False) -> str:

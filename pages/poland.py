@@ -2,7 +2,7 @@
 Belarusians hold a Polish residence document."""
 import streamlit as st
 
-from app import cards, chart_card, data, headline_row, memo, select, url_state
+from app import cards, chart_card, chrome, data, headline_row, memo, select, url_state
 from app import views_country as country
 from app import views_poland as view
 from app.i18n import t
@@ -68,7 +68,7 @@ def voivodes() -> None:
         format_func=lambda y: t("poland.year_provisional", year=y) if y in provisional else str(y)) or years[-1]
     # One year control for the map and the ranked bars beside it: the same rows, drawn twice.
     left, right = st.columns(2)
-    with left:
+    with left, chrome.wide_only("poland-applicants-map"):  # on a phone the ranked bars stand in for the map
         chart_card.render(cards.build("poland-applicants-map", release, year=year), release)
     with right:
         chart_card.render(cards.build("poland-applicants-by-voivode", release, year=year), release)

@@ -3,7 +3,7 @@ how small formal protection is next to the residence-document counts, permits is
 beside permits held, and Belarusians beside Russians and Ukrainians under UNHCR's mandate."""
 import streamlit as st
 
-from app import cards, chart_card, data, formatting, i18n, memo, per_capita, select, url_state
+from app import cards, chart_card, chrome, data, formatting, i18n, memo, per_capita, select, url_state
 from app import views_context as context
 from app import views_where as where
 from app.i18n import t
@@ -16,10 +16,29 @@ view = url_state.current()
 st.title(t("where.title"))
 st.markdown(t("where.intro"))
 
-TREND_SCALE = "_where_trend_scale"  # the scale the trend is drawn at (chosen above it, with the map)
+# The scale is chosen with the map and shared by the trend below it: a change of it (or of a
+# measure that refuses a per-capita view) reruns the two sections by name, not the page.
+MAP_SECTION, TREND_SECTION = "where-map-and-ranking", "where-trend"
+TREND_SCALE = "_where_trend_scale"  # the scale the trend was last drawn at
 
 
-@url_state.section  # its filters rerun it alone (a change of scale reruns the page: the trend shares it)
+def trend_scale() -> str:
+    """The scale the trend is drawn at, from the map's controls as the reader set them: total where
+    the map's count or the trend's own refuses a per-capita view (app/per_capita.py)."""
+    measure = where.MEASURES.get(st.session_state.get("where_measure"), where.MEASURES["mandate"])
+    scale = st.session_state.get("where_scale") or "total"
+    refused = per_capita.refusal(measure.indicator) or per_capita.refusal(where.MANDATE)
+    return "total" if refused or scale not in where.SCALES else scale
+
+
+def redraw_the_trend_if_its_scale_changed() -> None:
+    """on_change of the measure and the scale: the trend too when its scale changes; else the map's
+    section alone (the widget's own fragment)."""
+    if trend_scale() != st.session_state.get(TREND_SCALE):
+        url_state.rerun_sections(MAP_SECTION, TREND_SECTION)
+
+
+@url_state.section(key=MAP_SECTION)  # its filters rerun it alone; the scale reruns it with the trend
 def map_and_ranking() -> None:
     # ------------------------------------------------------------------ map and ranking for one year
     # Section headings are level 2, the cards' titles level 3: no level skipped.
@@ -28,7 +47,8 @@ def map_and_ranking() -> None:
     with measure_column:
         measure_key = st.radio(t("where.measure_label"), list(where.MEASURES),
                                format_func=lambda key: where.MEASURES[key].text("option"), horizontal=True,
-                               key=view.bind("measure", "where_measure", list(where.MEASURES), default="mandate"))
+                               key=view.bind("measure", "where_measure", list(where.MEASURES), default="mandate"),
+                               on_change=redraw_the_trend_if_its_scale_changed)
     measure = where.MEASURES[measure_key]
     on_map = memo.once(release, ("where.on_map", measure_key),
                        lambda: where.map_destinations(series, measure, countries))
@@ -50,14 +70,9 @@ def map_and_ranking() -> None:
             t("where.scale_label"), list(where.SCALES), selection_mode="single", disabled=bool(refused),
             help=refused or t("where.scale_help"),
             format_func=lambda key: t("where.scale_total") if key == "total" else t("where.scale_per_1000", per=per),
-            key=view.bind("scale", "where_scale", list(where.SCALES), default="total")) or "total"
+            key=view.bind("scale", "where_scale", list(where.SCALES), default="total"),
+            on_change=redraw_the_trend_if_its_scale_changed) or "total"
         scale = "total" if refused else scale
-    # The trend below is drawn at this scale: when it changes, the page reruns (the trend's section
-    # is another fragment); the other filters rerun this section alone.
-    if st.session_state.get(TREND_SCALE) != scale:
-        st.session_state[TREND_SCALE] = scale
-        if url_state.fragment_only():
-            st.rerun()
     with arrows_column:
         arrows = st.toggle(t("where.arrows_label"), help=t("where.arrows_help", count=where.ARROWS),
                            key=view.bind("arrows", "where_arrows", [False, True], default=False))
@@ -73,7 +88,7 @@ def map_and_ranking() -> None:
         st.warning(arrows_missing, icon=":material/warning:")
 
     map_column, ranking_column = st.columns([3, 2])
-    with map_column:
+    with map_column, chrome.wide_only("where-map"):  # on a phone the ranking stands in for the map
         chart_card.render(cards.build("where-map", release, measure_key=measure_key, year=year, scale=scale,
                                       arrows=arrows), release)
 
@@ -104,10 +119,10 @@ st.markdown(memo.once(release, "where.comparison", comparison_text))
 chart_card.render(cards.build("where-protection-vs-residence", release), release)
 
 
-@url_state.section  # the countries rerun it alone
+@url_state.section(key=TREND_SECTION)  # the countries rerun it alone; the map's scale reruns it too
 def trend_section() -> None:
     # ------------------------------------------------------------------ over time
-    scale = st.session_state.get(TREND_SCALE, "total")  # as the map's section chose it
+    scale = st.session_state[TREND_SCALE] = trend_scale()
     st.divider()
     st.header(t("where.trend_heading"))
     options = memo.once(release, "where.mandate_options",
@@ -116,8 +131,7 @@ def trend_section() -> None:
                             key=view.bind("countries", "where_destinations", options, multi=True,
                                           default=[c for c in cards.where.DEFAULT_COUNTRIES if c in options]),
                             placeholder=t("where.countries_placeholder"))
-    trend = cards.build("where-over-time", release, countries=chosen,
-                        scale="total" if per_capita.refusal(where.MANDATE) else scale)
+    trend = cards.build("where-over-time", release, countries=chosen, scale=scale)
     if trend is None:
         st.info(t("where.choose_country"), icon=":material/info:")
     else:

@@ -64,18 +64,86 @@ def test_a_filter_change_reruns_its_section_alone_and_keeps_url_links_and_memory
     run_coroutine(scenario())
 
 
-def test_where_a_shared_scale_reruns_the_page_and_other_filters_their_section(server_url):
+def anchors(run) -> set[str]:
+    """The cards a run drew, by the anchors of their share links (one link per card)."""
+    return {code.rsplit("#", 1)[1] for code in run.codes if "<iframe" not in code and "#" in code}
+
+
+def test_where_a_shared_scale_reruns_the_map_and_the_trend_not_the_page(server_url):
     async def scenario() -> None:
         async with aiohttp.ClientSession() as http, Session.open(http, server_url) as session:
             page = await session.run("where", "lang=en")
-            assert page.ok
+            assert page.ok and {"where-map", "where-ranking", "where-over-time"} < anchors(page)
             arrows = await session.set("where_arrows", True)
             assert arrows.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and arrows.charts == 2  # map, ranking
+            assert anchors(arrows) == {"where-map", "where-ranking"}
             assert query(session.query_string) == {"arrows": ["true"], "lang": ["en"]}
             scale = session.widget("where_scale")
             per_capita = await session.set("where_scale", scale.options[1])
-            # the trend shares the scale: the whole page reruns, so the trend is drawn at it too
-            assert per_capita.finished == "FINISHED_SUCCESSFULLY" and per_capita.charts == page.charts
-            assert query(session.query_string)["scale"] and query(session.query_string)["arrows"] == ["true"]
+            # the trend shares the scale: its section reruns with the map's, the rest of the page does not
+            assert per_capita.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and not per_capita.exceptions
+            assert per_capita.charts == 3 and anchors(per_capita) == {"where-map", "where-ranking", "where-over-time"}
+            assert query(session.query_string) == {"scale": ["per_1000"], "arrows": ["true"], "lang": ["en"]}
+            trend_link = next(c for c in per_capita.codes if c.endswith("#where-over-time"))
+            assert query(trend_link.split("?", 1)[1].split("#")[0])["scale"] == ["per_1000"]
+            # a measure that keeps the trend's scale reruns the map's section alone
+            measure = await session.set("where_measure", "permits")
+            assert measure.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and anchors(measure) == {
+                "where-map", "where-ranking"}
+            assert query(session.query_string) == {
+                "measure": ["permits"], "scale": ["per_1000"], "arrows": ["true"], "lang": ["en"]}
+
+        async with aiohttp.ClientSession() as http, Session.open(http, server_url) as session:
+            shared = "measure=permits&scale=per_1000&arrows=true"
+            opened = await session.run("where", shared)
+            assert opened.ok and query(session.query_string) == query(shared)
+
+    run_coroutine(scenario())
+
+
+UNHCR = {"asylum-applications", "asylum-recognition-rate"}
+OFFICE = {"asylum-poland-applicants", "asylum-poland-rate", "asylum-poland-decisions"}
+
+
+def test_asylum_shared_controls_rerun_the_sections_that_use_them_not_the_page(server_url):
+    async def scenario() -> None:
+        async with aiohttp.ClientSession() as http, Session.open(http, server_url) as session:
+            page = await session.run("asylum", "lang=en")
+            drawn = anchors(page)
+            decisions = {a for a in drawn if a.startswith("asylum-decisions-")}
+            assert page.ok and UNHCR | OFFICE < drawn and decisions
+
+            since = await session.set("asylum_since", "2019")  # every UNHCR section, not Poland's office
+            assert since.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and not since.exceptions
+            assert UNHCR <= anchors(since) and not anchors(since) & OFFICE
+            assert query(session.query_string) == {"since": ["2019"], "lang": ["en"]}
+            assert all("since=2019" in c for c in since.codes if "/asylum?" in c and "<iframe" not in c)
+
+            # the unit: applications and decisions (the build's UNHCR figures are in persons only: in
+            # cases they say so), not the rate, which has no unit
+            unit = await session.set("asylum_unit", "cases")
+            assert unit.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and not unit.exceptions
+            assert not anchors(unit) & (UNHCR | OFFICE) - {"asylum-applications"}
+            assert query(session.query_string) == {"since": ["2019"], "unit": ["cases"], "lang": ["en"]}
+            unit = await session.set("asylum_unit", "persons")
+            assert unit.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and not unit.exceptions
+            assert {"asylum-applications"} <= anchors(unit) <= {"asylum-applications"} | decisions
+            assert query(session.query_string) == {"since": ["2019"], "lang": ["en"]}
+
+            rate = await session.set("asylum_rate", "refugee_status")
+            assert rate.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and anchors(rate) == {
+                "asylum-recognition-rate"}
+            view = {"since": ["2019"], "rate": ["refugee_status"], "lang": ["en"]}
+            assert query(session.query_string) == view
+
+            # switching pages and back restores the view; a deep link opens it
+            assert (await session.run("where", "")).ok
+            back = await session.run("asylum", "")
+            assert back.ok and query(session.query_string) == view
+
+        async with aiohttp.ClientSession() as http, Session.open(http, server_url) as session:
+            shared = "since=2019&rate=refugee_status"
+            opened = await session.run("asylum", shared)
+            assert opened.ok and query(session.query_string) == query(shared)
 
     run_coroutine(scenario())

@@ -32,9 +32,10 @@ def series(built) -> pd.DataFrame:
 
 
 def open_page(page, url: str) -> None:
-    """Load a page and wait until its script has finished and a chart (or an error box) is drawn."""
+    """Load a page and wait until its script has finished and a chart (or an error box) is drawn.
+    A visible chart: on a phone a page's first chart may be a map hidden by design (chrome.wide_only)."""
     page.goto(url)
-    page.wait_for_selector('.js-plotly-plot, [data-testid="stException"]', timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_selector('.js-plotly-plot:visible, [data-testid="stException"]', timeout=RENDER_TIMEOUT_MS)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=RENDER_TIMEOUT_MS)
 
 
