@@ -367,9 +367,13 @@ class SentFigure(go.Figure):
     st.plotly_chart sees it (the image export copies the card's own figure), and it reads the
     dict without changing it."""
 
+    def __init__(self, figure: go.Figure) -> None:
+        # An empty figure holding the card's figure's dict, not a copy of the figure: go.Figure(figure)
+        # would re-validate every trace and the whole template (~30 ms a card), for the dict it has.
+        super().__init__()
+        self.__dict__["_sent"] = figure.to_dict()
+
     def to_dict(self) -> dict:
-        if "_sent" not in self.__dict__:
-            self.__dict__["_sent"] = super().to_dict()
         return self.__dict__["_sent"]
 
 
