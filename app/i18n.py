@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pycountry
 import yaml
@@ -56,12 +57,20 @@ class MissingTranslation(UserWarning):
 
 _log = logging.getLogger(__name__)
 
+# libyaml's loader where PyYAML has it: the same dicts as yaml.safe_load, ten times faster (a
+# language's catalogues took 0.3 s of a first reader's run in that language).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_yaml(path: Path) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
+
 
 @cache
 def catalogue(lang: str) -> dict[str, Message]:
     messages: dict[str, Message] = {}
     for path in sorted((LOCALES_DIR / lang).glob("*.yml")):
-        for key, text in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+        for key, text in (_load_yaml(path) or {}).items():
             messages[f"{path.stem}.{key}"] = ({str(k): str(v) for k, v in text.items()} if isinstance(text, dict)
                                               else str(text))
     if lang == DEFAULT:
@@ -74,7 +83,7 @@ def english_indicator_texts() -> dict[str, str]:
     file order (translators keep that order in their indicators.yml)."""
     texts: dict[str, str] = {}
     for path in sorted(INDICATOR_METADATA_DIR.glob("*.yml")):
-        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        meta = _load_yaml(path) or {}
         texts |= {f"indicators.{path.stem}.{field}": str(meta[field]) for field in INDICATOR_FIELDS if field in meta}
     return texts
 
