@@ -1,0 +1,72 @@
+"""A server's warm-up: every card its pages draw at their default views, in every language, made
+once at start-up in a background thread (EXILE_WARM_UP=1), so that the first reader of a language
+finds its cards built instead of building them (1–3 s of server CPU a page, issue 16).
+
+The process pays that work once, after its first page run, at the lowest CPU priority; a reader who
+arrives during it builds what is not built yet, as without a warm-up (a card being built is made
+once: ChartCard.once holds its lock). Only the default views: a filter change builds its view when
+asked. What is made is what every session shares anyway (app/cards `build`, ChartCard.once)."""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+
+from app import cards, data, i18n
+
+WARM_UP_ENV = "EXILE_WARM_UP"
+_started = threading.Lock()
+_state: dict[str, float | str] = {"state": "off"}
+_log = logging.getLogger(__name__)
+
+
+def enabled() -> bool:
+    return os.environ.get(WARM_UP_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def warm(release: data.Release, languages: tuple[str, ...] = tuple(i18n.LANGUAGES)) -> int:
+    """Build every registered card's default views and what its page draws from them, in each
+    language; returns how many cards were prepared."""
+    from app import chart_card  # streamlit-side module: imported where it is used
+    prepared = 0
+    for lang in languages:
+        with i18n.speaking(lang):
+            for registered in cards.REGISTRY.values():
+                for view in registered.default_views(release):
+                    card = cards.build(registered.name, release, **view)
+                    if card is not None:
+                        chart_card.prepare(card, release)
+                        prepared += 1
+                    time.sleep(0)  # let a reader's run take the interpreter between cards
+    return prepared
+
+
+def start(release: data.Release) -> bool:
+    """Start the warm-up once per process (when enabled); True if this call started it."""
+    if not enabled() or not _started.acquire(blocking=False):
+        return False
+
+    def run() -> None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # this thread only (Linux)
+        except (AttributeError, OSError):
+            pass
+        begun, cpu = time.monotonic(), time.thread_time()
+        _state.update(state="running")
+        try:
+            prepared = warm(release)
+        except Exception:  # a warm-up never takes the server down: readers build what they need
+            _log.exception("warm-up failed")
+            _state.update(state="failed")
+            return
+        _state.update(state="done", cards=prepared, cpu_s=round(time.thread_time() - cpu, 2),
+                      wall_s=round(time.monotonic() - begun, 2))
+        _log.warning("warm-up done: %s", _state)
+
+    threading.Thread(target=run, name="exile-warm-up", daemon=True).start()
+    return True
+
+
+def state() -> dict[str, float | str]:
+    return dict(_state)
