@@ -2,7 +2,8 @@
 once at start-up in a background thread (EXILE_WARM_UP=1), so that the first reader of a language
 finds its cards built instead of building them (1–3 s of server CPU a page, issue 16).
 
-The process pays that work once, after its first page run, at the lowest CPU priority; a reader who
+The process pays that work once, after its first page run (no lower OS priority: a thread
+niced while holding the interpreter lock would hold readers' runs up); a reader who
 arrives during it builds what is not built yet, as without a warm-up (a card being built is made
 once: ChartCard.once holds its lock). Only the default views: a filter change builds its view when
 asked. What is made is what every session shares anyway (app/cards `build`, ChartCard.once)."""
@@ -48,10 +49,6 @@ def start(release: data.Release) -> bool:
         return False
 
     def run() -> None:
-        try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # this thread only (Linux)
-        except (AttributeError, OSError):
-            pass
         begun, cpu = time.monotonic(), time.thread_time()
         _state.update(state="running")
         try:
