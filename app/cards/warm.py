@@ -27,19 +27,24 @@ def enabled() -> bool:
 
 
 def warm(release: data.Release, languages: tuple[str, ...] = tuple(i18n.LANGUAGES)) -> int:
-    """Build every registered card's default views and what its page draws from them, in each
-    language; returns how many cards were prepared."""
+    """Build every registered card's default views and the views readers have asked for, and what
+    its page draws from them, in each language; returns how many cards were prepared."""
     from app import chart_card  # streamlit-side module: imported where it is used
     prepared = 0
     for lang in languages:
+        # the default views, then those readers have asked for so far (a page passing a filter's
+        # value, such as the latest year, names its view by it)
+        views = [(registered.name, view) for registered in cards.REGISTRY.values()
+                 for view in registered.default_views(release)]
+        views += [(name, view) for name, view in cards.asked_views() if name in cards.REGISTRY]
+        unique = {(name, cards.view_key(name, view)): (name, view) for name, view in views}
         with i18n.speaking(lang):
-            for registered in cards.REGISTRY.values():
-                for view in registered.default_views(release):
-                    card = cards.build(registered.name, release, **view)
-                    if card is not None:
-                        chart_card.prepare(card, release)
-                        prepared += 1
-                    time.sleep(0)  # let a reader's run take the interpreter between cards
+            for name, view in unique.values():
+                card = cards.build(name, release, **view)
+                if card is not None:
+                    chart_card.prepare(card, release)
+                    prepared += 1
+                time.sleep(0)  # let a reader's run take the interpreter between cards
     return prepared
 
 

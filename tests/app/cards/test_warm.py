@@ -33,3 +33,15 @@ def test_warm_up_starts_only_when_asked(release, monkeypatch):
     assert warm.state()["state"] == "off"
     monkeypatch.setenv(warm.WARM_UP_ENV, "1")
     assert warm.enabled()
+
+
+def test_warm_builds_the_views_readers_asked_for_and_a_default_given_names_the_default_view(release, monkeypatch):
+    chosen = {name: cards.REGISTRY[name] for name in ("poland-applicants-map",)}
+    monkeypatch.setattr(cards, "REGISTRY", chosen)
+    cards.clear_built()
+    with i18n.speaking("en"):
+        cards.build("poland-applicants-map", release, year=2023)
+    assert warm.warm(release, ("lt",)) == 2  # the default view and the year asked for
+    with i18n.speaking("lt"):
+        assert "embed_heights" in cards.build("poland-applicants-map", release, year=2023)._made
+        assert cards.build("poland-applicants-map", release, year=None) is cards.build("poland-applicants-map", release)
