@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from app import chrome, data, entry, i18n, url_state
+from app.cards import warm
 from app.i18n import t
 
 
@@ -55,3 +56,6 @@ with entry.entrypoint():
     url_state.begin(current.url_path, public_path=navigation.url_path)
     navigation.run()
     url_state.finish()  # canonical URL; not reached when the page stopped or reran
+    # With EXILE_WARM_UP=1, once per process after a first page run: every page's default view in
+    # every language, built in the background for the first readers of each (app/cards/warm.py).
+    warm.start(release)

@@ -265,6 +265,47 @@ def _plain_md(text: str) -> str:
     return " ".join(_MD_LINK.sub(r"\1", text).replace("**", "").replace("\\", "").split())
 
 
+def wrapped_lines(text: str, width_px: float, font_px: float, bold: bool = False) -> int:
+    """How many lines image_export.wrap_to makes of `text` (the same greedy wrap by words, a word
+    wider than the line broken), measuring a few candidate lines each instead of one per word:
+    each line's word count is first guessed from the text's average width per character, then moved one word at a
+    time to the last that fits (a line measures more with each word it takes)."""
+    words = [word for word in " ".join(str(text).split()).split(" ") if word]
+    if not words:
+        return 0
+
+    def fits(head: str, start: int, count: int) -> bool:
+        taken = " ".join(words[start:start + count])
+        return image_export.text_px(f"{head} {taken}" if head else taken, font_px, bold) <= width_px
+
+    per_char = image_export.text_px(" ".join(words), font_px, bold) / len(" ".join(words))
+    lines, head, i, full = 0, "", 0, False
+    while i < len(words):
+        room, chars, guess = len(words) - i, len(head), 0
+        while guess < room and (chars + 1 + len(words[i + guess])) * per_char <= width_px:
+            chars, guess = chars + 1 + len(words[i + guess]), guess + 1
+        guess = 0 if full else max(1, guess)  # full: words[i] was measured not to fit after head
+        if guess and fits(head, i, guess):
+            while guess < room and fits(head, i, guess + 1):
+                guess += 1
+        elif guess:
+            guess -= 1
+            while guess > 0 and not fits(head, i, guess):
+                guess -= 1
+        if guess:
+            taken = " ".join(words[i:i + guess])
+            head, i, full = (f"{head} {taken}" if head else taken), i + guess, True
+            continue
+        # words[i] does not fit after the line so far: the line ends, and the word starts the next,
+        # broken into pieces that fit if it is wider than a line
+        lines += bool(head)
+        fits_alone = image_export.text_px(words[i], font_px, bold) <= width_px
+        pieces = [words[i]] if fits_alone else image_export._break_word(words[i], width_px, font_px, bold)
+        lines += len(pieces) - 1
+        head, i, full = pieces[-1], i + 1, False
+    return lines + bool(head)
+
+
 def embed_height(caption: Caption, plot_height: int, width: int) -> int:
     """The card's height in px in a frame `width` px wide, text measured (image_export.wrap_to):
     title, subtitle, the plot, note, source line, latest-figure date, the data expander and the
@@ -276,7 +317,7 @@ def embed_height(caption: Caption, plot_height: int, width: int) -> int:
     source = _plain_md(source_line(list(caption.sources)))
     lines += [(source, 14, 1.5, False), (caption.data_as_of, 14, 1.5, False)]
     # + 12 %: measured against the page (the overview's card at 320 px came out 4 % short unpadded)
-    px = 1.12 * sum(math.ceil(len(image_export.wrap_to(line, text, size, bold)) * size * height)
+    px = 1.12 * sum(math.ceil(wrapped_lines(line, text, size, bold) * size * height)
                     for line, size, height, bold in lines if line)
     elements = len(lines) + 3  # + the plot, the expander, the button
     return int(px + plot_height + 16 * elements + 50 + 42 + 2 * 17 + 2 * EMBED_PAD + 24)
@@ -341,8 +382,7 @@ def share_controls(card: ChartCard, release: data.Release, figure: go.Figure) ->
                 st.markdown(t("common.embed_label"))
                 assert view is not None  # a link exists only for a view
                 caption = card.once("caption", lambda: card.caption(release))  # render() made it
-                heights = card.once("embed_heights", lambda: {
-                    w: embed_height(caption, figure.layout.height or 420, w) for w in EMBED_WIDTHS})
+                heights = card.once("embed_heights", lambda: embed_heights(caption, figure))
                 st.code(embed_snippet(url_state.embed_link(view, card.key),
                                       t("common.embed_title", title=card.title), heights, card.key),
                         language="html", wrap_lines=True)
@@ -367,10 +407,30 @@ class SentFigure(go.Figure):
     st.plotly_chart sees it (the image export copies the card's own figure), and it reads the
     dict without changing it."""
 
+    def __init__(self, figure: go.Figure) -> None:
+        # An empty figure holding the card's figure's dict, not a copy of the figure: go.Figure(figure)
+        # would re-validate every trace and the whole template (~30 ms a card), for the dict it has.
+        super().__init__()
+        self.__dict__["_sent"] = figure.to_dict()
+
     def to_dict(self) -> dict:
-        if "_sent" not in self.__dict__:
-            self.__dict__["_sent"] = super().to_dict()
         return self.__dict__["_sent"]
+
+
+def prepare(card: ChartCard, release: data.Release) -> None:
+    """Make, in the current language, everything render() and the share menu draw from the card
+    (ChartCard.once, under the same names): for a warm-up outside any session (app/cards/warm.py)."""
+    figure = card.once("figure", lambda: card.build(card.data))
+    caption = card.once("caption", lambda: card.caption(release))
+    card.once("sent_figure", lambda: SentFigure(figure))
+    card.once("conflicts", lambda: conflicts_for(card.data, release))
+    table = card.once("reader_table", lambda: reader_table(card.data, release))
+    card.once("accessible_table", lambda: accessible_table(table, caption.title))
+    card.once("embed_heights", lambda: embed_heights(caption, figure))
+
+
+def embed_heights(caption: Caption, figure: go.Figure) -> dict[int, int]:
+    return {width: embed_height(caption, figure.layout.height or 420, width) for width in EMBED_WIDTHS}
 
 
 def render(card: ChartCard, release: data.Release) -> None:

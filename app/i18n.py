@@ -57,7 +57,6 @@ class MissingTranslation(UserWarning):
 
 _log = logging.getLogger(__name__)
 
-
 @cache
 def catalogue(lang: str) -> dict[str, Message]:
     messages: dict[str, Message] = {}

@@ -125,7 +125,19 @@ async def timed(server: Server, action) -> tuple[PageRun, float]:
     return run, cpu_seconds(server.pid) - before
 
 
-async def measure_page(server: Server, page: str, changes: int) -> dict[str, Any]:
+async def settle(server: Server, limit: float = 600) -> float:
+    """Wait until the server is idle (under 0.05 s of CPU in 2 s: a start-up warm-up done); its CPU meanwhile."""
+    start = last = cpu_seconds(server.pid)
+    for _ in range(int(limit / 2)):
+        await asyncio.sleep(2)
+        now = cpu_seconds(server.pid)
+        if now - last < 0.05:
+            break
+        last = now
+    return cpu_seconds(server.pid) - start
+
+
+async def measure_page(server: Server, page: str, changes: int, settle_after_fresh: bool = False) -> dict[str, Any]:
     path = "" if page == "overview" else page
     origin = {"Origin": server.url}
     result: dict[str, Any] = {"failures": 0}
@@ -135,6 +147,8 @@ async def measure_page(server: Server, page: str, changes: int) -> dict[str, Any
                 run, cpu = await timed(server, session.run(path, query))
                 result[f"{label}_cpu"], result[f"{label}_wall"] = cpu, run.seconds
                 result["failures"] += 0 if run.ok else 1
+                if label == "fresh" and settle_after_fresh:
+                    result["settle_cpu"] = await settle(server)
                 if label != "visit":
                     continue
                 keys = FILTERS[page]
@@ -166,6 +180,9 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=10)
     parser.add_argument("--port", type=int, default=8621, help="first port; one per checkout")
     parser.add_argument("--pages", default=",".join(PAGES))
+    parser.add_argument("--settle", action="store_true",
+                        help="after the fresh run, wait until the server is idle (a start-up warm-up done) "
+                             "and print the CPU it used meanwhile")
     parser.add_argument("--json", type=Path, help="write every measurement here")
     args = parser.parse_args()
     checkouts = [c.resolve() for c in (args.checkout or [REPO])]
@@ -180,10 +197,13 @@ def main() -> int:
                     server = Server(checkout, args.port + index, tree)
                     server.start()
                     try:
-                        measured = asyncio.run(measure_page(server, page, args.changes))
+                        measured = asyncio.run(measure_page(server, page, args.changes, args.settle))
                     finally:
                         server.stop()
                     results[str(checkout)][page].append(measured)
+                    if "settle_cpu" in measured:
+                        print(f"round {round_} {checkout.name:<12} {page:<10} idle after the fresh run: "
+                              f"{measured['settle_cpu']:.2f} s CPU (warm-up)", flush=True)
                     print(f"round {round_} {checkout.name:<12} {page:<10} fresh {measured['fresh_cpu']:.2f} "
                           f"language {measured['language_cpu']:.2f} visit {measured['visit_cpu']:.2f} "
                           f"warm changes p95 {p95(measured.get('change_cpu', [])):.3f} s CPU, "

@@ -14,6 +14,8 @@ country or claim, whose key adds it: 'asylum-decisions' draws 'asylum-decisions-
 from __future__ import annotations
 
 import inspect
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -106,15 +108,41 @@ def _hashable(value: Any) -> Hashable:
     return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
+# The views asked for so far (any language), newest last: what a start-up warm-up builds in the
+# other languages besides the default views (app/cards/warm.py). Bounded like the cards.
+_asked: OrderedDict[tuple[str, tuple], dict[str, Any]] = OrderedDict()
+_asked_lock = threading.Lock()
+
+
+def view_key(name: str, params: dict[str, Any]) -> tuple:
+    """The view's name among the built cards: every parameter, those not given at their default."""
+    return tuple(sorted((param, _hashable(value)) for param, value in {**REGISTRY[name].params, **params}.items()))
+
+
 def build(name: str, release: data.Release, **params: Any) -> ChartCard | None:
-    """The card called `name` at the view `params` (the page's default view for those not given)."""
-    view = tuple(sorted((param, _hashable(value)) for param, value in params.items()))
-    return _built.once(release, ("card", name, view), lambda: REGISTRY[name].build(release, **params))
+    """The card called `name` at the view `params` (the page's default view for those not given).
+    A parameter given at its default value names the same view as one left out."""
+    registered = REGISTRY[name]
+    view = view_key(name, params)
+    with _asked_lock:
+        _asked[(name, view)] = params
+        _asked.move_to_end((name, view))
+        while len(_asked) > MAX_BUILT:
+            _asked.popitem(last=False)
+    return _built.once(release, ("card", name, view), lambda: registered.build(release, **params))
+
+
+def asked_views() -> list[tuple[str, dict[str, Any]]]:
+    """(name, params) of every view asked for so far, oldest first."""
+    with _asked_lock:
+        return [(name, dict(params)) for (name, _), params in _asked.items()]
 
 
 def clear_built() -> None:
     """Forget every built card (tests that change a release in place)."""
     _built.clear()
+    with _asked_lock:
+        _asked.clear()
     memo.clear()  # the pages' shaping, made from the same releases
 
 

@@ -190,3 +190,27 @@ def test_the_accessible_table_holds_the_reader_table_in_the_readers_language(pub
     assert '<th scope="col">Kraj</th>' in out
     assert all(f"<td>{value}</td>" in out or f'<td class="figure">{value}</td>' in out
                for value in table[figure].map(html_table.esc))
+
+
+def test_wrapped_lines_counts_the_lines_image_export_wraps_in_every_language():
+    """The embed heights count lines without wrapping them (a few measures a line): the count is
+    image_export.wrap_to's, for the catalogues' long texts, a link wider than a line and blanks."""
+    from app import i18n, image_export
+    texts = [text for lang in i18n.LANGUAGES for text in list(i18n.catalogue(lang).values())[::40]
+             if isinstance(text, str) and len(text) > 60]
+    texts += ["https://example.org/" + "a" * 200 + " then short words" * 8, "word", "", "  "]
+    assert len(texts) > 40
+    for text in texts:
+        for width, size, bold in ((252, 24, True), (286, 16, False), (566, 14, False), (666, 14, False)):
+            assert chart_card.wrapped_lines(text, width, size, bold) == len(image_export.wrap_to(text, width, size, bold)), \
+                (text, width)
+
+
+def test_sent_figure_sends_the_figure_s_own_dict_made_once():
+    import plotly.graph_objects as go
+    figure = go.Figure(go.Bar(x=["a", "b"], y=[1, 2], name="n"), layout=dict(title_text="t", height=300))
+    sent = chart_card.SentFigure(figure)
+    assert sent.to_dict() == figure.to_dict()
+    assert sent.to_dict() is sent.to_dict()
+    import plotly.tools
+    assert plotly.tools.return_figure_from_figure_or_data(sent, validate_figure=True) == figure.to_dict()
