@@ -203,15 +203,21 @@ IMPORTING = textwrap.dedent("""
 """)
 
 
+def serving_report(built, script: str, timeout: int) -> dict:
+    """What `script` prints last, run in a fresh process (imports are process-wide) reading the
+    built release with EXILE_READ_ONLY=1."""
+    paths, _ = built
+    env = {**os.environ, "EXILE_DATA_DIR": str(paths.root), data.READ_ONLY_ENV: "1"}
+    run = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                         timeout=timeout)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
 def test_the_serving_code_imports_no_etl_nor_its_data_libraries(built):
     """The fast guard of the slow test below: in a fresh process, every module that dashboard.py
     and the page scripts import (and what those import) leaves the ETL's libraries unloaded."""
-    paths, _ = built
-    env = {**os.environ, "EXILE_DATA_DIR": str(paths.root), data.READ_ONLY_ENV: "1"}
-    run = subprocess.run([sys.executable, "-c", IMPORTING], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                         timeout=300)
-    assert run.returncode == 0, run.stderr[-3000:]
-    report = json.loads(run.stdout.strip().splitlines()[-1])
+    report = serving_report(built, IMPORTING, timeout=300)
     assert "app.chart_card" in report["imported"] and "app.cards" in report["imported"]
     assert report["heavy"] == []
 
@@ -220,12 +226,7 @@ def test_the_serving_code_imports_no_etl_nor_its_data_libraries(built):
 def test_production_page_runs_load_no_etl_nor_its_data_libraries(built):
     """Every registered page, in a fresh process (imports are process-wide), reading a built
     release with EXILE_READ_ONLY=1: pandera, geopandas, shapely and the pipeline stay unloaded."""
-    paths, _ = built
-    env = {**os.environ, "EXILE_DATA_DIR": str(paths.root), data.READ_ONLY_ENV: "1"}
-    run = subprocess.run([sys.executable, "-c", SERVING], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                         timeout=900)
-    assert run.returncode == 0, run.stderr[-3000:]
-    report = json.loads(run.stdout.strip().splitlines()[-1])
+    report = serving_report(built, SERVING, timeout=900)
     assert [row[0] for row in report["ran"]] == [p.url_path for p in registered_pages()]
     assert [row for row in report["ran"] if row[1] or row[2]] == [], "every page ran without an error"
     assert report["heavy"] == []
