@@ -11,9 +11,11 @@ caveat to the note and the alt text (app/chart_card.py), so the mark never depen
 """
 from __future__ import annotations
 
+import re
 import textwrap
 import zlib
 from collections.abc import Iterable
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -507,8 +509,20 @@ def add_flow_arrows(fig: go.Figure, arrows: pd.DataFrame, legend_title: str) -> 
 EVENTS_META = "events"
 
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 EVENT_ROW_GAP = 0.045     # of the axis width: closer events than this go on separate rows, so numbers never overlap
 EVENT_ROW_STEP = 0.075    # of the plot height between rows of event markers
+
+
+def _dates(x) -> pd.Series | None:
+    """A trace's x values as dates, or None when they are not dates (countries, counts)."""
+    values = pd.Series(list(x))
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dropna()
+    if values.map(lambda v: isinstance(v, (pd.Timestamp, date))
+                  or (isinstance(v, str) and bool(ISO_DATE.match(v)))).all():
+        return pd.to_datetime(values, format="ISO8601").dropna()
+    return None
 
 
 def _x_span(fig: go.Figure) -> float:
@@ -516,10 +530,9 @@ def _x_span(fig: go.Figure) -> float:
     days = []
     for trace in fig.data:
         x = getattr(trace, "x", None)
-        if x is not None and len(x):
-            drawn = pd.to_datetime(pd.Series(list(x)), errors="coerce").dropna()
-            if not drawn.empty:
-                days += [drawn.min(), drawn.max()]
+        drawn = _dates(x) if x is not None and len(x) else None
+        if drawn is not None and not drawn.empty:
+            days += [drawn.min(), drawn.max()]
     return (max(days) - min(days)).days if days else 0
 
 

@@ -161,3 +161,15 @@ def test_numbered_events_days_apart_stand_on_separate_rows_in_static_outputs():
 def test_events_far_apart_share_the_top_row():
     rows = _event_rows(_event_figure(["2020-08-09", "2022-12-05", "2024-02-27"]))
     assert set(rows.values()) == {1.0}
+
+
+def test_event_rows_read_the_time_axis_only(recwarn):
+    """A figure with events whose other traces are not dated (a count per country): no warning,
+    the span comes from the dates alone."""
+    import plotly.graph_objects as go
+    fig = go.Figure([go.Scatter(x=["2019-01-01", "2025-12-31"], y=[1, 2]), go.Bar(x=["POL", "LTU"], y=[3, 4]),
+                     go.Scatter(x=[1, 2], y=[0, 0])])
+    events = pd.DataFrame({"date": pd.to_datetime(["2020-08-09", "2020-08-14"]), "_hover": ["a", "b"]})
+    rows = _event_rows(figures.label_events(figures.add_events(fig, events)))
+    assert len(set(rows.values())) == 2
+    assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
