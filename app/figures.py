@@ -525,33 +525,48 @@ def _dates(x) -> pd.Series | None:
     return None
 
 
-def _x_span(fig: go.Figure) -> float:
-    """The width of the time axis in days, from every drawn date of the figure."""
+def _x_span(xs: Iterable) -> float:
+    """The width of the time axis in days, from every drawn date of the traces' x values."""
     days = []
-    for trace in fig.data:
-        x = getattr(trace, "x", None)
+    for x in xs:
         drawn = _dates(x) if x is not None and len(x) else None
         if drawn is not None and not drawn.empty:
             days += [drawn.min(), drawn.max()]
     return (max(days) - min(days)).days if days else 0
 
 
+def _event_heights(x, span: float) -> list[float]:
+    """Where each event marker stands: the top row, or a row lower when the last marker of every
+    row above is closer than EVENT_ROW_GAP of the axis (its number would print over the other)."""
+    dates = pd.to_datetime(pd.Series(list(x)))
+    last_on_row: list[pd.Timestamp] = []
+    rows = [0] * len(dates)
+    for position, when in dates.sort_values().items():
+        row = next((i for i, last in enumerate(last_on_row) if (when - last).days >= EVENT_ROW_GAP * span),
+                   len(last_on_row))
+        last_on_row[row:row + 1] = [when]
+        rows[position] = row
+    return [1.0 - EVENT_ROW_STEP * row for row in rows]
+
+
 def label_events(fig: go.Figure) -> go.Figure:
-    """For outputs without hover (images, PDF): the event markers carry their numbers, which the
-    caption's list of events explains (Caption.events). Events too close in time for their numbers
-    to stand side by side (days apart, on an axis of years) are stepped down into rows."""
-    span = _x_span(fig)
+    """For outputs without hover (images, PDF, the static edition): the event markers carry their
+    numbers, which the caption's list of events explains (Caption.events). Events too close in
+    time for their numbers to stand side by side (days apart, on an axis of years) are stepped
+    down into rows."""
+    span = _x_span(getattr(trace, "x", None) for trace in fig.data)
     for trace in fig.select_traces(selector=dict(meta=EVENTS_META)):
-        dates = pd.to_datetime(pd.Series(list(trace.x)))
-        last_on_row: list[pd.Timestamp] = []
-        rows = [0] * len(dates)
-        for position, when in dates.sort_values().items():
-            row = next((i for i, last in enumerate(last_on_row) if (when - last).days >= EVENT_ROW_GAP * span),
-                       len(last_on_row))
-            last_on_row[row:row + 1] = [when]
-            rows[position] = row
-        trace.update(mode="markers+text", y=[1.0 - EVENT_ROW_STEP * row for row in rows])
+        trace.update(mode="markers+text", y=_event_heights(trace.x, span))
     return fig
+
+
+def label_events_in(spec: dict) -> dict:
+    """label_events on a figure's dict (an image's own copy of the card's figure)."""
+    span = _x_span(trace.get("x") for trace in spec["data"])
+    for trace in spec["data"]:
+        if trace.get("meta") == EVENTS_META:
+            trace.update(mode="markers+text", y=_event_heights(trace["x"], span))
+    return spec
 
 
 def add_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:

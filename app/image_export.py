@@ -222,10 +222,9 @@ def caption_figure(fig: go.Figure, caption: Caption, width: int = WIDTH, height:
     left = PAD + _left_reserve(fig)
     right = max(PAD, fig.layout.margin.r or 0)  # ranked bars keep room for their value labels
     height = max(height, top + bottom + MIN_PLOT_HEIGHT)
-    spec = fig.to_dict()  # a deep copy: the figure on the page is never touched
-    for trace in spec["data"]:  # no hover in an image: the event markers carry their numbers
-        if trace.get("meta") == figures.EVENTS_META:
-            trace["mode"] = "markers+text"
+    # a deep copy (the figure on the page is never touched); no hover in an image: the event
+    # markers carry their numbers
+    spec = figures.label_events_in(fig.to_dict())
     layout = spec["layout"]
     layout.update(
         width=width, height=height, margin=dict(l=left, r=right, t=top, b=bottom, autoexpand=True),

@@ -173,3 +173,18 @@ def test_event_rows_read_the_time_axis_only(recwarn):
     rows = _event_rows(figures.label_events(figures.add_events(fig, events)))
     assert len(set(rows.values())) == 2
     assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
+
+
+def test_an_images_copy_of_the_figure_gets_the_same_event_rows():
+    """image_export labels the events on the figure's dict (label_events_in), the static edition
+    on a figure (label_events): the same rows."""
+    import plotly.graph_objects as go
+    fig = go.Figure(go.Scatter(x=pd.to_datetime(["2019-01-01", "2025-12-31"]), y=[1, 2]))
+    events = pd.DataFrame({"date": pd.to_datetime(["2020-08-09", "2020-08-14", "2022-12-05"]),
+                           "_hover": ["a", "b", "c"]})
+    figures.add_events(fig, events)
+    spec = figures.label_events_in(fig.to_dict())
+    [in_spec] = [trace for trace in spec["data"] if trace.get("meta") == figures.EVENTS_META]
+    assert in_spec["mode"] == "markers+text"
+    assert list(in_spec["y"]) == list(_event_rows(figures.label_events(go.Figure(fig))).values())
+    assert len(set(in_spec["y"])) == 2
