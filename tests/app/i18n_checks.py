@@ -24,6 +24,14 @@ def translated_pages(fast: str) -> list:
     renders every language on some page."""
     return [lang if lang == fast else pytest.param(lang, marks=pytest.mark.slow) for lang in TRANSLATED]
 
+
+def english_and(fast: str) -> list:
+    """Every language as test parameters: English and `fast` in the default run, the other two
+    marked slow (CI runs them all). Tests of one module name different languages, so the default
+    run still renders each language somewhere."""
+    return ["en", *translated_pages(fast)]
+
+
 def pages_by_language(pages: list) -> list:
     """(page, language) parameters for a sweep of every page in every language: English and one
     translated language per page (in turn: each language is rendered on some page) in the default
