@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
 import hashlib
 import html
 import math
@@ -404,6 +405,17 @@ def _batch_kaleido_class():
     return BatchKaleido if hasattr(kaleido.Kaleido, "_return_kaleido_tab") else kaleido.Kaleido
 
 
+def run_to_end(coroutine):
+    """asyncio.run, on a thread of its own when this thread already runs an event loop (a notebook,
+    or Playwright's sync API in the browser tests), where asyncio.run refuses to start."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def write_images(jobs: Iterable[ImageJob], workers: int = 1) -> int:
     """Draw many images into files in one browser session (the static edition's bake), each at
     its own size as image_bytes draws it (PNG at twice the pixels). kaleido opens `workers` tabs
@@ -433,7 +445,7 @@ def write_images(jobs: Iterable[ImageJob], workers: int = 1) -> int:
             await browser.write_fig_from_object(specs(), cancel_on_error=True)
 
     try:
-        asyncio.run(draw())
+        run_to_end(draw())
     except (RenderError, ValueError):
         raise
     except Exception as error:

@@ -4,6 +4,7 @@ link), how it wraps and escapes text, and the PNG and SVG that kaleido draws fro
 Drawing needs Debian's chromium; those tests are skipped where it is missing."""
 from __future__ import annotations
 
+import asyncio
 import html
 import os
 import re
@@ -291,3 +292,18 @@ def test_a_batch_draws_each_image_as_the_app_draws_it(cards, release, tmp_path, 
         assert svg.startswith("<svg") and html.escape(card.title, quote=False) in svg
     with pytest.raises(ValueError, match="format"):
         image_export.write_images([image_export.ImageJob(figures_[0], "gif", tmp_path / "x.gif")])
+
+
+def test_a_batch_can_start_where_an_event_loop_already_runs():
+    """write_images runs its coroutine with run_to_end: on a thread that already runs an event loop
+    (Playwright's sync API in the browser tests, a notebook) asyncio.run would refuse."""
+    async def inner():
+        await asyncio.sleep(0)
+        return threading.get_ident()
+
+    async def outer():
+        return threading.get_ident(), image_export.run_to_end(inner())
+
+    outer_thread, inner_thread = asyncio.run(outer())
+    assert inner_thread != outer_thread
+    assert image_export.run_to_end(inner()) == threading.get_ident()  # no loop here: this thread
