@@ -54,7 +54,11 @@ def test_a_copied_link_reopens_the_same_view(page, browser, dashboard_url):
     try:
         reader = other.new_page()
         open_page(reader, link)
-        assert checked_radio_label(reader) == checked_radio_label(page)
+        # The view the link names, once the reader's page has settled (on a loaded runner the radio
+        # was once read while the page still drew; a link that is not honoured still fails here).
+        expected = checked_radio_label(page)
+        radio = reader.locator('[data-testid="stRadio"] label:has(input:checked)').first
+        playwright_api.expect(radio).to_have_text(expected, timeout=RENDER_TIMEOUT_MS)
         assert first_card_title(reader) == first_card_title(page), "same view, same language as the link"
         assert reader.locator('[data-testid="stSliderThumbValue"]').first.inner_text() == "2022"
     finally:
