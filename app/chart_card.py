@@ -381,8 +381,7 @@ def share_controls(card: ChartCard, release: data.Release, figure: go.Figure) ->
                 st.code(link, language=None, wrap_lines=True)
                 st.markdown(t("common.embed_label"))
                 assert view is not None  # a link exists only for a view
-                caption = card.once("caption", lambda: card.caption(release))  # render() made it
-                heights = card.once("embed_heights", lambda: embed_heights(caption, figure))
+                heights = drawn_embed_heights(card, release)
                 st.code(embed_snippet(url_state.embed_link(view, card.key),
                                       t("common.embed_title", title=card.title), heights, card.key),
                         language="html", wrap_lines=True)
@@ -417,16 +416,44 @@ class SentFigure(go.Figure):
         return self.__dict__["_sent"]
 
 
+# What a card draws, each made once per card (ChartCard.once) under one name: render(), the share
+# menu and a warm-up outside any session (prepare) all reach them here, so they share what is made.
+def drawn_figure(card: ChartCard) -> go.Figure:
+    return card.once("figure", lambda: card.build(card.data))
+
+
+def drawn_caption(card: ChartCard, release: data.Release) -> Caption:
+    return card.once("caption", lambda: card.caption(release))
+
+
+def sent_figure(card: ChartCard) -> SentFigure:
+    return card.once("sent_figure", lambda: SentFigure(drawn_figure(card)))
+
+
+def drawn_conflicts(card: ChartCard, release: data.Release) -> pd.DataFrame:
+    return card.once("conflicts", lambda: conflicts_for(card.data, release))
+
+
+def drawn_table(card: ChartCard, release: data.Release) -> pd.DataFrame:
+    return card.once("reader_table", lambda: reader_table(card.data, release))
+
+
+def drawn_accessible_table(card: ChartCard, release: data.Release) -> str:
+    return card.once("accessible_table",
+                     lambda: accessible_table(drawn_table(card, release), drawn_caption(card, release).title))
+
+
+def drawn_embed_heights(card: ChartCard, release: data.Release) -> dict[int, int]:
+    return card.once("embed_heights", lambda: embed_heights(drawn_caption(card, release), drawn_figure(card)))
+
+
 def prepare(card: ChartCard, release: data.Release) -> None:
-    """Make, in the current language, everything render() and the share menu draw from the card
-    (ChartCard.once, under the same names): for a warm-up outside any session (app/cards/warm.py)."""
-    figure = card.once("figure", lambda: card.build(card.data))
-    caption = card.once("caption", lambda: card.caption(release))
-    card.once("sent_figure", lambda: SentFigure(figure))
-    card.once("conflicts", lambda: conflicts_for(card.data, release))
-    table = card.once("reader_table", lambda: reader_table(card.data, release))
-    card.once("accessible_table", lambda: accessible_table(table, caption.title))
-    card.once("embed_heights", lambda: embed_heights(caption, figure))
+    """Make, in the current language, everything render() and the share menu draw from the card:
+    for a warm-up outside any session (app/cards/warm.py)."""
+    sent_figure(card)
+    drawn_conflicts(card, release)
+    drawn_accessible_table(card, release)  # and the reader's table and the caption it is made of
+    drawn_embed_heights(card, release)
 
 
 def embed_heights(caption: Caption, figure: go.Figure) -> dict[int, int]:
@@ -441,19 +468,18 @@ def render(card: ChartCard, release: data.Release) -> None:
         st.html(focus_css(card.key), unsafe_allow_javascript=True)
     # Everything drawn from the card is made once per card (ChartCard.once): a rerun at the same
     # view and language reuses it.
-    figure = card.once("figure", lambda: card.build(card.data))
-    caption = card.once("caption", lambda: card.caption(release))
+    figure = drawn_figure(card)
+    caption = drawn_caption(card, release)
     title, subtitle, *below = caption_lines(caption)
     with st.container(border=True, key=f"card-{card.key}"):
         st.subheader(title, anchor=card.key)
         st.markdown(subtitle)
         # The toolbar's camera would save the plot without its title and source; images come
         # from the share menu instead, drawn with both.
-        sent = card.once("sent_figure", lambda: SentFigure(figure))
-        st.plotly_chart(sent, key=f"chart-{card.key}", alt=caption.alt, config=plotly_config())
+        st.plotly_chart(sent_figure(card), key=f"chart-{card.key}", alt=caption.alt, config=plotly_config())
         for line in below:
             st.caption(line)
-        conflicts = card.once("conflicts", lambda: conflicts_for(card.data, release))
+        conflicts = drawn_conflicts(card, release)
         if not conflicts.empty:
             st.warning(t("common.conflict_warning"), icon=":material/compare_arrows:")
             st.page_link("pages/sources.py", label=t("claims.conflicts_link"), icon=":material/compare_arrows:")
@@ -462,10 +488,10 @@ def render(card: ChartCard, release: data.Release) -> None:
                                         t("common.col_curator_note"): st.column_config.TextColumn(width="large")})
         with st.expander(t("common.data_expander")):
             st.markdown(f"**{t('common.what_chart_shows')}** {md(card.alt)}")
-            table = card.once("reader_table", lambda: reader_table(card.data, release))
+            table = drawn_table(card, release)
             st.dataframe(table, hide_index=True, key=f"table-{card.key}", alt=card.alt,
                          column_config={t("common.col_link"): st.column_config.LinkColumn(display_text=HOST_DISPLAY)})
-            st.html(card.once("accessible_table", lambda: accessible_table(table, caption.title)))
+            st.html(drawn_accessible_table(card, release))
             # The download keeps the published names; made when the button is clicked.
             st.download_button(t("common.download_csv"), partial(card_csv, card, release, i18n.language()),
                                file_name=f"belarus-exiles-{card.key}.csv", mime="text/csv",
