@@ -157,6 +157,10 @@ def test_the_keyboard_reaches_every_control(tab, dashboard_url, entry):
         if first.locator('[data-testid="stDownloadButton"]').count():
             first.locator('[data-testid="stDownloadButton"] button').first.wait_for(
                 state="visible", timeout=RENDER_TIMEOUT_MS)
+    # The sidebar's language switch: on a loaded runner it was once not yet shown when the
+    # controls were read (the page settled a moment later); wait for it, then read.
+    tab.locator('[data-testid="stSidebar"] [data-testid="stButtonGroup"]').first.wait_for(
+        state="visible", timeout=RENDER_TIMEOUT_MS)
     controls = tab.evaluate(CONTROLS)
     assert any("stButtonGroup" in c["testids"] for c in controls), "the language switch is a control of every page"
     if entry.url_path == KEYBOARD_PAGE:
