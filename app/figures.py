@@ -279,11 +279,23 @@ def bars(frame: pd.DataFrame, y_title: str, label: str = "_label", x: str = "_x"
 
 
 LABEL_LINE_PX, LABEL_BAR_PX, LABEL_WRAP = 17, 18, 38
+AXIS_TITLE_WRAP = 36  # characters in a line of a ranking's axis title
 
 
 def label_lines(text: str, width: int = LABEL_WRAP) -> list[str]:
     """A bar's label in lines of at most `width` characters (its own <br> breaks kept)."""
     return [piece for part in str(text).split("<br>") for piece in (textwrap.wrap(part, width) or [""])]
+
+
+def axis_title_lines(text: str, width: int = AXIS_TITLE_WRAP) -> str:
+    """An axis title in lines of at most `width` characters (its own <br> breaks kept); a line too
+    long breaks first before its parenthesis, so "(a stock)" stays whole."""
+    lines = []
+    for part in str(text).split("<br>"):
+        head, opening, rest = part.rpartition(" (")
+        pieces = [head, f"({rest}"] if len(part) > width and opening and head else [part]
+        lines += [line for piece in pieces for line in (textwrap.wrap(piece, width) or [""])]
+    return "<br>".join(lines)
 
 
 def labelled_bars_height(labels: Iterable[str], bars: int) -> int:
@@ -310,7 +322,10 @@ def ranked_bars(frame: pd.DataFrame, x_title: str, label: str = "_label", height
                            hoverinfo="text", text=ordered.get("_text"), textposition="outside", cliponaxis=False,
                            showlegend=False))
     base_layout(fig, "", height or max(260, 26 * len(ordered) + 60))
-    fig.update_xaxes(title_text=x_title, tickformat=",~r", rangemode="tozero")
+    # A ranking often stands in a narrow column (beside the Where map: ~300 px of plot at 1300 px):
+    # its axis title in short lines, or Plotly cuts it at the edge ("… (a stoc").
+    fig.update_xaxes(title_text=axis_title_lines(x_title), tickformat=",~r",
+                     rangemode="tozero")
     fig.update_yaxes(title_text="", rangemode=None)
     keyed = unverified(ordered).any()
     if keyed:  # the legend only explains the mark; the bars need no legend

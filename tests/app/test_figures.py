@@ -188,3 +188,17 @@ def test_an_images_copy_of_the_figure_gets_the_same_event_rows():
     assert in_spec["mode"] == "markers+text"
     assert list(in_spec["y"]) == list(_event_rows(figures.label_events(go.Figure(fig))).values())
     assert len(set(in_spec["y"])) == 2
+
+
+def test_a_ranking_axis_title_breaks_before_its_parenthesis_and_keeps_its_own_lines():
+    assert figures.axis_title_lines("people under UNHCR's mandate (a stock)") == \
+        "people under UNHCR's mandate<br>(a stock)"
+    per_capita = "people under UNHCR's mandate<br>per 1,000 residents<br>(a stock ÷ mid-year population)"
+    assert figures.axis_title_lines(per_capita) == per_capita
+    assert figures.axis_title_lines("short (a stock)") == "short (a stock)"
+    long_words = "people with a valid residence permit in the European Union"
+    assert all(len(line) <= figures.AXIS_TITLE_WRAP for line in figures.axis_title_lines(long_words).split("<br>"))
+    frame = pd.DataFrame({"_label": ["Poland", "Lithuania"], "value": [14308.0, 845.0],
+                          "verification": ["official_statistics"] * 2})
+    fig = figures.ranked_bars(frame, "people under UNHCR's mandate (a stock)")
+    assert fig.layout.xaxis.title.text == "people under UNHCR's mandate<br>(a stock)"
