@@ -7,12 +7,14 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
 from etl.paths import REPO_ROOT, DataPaths
+from tests.page_registry import SHARED_RENDER_MODULES
 
 RAW = REPO_ROOT / "data" / "raw"
 
@@ -38,6 +40,27 @@ def _scan_installed_components_once() -> None:
 
 
 _scan_installed_components_once()
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadfile, with the modules that share rendered pages (tests/app/page_renders.py)
+    scheduled as one file: one worker renders each page once for all of them, one after another."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedRendersTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return SHARED_RENDER_MODULES[0] if scope in SHARED_RENDER_MODULES else scope
+    return SharedRendersTogether(config, log)
+
+
+def pytest_runtest_setup(item):
+    """A test of any other module ends the shared renders' recording (and frees them)."""
+    renders = sys.modules.get("tests.app.page_renders")
+    if renders is not None and item.nodeid.split("::", 1)[0] not in SHARED_RENDER_MODULES:
+        renders.SHARED.close()
 
 
 def copy_raw(dest: Path) -> DataPaths:

@@ -4,7 +4,7 @@ is marked on its chart (marker or pattern, legend key, hover line) and named in 
 known only to the month print as a month, and 'Data as of' is the newest figure, the build date
 shown apart.
 
-Each page is rendered once per language (the rendered pages are shared by the tests of a module)."""
+Each page is rendered once per language, for this module and the every-number sweep (tests/app/page_renders.py)."""
 from __future__ import annotations
 
 import base64
@@ -17,7 +17,8 @@ import pytest
 
 from app import figures, formatting, i18n
 from etl.fields import FIELDS
-from tests.app.i18n_checks import column_labels, english_and, page_in, pages_by_language
+from tests.app import page_renders
+from tests.app.i18n_checks import column_labels, english_and, pages_by_language
 from tests.page_registry import registered_pages
 
 PAGES = registered_pages()
@@ -29,15 +30,9 @@ UNVERIFIED_PATTERNS = {figures.UNVERIFIED_PATTERN, figures.BOTH_PATTERN}
 
 @pytest.fixture(scope="module")
 def rendered(app_data):
-    """Every registered page in every language, rendered once for the module."""
-    cache = {}
-
-    def get(page: str, lang: str):
-        if (page, lang) not in cache:
-            cache[(page, lang)] = page_in(page, lang)
-        return cache[(page, lang)]
-    yield get
-    i18n.set_language("en")
+    """Every registered page in every language, rendered once: the renders the every-number sweep
+    made (tests/app/page_renders.py) when it ran just before on this worker, else made now."""
+    return lambda page, lang: page_renders.SHARED.get(page, lang)[0]
 
 
 def published_columns(published) -> set[str]:
