@@ -8,12 +8,22 @@ and fonts) with compressed copies baked beside each text file, for the proxy to 
 every .js, .css, .json, .svg, .html, .txt and .map file of 256 bytes or more, and <file>.br
 (brotli, when the `brotli` package is importable) for every such .js file; fonts (woff2) and
 images are compressed already.
+
+The theme draws text in the reader's system fonts (deploy/streamlit/config.toml), yet Streamlit's
+frontend draws its first frame, before the theme arrives over the websocket, in its own Source
+Sans, and a browser downloads a font as soon as any text asks for it: the copy's stylesheets lose
+the @font-face rules of the web fonts the theme replaces (DROPPED_FONT_FAMILIES), so that first
+frame is drawn in the system's sans-serif too and no reader downloads them (171 KB of a first
+visit). The proxy also turns index.html's preload of Source Sans into a link that fetches
+nothing (deploy/nginx/exiles/http.conf). A copy of a Streamlit whose stylesheets hold no such rule
+is refused (an upgrade that moved the fonts elsewhere is to be looked at).
 The deploy/Dockerfile runs it at image build time; tests/deploy's loopback proxy too.
 """
 from __future__ import annotations
 
 import argparse
 import gzip
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -22,6 +32,23 @@ TEXT_SUFFIXES = (".js", ".css", ".json", ".svg", ".html", ".txt", ".map")
 # the proxy sends <file>.br for JavaScript only (the bulk of the bytes; deploy/nginx/exiles/http.conf)
 BROTLI_SUFFIXES = (".js",)
 MIN_SIZE = 256  # as gzip_min_length in deploy/nginx/exiles/http.conf
+# Streamlit's text fonts that the theme replaces with system fonts (font, headingFont, codeFont);
+# tests/deploy check the theme names none of them.
+DROPPED_FONT_FAMILIES = ("Source Sans", "Source Code Pro")
+
+
+def font_face_rule(family: str) -> re.Pattern[str]:
+    """An @font-face rule of `family` as Streamlit's minified CSS writes it (no nested braces)."""
+    return re.compile(r"@font-face\{font-family:\s*[\"']?" + re.escape(family) + r"[\"']?;[^{}]*\}")
+
+
+def drop_font_faces(css: str, families: tuple[str, ...] = DROPPED_FONT_FAMILIES) -> tuple[str, int]:
+    """css without the @font-face rules of `families`; returns it and how many rules went."""
+    dropped = 0
+    for family in families:
+        css, count = font_face_rule(family).subn("", css)
+        dropped += count
+    return css, dropped
 
 
 def streamlit_static() -> Path:
@@ -35,8 +62,9 @@ def compressible(path: Path) -> bool:
 
 
 def precompress(source: Path, dest: Path, brotli_quality: int | None = 11, gzip_level: int = 9) -> dict[str, int]:
-    """Copy source to dest (which must not exist) and bake the compressed copies; returns the
-    counts {"files", "gz", "br"}. brotli_quality None (or the package missing): no .br files."""
+    """Copy source to dest (which must not exist), drop the replaced fonts' @font-face rules and
+    bake the compressed copies; returns the counts {"files", "gz", "br", "font_faces_dropped"}.
+    brotli_quality None (or the package missing): no .br files."""
     if dest.exists():
         raise FileExistsError(f"{dest} exists: give a new folder")
     try:
@@ -46,9 +74,14 @@ def precompress(source: Path, dest: Path, brotli_quality: int | None = 11, gzip_
     if brotli_quality is None:
         brotli = None
     shutil.copytree(source, dest)
-    counts = {"files": 0, "gz": 0, "br": 0}
+    counts = {"files": 0, "gz": 0, "br": 0, "font_faces_dropped": 0}
     for path in sorted(p for p in dest.rglob("*") if p.is_file()):
         counts["files"] += 1
+        if path.suffix == ".css":
+            css, dropped = drop_font_faces(path.read_text(encoding="utf-8"))
+            if dropped:
+                path.write_text(css, encoding="utf-8")
+                counts["font_faces_dropped"] += dropped
         if not compressible(path):
             continue
         data = path.read_bytes()
@@ -57,6 +90,9 @@ def precompress(source: Path, dest: Path, brotli_quality: int | None = 11, gzip_
         if brotli is not None and path.suffix in BROTLI_SUFFIXES:
             path.with_name(path.name + ".br").write_bytes(brotli.compress(data, quality=brotli_quality))
             counts["br"] += 1
+    if any(p.suffix == ".css" for p in dest.rglob("*")) and counts["font_faces_dropped"] == 0:
+        raise ValueError(f"{source}: no @font-face rule of {DROPPED_FONT_FAMILIES} in its stylesheets; "
+                         "has Streamlit moved its fonts? (docs/performance.md, issue 16 target 4)")
     return counts
 
 
@@ -69,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     quality = None if args.brotli_quality < 0 else args.brotli_quality
     counts = precompress(args.source or streamlit_static(), args.dest, quality, args.gzip_level)
-    print(f"{args.dest}: {counts['files']} files, {counts['gz']} .gz, {counts['br']} .br")
+    print(f"{args.dest}: {counts['files']} files, {counts['gz']} .gz, {counts['br']} .br,"
+          f" {counts['font_faces_dropped']} @font-face rules dropped")
     if quality is not None and counts["br"] == 0 and counts["gz"]:
         print("no .br written: the brotli package is not installed", file=sys.stderr)
         return 1
