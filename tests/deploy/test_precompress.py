@@ -73,3 +73,31 @@ def test_a_streamlit_whose_stylesheets_hold_none_of_the_rules_is_refused(tmp_pat
     (source / "static" / "css" / "index.abc.css").write_text("body{font-family:sans-serif}" * 20)
     with pytest.raises(ValueError, match="moved its fonts"):
         precompress.precompress(source, tmp_path / "copy", brotli_quality=None)
+
+
+def test_icon_names_are_read_from_code(tmp_path):
+    (tmp_path / "page.py").write_text('st.page_link("x", icon=":material/download:")\nicon = ":material/home:"\n')
+    (tmp_path / "bundle.js").write_text('c(B,{iconValue:`:material/keyboard_arrow_right:`}),"material/not_an_icon"')
+    (tmp_path / "notes.txt").write_text(":material/ignored:")
+    assert precompress.icon_names([tmp_path]) == {"download", "home", "keyboard_arrow_right"}
+
+
+def test_the_icon_font_keeps_the_icons_named_and_no_other(tmp_path):
+    from fontTools.ttLib import TTFont
+    [source] = STREAMLIT_STATIC.glob(precompress.ICON_FONT_GLOB)
+    cut = tmp_path / source.name
+    cut.write_bytes(source.read_bytes())
+    assert precompress.subset_icon_font(cut, {"download", "home", "no_such_icon"}) == 2
+    assert cut.stat().st_size < source.stat().st_size / 20
+    font = TTFont(str(cut))
+    # the ligatures left are the two icons', spelled with their letters
+    cmap = font.getBestCmap()
+    spelled = set()
+    for lookup in font["GSUB"].table.LookupList.Lookup:
+        for table in lookup.SubTable:
+            table = getattr(table, "ExtSubTable", table)
+            for first, entries in getattr(table, "ligatures", {}).items():
+                spelled |= {(first, *entry.Component) for entry in entries}
+    names = {"".join(chr(code) for glyph in sequence for code, name in cmap.items() if name == glyph)
+             for sequence in spelled}
+    assert names == {"download", "home"}
