@@ -8,10 +8,15 @@ configurations side by side (issue 16, target 4; docs/performance.md).
 The loopback production topology (tests/deploy/stack.py): one `streamlit run dashboard.py` replica
 with deploy/streamlit/config.toml and EXILE_READ_ONLY=1, reading this checkout's data/ release,
 behind two Debian nginx proxies at once:
-  before: the nginx configuration of --before-ref (`git archive <ref> deploy/nginx`), no copy of
-          Streamlit's frontend (every /static/ bundle comes from the app, gzip'd on the fly);
-  after:  this checkout's deploy/nginx with the proxy image's pre-compressed copy of Streamlit's
-          frontend (deploy/precompress.py: <file>.br and <file>.gz beside each bundle).
+  before: the nginx and Streamlit configuration of --before-ref (`git archive <ref> deploy/nginx
+          deploy/streamlit`), with the pre-compressed copy of Streamlit's frontend made by the
+          ref's deploy/precompress.py if that configuration serves one, else every /static/
+          bundle from the app;
+  after:  this checkout's deploy/nginx and deploy/streamlit with the proxy image's pre-compressed
+          copy of Streamlit's frontend (deploy/precompress.py: <file>.br and <file>.gz beside each
+          bundle).
+The app code is this checkout's in both (--before-code uses the ref's dashboard.py, app/, pages/
+and etl/ for `before`).
 Both serve the static edition (`python -m etl site --out DIR`, with <file>.gz beside each text
 file as deploy/Dockerfile bakes it). nginx runs without the brotli filter module, as the production
 image (the official nginx image has none); --brotli-filter loads Debian's, as the tests do.
@@ -59,6 +64,7 @@ PAGES = {
     "where": ("/where", "/edition/en/where-map.html"),
     "poland": ("/poland", "/edition/en/poland-pbh-running-total.html"),
 }
+CODE = ("dashboard.py", "app", "pages", "etl")  # what make_app_tree links into the app tree
 QUIET_S = 1.5
 SETTLE_LIMIT_S = 30.0
 CHART_TIMEOUT_MS = 180_000
@@ -84,9 +90,13 @@ def load() -> str:
 # ------------------------------------------------------------------ the two proxies' inputs
 
 def before_config(ref: str, folder: Path) -> Path:
-    """deploy/nginx and deploy/streamlit as they are at ref; returns the deploy/ folder."""
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", ref, "deploy/nginx", "deploy/streamlit"],
-                             check=True, capture_output=True).stdout
+    """deploy/nginx, deploy/streamlit and deploy/precompress.py as they are at ref; returns the
+    deploy/ folder."""
+    names = ["deploy/nginx", "deploy/streamlit"]
+    listed = subprocess.run(["git", "-C", str(REPO), "ls-tree", "--name-only", ref, "deploy/"],
+                            check=True, capture_output=True, text=True).stdout.split()
+    names += [name for name in ("deploy/precompress.py",) if name in listed]
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", ref, *names], check=True, capture_output=True).stdout
     folder.mkdir(parents=True)
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return folder / "deploy"
@@ -280,6 +290,10 @@ def main() -> int:
     parser.add_argument("--site", type=Path, help="an edition baked by `python -m etl site --out DIR` (default: bake)")
     parser.add_argument("--app-static", type=Path, help="a deploy/precompress.py copy (default: make one)")
     parser.add_argument("--data", type=Path, default=REPO / "data", help="the data root the replica reads")
+    parser.add_argument("--before-app-static", type=Path,
+                        help="the ref's deploy/precompress.py copy (default: make one with it)")
+    parser.add_argument("--before-code", action="store_true",
+                        help="run --before-ref's app code (dashboard.py, app/, pages/, etl/) for `before`")
     parser.add_argument("--brotli-filter", action="store_true", help="load Debian's brotli filter module in both")
     parser.add_argument("--json", type=Path, help="write every visit here")
     args = parser.parse_args()
@@ -295,12 +309,28 @@ def main() -> int:
         app_static = app_static_copy(args.app_static, work)
         before_deploy = before_config(args.before_ref, work / "before")
         ports = {"before": free_port(), "after": free_port()}
+        # the ref's proxy gets the pre-compressed copy too when its configuration serves one
+        serves_copy = (before_deploy / "nginx" / "templates" / "app-static.conf.template").exists()
+        before_static = None
+        if serves_copy:  # made by the ref's own deploy/precompress.py
+            before_static = args.before_app_static or work / "before-app-static"
+            if args.before_app_static is None:
+                subprocess.run([sys.executable, str(before_deploy / "precompress.py"), str(before_static)], check=True)
         proxies["before"] = Nginx.create(site, [f"127.0.0.1:{ports['before']}"], brotli=args.brotli_filter,
-                                         nginx_dir=before_deploy / "nginx")
+                                         nginx_dir=before_deploy / "nginx", app_static=before_static)
         proxies["after"] = Nginx.create(site, [f"127.0.0.1:{ports['after']}"], brotli=args.brotli_filter,
                                         app_static=app_static)
         for kind in ("before", "after"):
             tree = make_app_tree(work / f"app-tree-{kind}")
+            if kind == "before" and args.before_code:  # the ref's code in place of the links
+                code = work / "before-code"
+                code.mkdir()
+                archive = subprocess.run(["git", "-C", str(REPO), "archive", args.before_ref, *CODE],
+                                         check=True, capture_output=True).stdout
+                subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+                for name in CODE:
+                    (tree / name).unlink()
+                    (tree / name).symlink_to(code / name)
             if kind == "before":  # the ref's production Streamlit config
                 shutil.copy2(before_deploy / "streamlit" / "config.toml", tree / ".streamlit" / "config.toml")
             replicas[kind] = Replica(tree, args.data, proxies[kind].public_origin, work / f"replica-{kind}.log",

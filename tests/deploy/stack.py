@@ -149,12 +149,14 @@ def index_bundles() -> list[str]:
 
 
 def write_app_static(dest: Path) -> list[str]:
-    """The proxy image's copy of Streamlit's frontend (deploy/precompress.py), cut to index.html and
-    the bundles it names (brotli at quality 5: the image's 11 takes minutes for the whole folder);
-    every other bundle is missing from it, as after a Streamlit upgrade of the replicas. Returns
-    the /static/ paths in the copy."""
+    """The proxy image's copy of Streamlit's frontend (deploy/precompress.py), cut to index.html,
+    the bundles it names and the icon font (brotli at quality 5: the image's 11 takes minutes for
+    the whole folder); every other bundle is missing from it, as after a Streamlit upgrade of the
+    replicas. Returns the /static/ paths in the copy."""
     source = dest.with_name(dest.name + "-source")
-    bundles = index_bundles()
+    # and the icon font, which the copy cuts to the icons named (deploy/precompress.py)
+    bundles = index_bundles() + sorted("/" + str(path.relative_to(streamlit_static()))
+                                       for path in streamlit_static().glob(_precompress_module().ICON_FONT_GLOB))
     for path in ["/index.html", *bundles]:
         target = source / path.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -119,3 +119,18 @@ def test_the_ingress_sends_the_same_headers_as_nginx(configmap, conf):
     text = (NGINX_DIR / "exiles" / conf).read_text() + (NGINX_DIR / "exiles" / "headers-common.conf").read_text()
     nginx_headers = dict(re.findall(r'add_header ([\w-]+) "([^"]*)" always;', text))
     assert data == nginx_headers
+
+
+def test_the_proxy_turns_off_exactly_streamlits_text_font_preload():
+    """index.html preloads Source Sans whatever the theme says; the proxy's sub_filter rewrites the
+    one `as="font"` there is (the theme draws in system fonts; issue 16, target 4)."""
+    html = (Path(importlib.util.find_spec("streamlit").origin).parent / "static" / "index.html").read_text()
+    conf = (NGINX_DIR / "exiles" / "http.conf").read_text()
+    [(target, replacement)] = re.findall(r"sub_filter '([^']+)' '([^']+)';", conf)
+    assert html.count(target) == 1
+    link = re.search(r"<link[^>]*" + re.escape(target) + r"[^>]*>", html, re.S).group(0)
+    assert 'rel="preload"' in link and "SourceSansVF-Upright" in link
+    assert replacement.startswith('as="x-')  # names no destination: the preload fetches nothing
+    # sub_filter reads the app's HTML uncompressed
+    location = conf.split("    location / {", 1)[1].split("}", 1)[0]
+    assert 'proxy_set_header Accept-Encoding "";' in location and "sub_filter " in location

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import http.client
+import os
 import re
 import threading
 import time
@@ -28,6 +29,8 @@ from tests.deploy.streamlit_client import SUBPROTOCOL, open_websocket, rerun_mes
 from tests.streamlit_server import free_port, run_coroutine
 
 pytestmark = pytest.mark.proxy
+
+RENDER_TIMEOUT_MS = int(os.environ.get("EXILE_BROWSER_RENDER_TIMEOUT_MS", "120000"))
 
 EMBED = f"/embed/en/{FIXTURE_CARD}.html"
 EDITION_PAGE = f"/edition/en/{FIXTURE_CARD}.html"
@@ -455,6 +458,49 @@ def test_the_app_through_the_proxy_in_a_browser(chromium_browser, replicas_up):
         button.click()
     assert Path(download.value.path()).read_text().startswith("indicator,")
     context.close()
+
+
+# Each icon drawn (an element in the icon font): its name, its width and its font size in px.
+ICONS_DRAWN = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.children.length === 0 && e.textContent.trim()
+               && getComputedStyle(e).fontFamily.includes('Material Symbols'))
+  .map(e => [e.textContent.trim(), e.getBoundingClientRect().width, parseFloat(getComputedStyle(e).fontSize)])"""
+
+
+@pytest.mark.parametrize("path", ["/", "/where?lang=be"])
+def test_a_first_visit_through_the_proxy_downloads_no_text_font_and_a_cut_icon_font(chromium_browser, replicas_up, path):
+    """The theme draws text in system fonts; with the proxy's copy of Streamlit's frontend (no
+    @font-face of its text fonts, the icon font cut to the icons named) and index.html's font
+    preload turned off, a first visit loads one font file, the cut Material Symbols (which
+    Streamlit's frontend loads itself at start; issue 16, target 4: 171 + 365 KB less per first
+    visit), and every icon on the page is drawn as an icon, not as its name in letters."""
+    context = chromium_browser.new_context(locale="en-GB", viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    fonts: list[tuple[str, int]] = []
+
+    def finished(request) -> None:
+        if request.resource_type == "font":
+            fonts.append((request.url.rsplit("/", 1)[-1].split(".")[0], request.sizes()["responseBodySize"]))
+
+    page.on("requestfinished", finished)
+    page.goto(replicas_up.nginx.url + path)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=RENDER_TIMEOUT_MS)
+    # every font the drawn page asked for has been asked for once document.fonts is ready
+    loaded = page.evaluate("async () => { await document.fonts.ready;"
+                           " return [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family); }")
+    for _ in range(RENDER_TIMEOUT_MS // 100):  # the font's requestfinished event, after it is ready
+        if fonts:
+            break
+        page.wait_for_timeout(100)
+    icons = page.evaluate(ICONS_DRAWN)
+    context.close()
+    assert {family.strip('"') for family in loaded} == {"Material Symbols Rounded"}, loaded
+    assert [name for name, _ in fonts] == ["MaterialSymbols-Rounded"], fonts
+    assert fonts[0][1] < 50_000, fonts  # the cut font (the whole one is 376 KB)
+    assert len(icons) >= 5, icons  # the navigation's page icons at least
+    # an icon is about one em wide; a name the font lacks would be drawn in letters (or nothing)
+    assert [icon for icon in icons if not 0.5 * icon[2] <= icon[1] <= 1.5 * icon[2]] == [], icons
 
 
 # ------------------------------------------------------------------ saturated, then down

@@ -42,3 +42,31 @@ def test_the_production_choices(production):
 
 def test_the_theme_is_the_development_one(production):
     assert production["theme"] == tomllib.loads(DEVELOPMENT.read_text())["theme"]
+
+
+# Streamlit maps these names to its own web fonts (Source Sans, Source Serif, Source Code Pro)
+STREAMLIT_WEB_FONT_NAMES = {"sans-serif", "serif", "monospace"}
+
+
+def test_the_theme_draws_text_in_system_fonts(production):
+    """No theme font asks for a web font: a reader's first visit downloads no text font (issue 16,
+    target 4). The proxy's copy of Streamlit's frontend drops the @font-face rules of Streamlit's
+    text fonts (deploy/precompress.py); a theme that named one would draw in a fallback instead."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("exiles_deploy_precompress", REPO_ROOT / "deploy" / "precompress.py")
+    assert spec and spec.loader
+    precompress = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(precompress)
+    theme = production["theme"]
+    assert "font" in theme and "codeFont" in theme  # unset, Streamlit draws in Source Sans / Source Code Pro
+    for option in ("font", "headingFont", "codeFont"):
+        if option not in theme:
+            continue
+        value = theme[option]
+        # one name alone, e.g. "sans serif", is Streamlit's own web font, not the generic family
+        assert value.strip().lower().replace(" ", "-") not in STREAMLIT_WEB_FONT_NAMES, (option, value)
+        names = [name.strip().strip("'\"") for name in value.split(",")]
+        assert ":" not in value, (option, value)  # "<name>:<url>" would load a font from a URL
+        assert not set(names) & set(precompress.DROPPED_FONT_FAMILIES), (option, value)
+        assert names[-1] in {"sans-serif", "monospace"}, (option, value)  # ends in a generic family
+    assert "fontFaces" not in theme

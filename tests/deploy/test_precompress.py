@@ -1,0 +1,103 @@
+"""deploy/precompress.py: the proxy's copy of Streamlit's frontend loses the @font-face rules of
+the text fonts the theme replaces with system fonts (so no first visit downloads them; issue 16,
+target 4), keeps every other font, and refuses a Streamlit whose stylesheets hold no such rule."""
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+from etl.paths import REPO_ROOT
+
+SPEC = importlib.util.spec_from_file_location("exiles_deploy_precompress", REPO_ROOT / "deploy" / "precompress.py")
+assert SPEC and SPEC.loader
+precompress = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(precompress)
+
+# found, not imported (importing streamlit takes seconds)
+STREAMLIT_STATIC = Path(importlib.util.find_spec("streamlit").origin).parent / "static"
+
+SNIPPET = (
+    "body{color:red}"
+    "@font-face{font-family:Source Sans;font-weight:100 900;font-style:normal;src:url(../media/a.woff2)format(\"woff2\")}"
+    "@font-face{font-family:\"Source Code Pro\";font-style:italic;src:url(../media/b.woff2)format(\"woff2\")}"
+    "@font-face{font-family:Source Serif;src:url(../media/c.woff2)format(\"woff2\")}"
+    "@font-face{font-family:Material Symbols Rounded;src:url(../media/d.woff2)format(\"woff2\")}"
+    "@font-face{font-display:block;font-family:KaTeX_Main;src:url(../media/e.woff2)format(\"woff2\")}"
+    "p{font-family:Source Sans,sans-serif}"
+)
+
+
+def families(css: str) -> list[str]:
+    return re.findall(r"@font-face\{[^{}]*?font-family:\s*[\"']?([^;\"']+)", css)
+
+
+def test_the_replaced_fonts_rules_go_and_every_other_rule_stays():
+    css, dropped = precompress.drop_font_faces(SNIPPET)
+    assert dropped == 2
+    assert families(css) == ["Source Serif", "Material Symbols Rounded", "KaTeX_Main"]
+    # everything but the two rules is left as it was
+    assert css.startswith("body{color:red}") and css.endswith("p{font-family:Source Sans,sans-serif}")
+    assert len(SNIPPET) - len(css) == sum(len(rule) for rule in re.findall(r"@font-face\{font-family:(?:Source Sans|\"Source Code Pro\");[^}]*\}", SNIPPET))
+
+
+def test_the_installed_streamlits_stylesheet_loses_its_text_fonts_and_keeps_its_icons():
+    [stylesheet] = (STREAMLIT_STATIC / "static" / "css").glob("index.*.css")
+    before = stylesheet.read_text(encoding="utf-8")
+    assert {"Source Sans", "Source Code Pro", "Material Symbols Rounded"} <= set(families(before))
+    after, dropped = precompress.drop_font_faces(before)
+    assert dropped >= 2
+    left = set(families(after))
+    assert left.isdisjoint(precompress.DROPPED_FONT_FAMILIES)
+    assert "Material Symbols Rounded" in left  # Streamlit loads its icon font itself, whatever the app shows
+
+
+def test_the_copy_has_the_rules_dropped_in_its_compressed_files_too(tmp_path):
+    source = tmp_path / "source"
+    (source / "static" / "css").mkdir(parents=True)
+    (source / "static" / "css" / "index.abc.css").write_text(SNIPPET)
+    counts = precompress.precompress(source, tmp_path / "copy", brotli_quality=None)
+    assert counts["font_faces_dropped"] == 2
+    copied = tmp_path / "copy" / "static" / "css" / "index.abc.css"
+    assert "Source Sans;" not in copied.read_text()
+    assert gzip.decompress(Path(f"{copied}.gz").read_bytes()).decode() == copied.read_text()
+    assert "Source Sans;" in (source / "static" / "css" / "index.abc.css").read_text()  # the source is untouched
+
+
+def test_a_streamlit_whose_stylesheets_hold_none_of_the_rules_is_refused(tmp_path):
+    source = tmp_path / "source"
+    (source / "static" / "css").mkdir(parents=True)
+    (source / "static" / "css" / "index.abc.css").write_text("body{font-family:sans-serif}" * 20)
+    with pytest.raises(ValueError, match="moved its fonts"):
+        precompress.precompress(source, tmp_path / "copy", brotli_quality=None)
+
+
+def test_icon_names_are_read_from_code(tmp_path):
+    (tmp_path / "page.py").write_text('st.page_link("x", icon=":material/download:")\nicon = ":material/home:"\n')
+    (tmp_path / "bundle.js").write_text('c(B,{iconValue:`:material/keyboard_arrow_right:`}),"material/not_an_icon"')
+    (tmp_path / "notes.txt").write_text(":material/ignored:")
+    assert precompress.icon_names([tmp_path]) == {"download", "home", "keyboard_arrow_right"}
+
+
+def test_the_icon_font_keeps_the_icons_named_and_no_other(tmp_path):
+    from fontTools.ttLib import TTFont
+    [source] = STREAMLIT_STATIC.glob(precompress.ICON_FONT_GLOB)
+    cut = tmp_path / source.name
+    cut.write_bytes(source.read_bytes())
+    assert precompress.subset_icon_font(cut, {"download", "home", "no_such_icon"}) == 2
+    assert cut.stat().st_size < source.stat().st_size / 20
+    font = TTFont(str(cut))
+    # the ligatures left are the two icons', spelled with their letters
+    cmap = font.getBestCmap()
+    spelled = set()
+    for lookup in font["GSUB"].table.LookupList.Lookup:
+        for table in lookup.SubTable:
+            table = getattr(table, "ExtSubTable", table)
+            for first, entries in getattr(table, "ligatures", {}).items():
+                spelled |= {(first, *entry.Component) for entry in entries}
+    names = {"".join(chr(code) for glyph in sequence for code, name in cmap.items() if name == glyph)
+             for sequence in spelled}
+    assert names == {"download", "home"}
