@@ -22,7 +22,7 @@ from typing import Any
 
 from app import data, memo
 from app.card import ChartCard
-from app.cards import asylum, bake, claims, context, lithuania, overview, poland, sources, where
+from app.cards import asylum, claims, context, lithuania, overview, poland, sources, where
 
 
 @dataclass(frozen=True)
@@ -136,6 +136,7 @@ def _baked_or_built(registered: Registered, release: data.Release, view: tuple,
                     params: dict[str, Any]) -> ChartCard | None:
     """The view's card from the image's bake when there is a current one (app/cards/bake.py: read
     on the first ask, then kept like a built card), else built."""
+    from app.cards import bake  # not at import: `python -m app.cards.bake` runs it as __main__
     baked = bake.load(release, registered.name, view)
     return registered.build(release, **params) if baked is bake.MISSING else baked  # type: ignore[return-value]
 

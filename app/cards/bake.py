@@ -141,8 +141,8 @@ def encode(header: dict, payload: bytes) -> bytes:
 def bake(release: data.Release, languages: tuple[str, ...] = tuple(i18n.LANGUAGES), log=print,
          built: Callable[[str, str, tuple, ChartCard | None], None] | None = None) -> dict[str, Any]:
     """Build every registered card's default views in each language, fresh (never from an
-    earlier bake), and write one file per view, each atomically; files of an earlier bake no
-    longer written are removed. Returns what was written. `built(lang, name, view, card)` is
+    earlier bake), and write one file per view, each atomically; files of an earlier bake in
+    these languages no longer written are removed. Returns what was written. `built(lang, name, view, card)` is
     told each card as built and prepared (tests compare it with what is read back)."""
     from app import cards
     began = time.process_time()
@@ -166,9 +166,10 @@ def bake(release: data.Release, languages: tuple[str, ...] = tuple(i18n.LANGUAGE
                     write_bytes_atomic(path, blob)
                     written.add(path)
                     size += len(blob)
-    for path in target.rglob("*.pkl"):
-        if path not in written:
-            path.unlink(missing_ok=True)
+    for lang in languages:  # an earlier bake's views of these languages that are no longer baked
+        for path in (target / lang).glob("*.pkl"):
+            if path not in written:
+                path.unlink(missing_ok=True)
     done = {"release_id": release.release_id, "files": len(written), "bytes": size,
             "cpu_s": round(time.process_time() - began, 2), "languages": list(languages)}
     log(f"Baked {done['files']} card views ({', '.join(languages)}) of release {release.release_id}: "
@@ -267,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.cards.bake", description=__doc__.split("\n\n")[0])
     parser.add_argument("--languages", nargs="+", choices=list(i18n.LANGUAGES), default=list(i18n.LANGUAGES))
     args = parser.parse_args(argv)
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    from app.static_edition.site import quiet_streamlit
+    quiet_streamlit()
     release = data.ensure_release(show_progress=False)
     bake(release, tuple(args.languages))
     return 0

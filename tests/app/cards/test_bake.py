@@ -186,9 +186,12 @@ def test_the_bake_writes_each_file_atomically_and_removes_what_it_no_longer_bake
     real = bake.write_bytes_atomic
     monkeypatch.setattr(bake, "write_bytes_atomic", lambda path, blob: written.append(path) or real(path, blob))
     leftover = bake.folder(release) / "en" / f"{ONE}.0000000000000000.pkl"
-    leftover.parent.mkdir(parents=True)
-    leftover.write_bytes(b"an earlier bake's view")
+    polish = bake.folder(release) / "pl" / f"{ONE}.0000000000000000.pkl"  # a language not baked now
+    for path in (leftover, polish):
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"an earlier bake's view")
     bake.bake(release, ("en",), log=lambda *_: None)
+    polish.unlink()  # kept: the bake removes what it no longer bakes in the languages it bakes only
     files = sorted(bake.folder(release).rglob("*"))
     assert [path for path in files if path.is_file()] == written == [bake.path_of(release, "en", ONE,
                                                                                    cards.view_key(ONE, {}))]
