@@ -5,6 +5,7 @@ production image is built, so that the serving process reads them instead of bui
     python -m app.cards.bake                  bake the published release (data/releases/<id>/bake/)
     python -m app.cards.bake --languages en   one language only
 
+Baked: the registry's default views and the views the pages ask for at their default state.
 One file per (language, card, view): data/releases/<id>/bake/<lang>/<card>.<view digest>.pkl,
 holding the card and everything app/chart_card.py's render() and share menu draw from it (the
 sent figure, caption, reader table, accessible table, conflicts, embed heights). The card's
@@ -45,6 +46,7 @@ import plotly.graph_objects as go
 from app import data, i18n
 from app.card import ChartCard
 from etl.atomic import write_bytes_atomic
+from etl.paths import REPO_ROOT
 
 FORMAT = 1
 MAGIC = b"EXILE-CARD-BAKE\n"
@@ -138,34 +140,66 @@ def encode(header: dict, payload: bytes) -> bytes:
     return MAGIC + json.dumps(header, sort_keys=True).encode("utf-8") + b"\n" + payload
 
 
+def page_views(log=print) -> list[tuple[str, dict[str, Any]]]:
+    """The views the pages ask for at their default state: every page of pages/ run once, in
+    English, in Streamlit's AppTest (the views are the same in every language). A page may pass a
+    filter's default value explicitly (the Where and Poland maps' latest year), which names another
+    view than the registry's default, and the story draws views of its own. A page that fails to
+    run is logged and skipped: its cards are built when readers ask, as without a bake."""
+    from streamlit.testing.v1 import AppTest
+
+    from app import cards
+    previous = os.environ.get(BAKE_ENV)
+    os.environ[BAKE_ENV] = "0"  # the pages build what they draw, never read an earlier bake
+    try:
+        cards.clear_built()
+        app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=600)
+        app.run()
+        for page in sorted((REPO_ROOT / "pages").glob("*.py")):
+            app.switch_page(f"pages/{page.name}").run()
+            if app.exception:
+                log(f"bake: page {page.name} failed to run ({app.exception[0].message}): its own views are not baked")
+        return [(name, view) for name, view in cards.asked_views() if name in cards.REGISTRY]
+    finally:
+        if previous is None:
+            os.environ.pop(BAKE_ENV, None)
+        else:
+            os.environ[BAKE_ENV] = previous
+        cards.clear_built()
+
+
 def bake(release: data.Release, languages: tuple[str, ...] = tuple(i18n.LANGUAGES), log=print,
-         built: Callable[[str, str, tuple, ChartCard | None], None] | None = None) -> dict[str, Any]:
-    """Build every registered card's default views in each language, fresh (never from an
-    earlier bake), and write one file per view, each atomically; files of an earlier bake in
-    these languages no longer written are removed. Returns what was written. `built(lang, name, view, card)` is
-    told each card as built and prepared (tests compare it with what is read back)."""
+         built: Callable[[str, str, tuple, ChartCard | None], None] | None = None,
+         pages: bool = True) -> dict[str, Any]:
+    """Build every registered card's default views, and (`pages`) the views the pages ask for at
+    their default state, in each language, fresh (never from an earlier bake), and write one file
+    per view, each atomically; files of an earlier bake in these languages no longer written are
+    removed. Returns what was written. `built(lang, name, view, card)` is told each card as built
+    and prepared (tests compare it with what is read back)."""
     from app import cards
     began = time.process_time()
+    views = [(registered.name, view) for registered in cards.REGISTRY.values()
+             for view in registered.default_views(release)]
+    views += page_views(log) if pages else []
+    unique = {(name, cards.view_key(name, view)): (name, view) for name, view in views}
     target = folder(release)
     written: set[Path] = set()
     size = 0
     for lang in languages:
         with i18n.speaking(lang):
-            for registered in cards.REGISTRY.values():
-                for view in registered.default_views(release):
-                    key = cards.view_key(registered.name, view)
-                    card = registered.build(release, **view)
-                    kept = record(card, release)
-                    if built is not None:
-                        built(lang, registered.name, key, card)
-                    payload = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
-                    header = {"format": FORMAT, "release_id": release.release_id, "fingerprint": fingerprint(),
-                              "lang": lang, "card": registered.name, "view": repr(key)}
-                    path = path_of(release, lang, registered.name, key)
-                    blob = encode(header, payload)
-                    write_bytes_atomic(path, blob)
-                    written.add(path)
-                    size += len(blob)
+            for (name, key), (_, view) in unique.items():
+                card = cards.REGISTRY[name].build(release, **view)
+                kept = record(card, release)
+                if built is not None:
+                    built(lang, name, key, card)
+                payload = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+                header = {"format": FORMAT, "release_id": release.release_id, "fingerprint": fingerprint(),
+                          "lang": lang, "card": name, "view": repr(key)}
+                path = path_of(release, lang, name, key)
+                blob = encode(header, payload)
+                write_bytes_atomic(path, blob)
+                written.add(path)
+                size += len(blob)
     for lang in languages:  # an earlier bake's views of these languages that are no longer baked
         for path in (target / lang).glob("*.pkl"):
             if path not in written:
@@ -267,11 +301,13 @@ def _split(blob: bytes) -> tuple[bytes, bytes]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.cards.bake", description=__doc__.split("\n\n")[0])
     parser.add_argument("--languages", nargs="+", choices=list(i18n.LANGUAGES), default=list(i18n.LANGUAGES))
+    parser.add_argument("--no-pages", action="store_true",
+                        help="bake the registry's default views only, without running the pages")
     args = parser.parse_args(argv)
     from app.static_edition.site import quiet_streamlit
     quiet_streamlit()
     release = data.ensure_release(show_progress=False)
-    bake(release, tuple(args.languages))
+    bake(release, tuple(args.languages), pages=not args.no_pages)
     return 0
 
 

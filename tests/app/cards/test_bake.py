@@ -67,7 +67,7 @@ def sample() -> dict:
 
 def bake_and_compare(release, languages: tuple[str, ...]) -> int:
     built: dict[tuple, object] = {}
-    done = bake.bake(release, languages, log=lambda *_: None,
+    done = bake.bake(release, languages, log=lambda *_: None, pages=False,
                      built=lambda lang, name, view, card: built.__setitem__((lang, name, view), card))
     views = sum(len(registered.default_views(release)) for registered in cards.REGISTRY.values())
     assert done["files"] == len(built) == views * len(languages)
@@ -98,7 +98,7 @@ def test_every_baked_card_draws_what_a_fresh_build_draws_in_every_language(relea
 def one_card(release, monkeypatch):
     """A bake of one card in English and Polish, its path in English."""
     monkeypatch.setattr(cards, "REGISTRY", {ONE: cards.REGISTRY[ONE]})
-    bake.bake(release, ("en", "pl"), log=lambda *_: None)
+    bake.bake(release, ("en", "pl"), log=lambda *_: None, pages=False)
     return bake.path_of(release, "en", ONE, cards.view_key(ONE, {}))
 
 
@@ -190,7 +190,7 @@ def test_the_bake_writes_each_file_atomically_and_removes_what_it_no_longer_bake
     for path in (leftover, polish):
         path.parent.mkdir(parents=True)
         path.write_bytes(b"an earlier bake's view")
-    bake.bake(release, ("en",), log=lambda *_: None)
+    bake.bake(release, ("en",), log=lambda *_: None, pages=False)
     polish.unlink()  # kept: the bake removes what it no longer bakes in the languages it bakes only
     files = sorted(bake.folder(release).rglob("*"))
     assert [path for path in files if path.is_file()] == written == [bake.path_of(release, "en", ONE,
@@ -202,7 +202,7 @@ def test_the_bake_writes_each_file_atomically_and_removes_what_it_no_longer_bake
         raise OSError("disk full")
     monkeypatch.setattr(bake, "write_bytes_atomic", lambda path, blob: real(path, killed))
     with pytest.raises(TypeError):
-        bake.bake(release, ("en",), log=lambda *_: None)
+        bake.bake(release, ("en",), log=lambda *_: None, pages=False)
     assert written[0].read_bytes() == before
     assert [path.name for path in bake.folder(release).rglob("*") if path.is_file()] == [written[0].name]
 
