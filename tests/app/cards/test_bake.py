@@ -228,3 +228,29 @@ def test_the_fingerprint_changes_with_the_code_the_catalogues_and_the_libraries(
     assert fingerprint() != second
     monkeypatch.setattr(bake.metadata, "version", lambda name: "9.9" if name == "plotly" else "1.0")
     assert fingerprint() not in {first, second}
+
+
+@pytest.mark.slow
+def test_every_page_at_its_default_state_reads_baked_cards_only(release, monkeypatch):
+    """The bake holds what the pages ask for before a reader chooses, the views they name by a
+    filter's default value (the Where and Poland maps' latest year) and the story's included."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.page_registry import DASHBOARD, registered_pages
+    bake.bake(release, ("en",), log=lambda *_: None)
+    cards.clear_built()
+    missed: list[tuple] = []
+    real = bake.load
+
+    def load(release, name, view):
+        baked = real(release, name, view)
+        if baked is bake.MISSING:
+            missed.append((name, view))
+        return baked
+    monkeypatch.setattr(bake, "load", load)
+    app = AppTest.from_file(str(DASHBOARD), default_timeout=300)
+    app.run()
+    for page in registered_pages():
+        app.switch_page(page.file).run()
+        assert not app.exception, (page.file, [e.message for e in app.exception])
+    assert not missed
