@@ -348,14 +348,15 @@ def embed_snippet(link: str, title: str, heights: dict[int, int] | None = None, 
             f"<style>{queries}</style>\n{listener}")
 
 
-def card_image(card: ChartCard, release: data.Release, link: str | None, figure: go.Figure, fmt: str,
-               lang: str) -> bytes:
+def card_image(card: ChartCard, release: data.Release, link: str | None, fmt: str, lang: str) -> bytes:
     """The card's image with title, source, date and link drawn in, in `lang` (the reader's: the
     button's callable runs outside the page's run): laid out once per card and link
-    (ChartCard.once; a card is built per language), drawn by kaleido on each click."""
+    (ChartCard.once; a card is built per language), drawn by kaleido on each click. The card's
+    figure is asked for here, not on the page's run: a baked card (app/cards/bake.py) makes it
+    only when an image needs it."""
     with i18n.speaking(lang):
-        exported = card.once(f"export:{link}", lambda: image_export.export_figure(card, release, link=link,
-                                                                                 figure=figure))
+        exported = card.once(f"export:{link}", lambda: image_export.export_figure(
+            card, release, link=link, figure=drawn_figure(card)))
         return image_export.image_bytes(exported, fmt)
 
 
@@ -365,7 +366,7 @@ def card_csv(card: ChartCard, release: data.Release, lang: str) -> bytes:
         return card.once("csv", lambda: export_table(card.data, release).to_csv(index=False).encode("utf-8"))
 
 
-def share_controls(card: ChartCard, release: data.Release, figure: go.Figure) -> None:
+def share_controls(card: ChartCard, release: data.Release) -> None:
     """Link to the view, embed snippet and images with title, source and date drawn in.
 
     The menu is filled when the page has run (url_state.finish): only then are all of the page's
@@ -390,7 +391,7 @@ def share_controls(card: ChartCard, release: data.Release, figure: go.Figure) ->
                 # Laid out and drawn only when the button is clicked (a callable is run then, in
                 # this session, in the reader's language): a run prepares no image.
                 st.download_button(t(f"common.download_{fmt}"),
-                                   partial(card_image, card, release, link, figure, fmt, i18n.language()),
+                                   partial(card_image, card, release, link, fmt, i18n.language()),
                                    file_name=image_export.file_name(card.key, fmt), mime=image_export.MIME[fmt],
                                    key=f"{fmt}-{card.key}", on_click="ignore", icon=":material/image:")
 
@@ -411,6 +412,14 @@ class SentFigure(go.Figure):
         # would re-validate every trace and the whole template (~30 ms a card), for the dict it has.
         super().__init__()
         self.__dict__["_sent"] = figure.to_dict()
+
+    @classmethod
+    def of_dict(cls, sent: dict) -> SentFigure:
+        """The sent figure of a baked card (app/cards/bake.py): the dict it was sent as."""
+        made = cls.__new__(cls)
+        go.Figure.__init__(made)
+        made.__dict__["_sent"] = sent
+        return made
 
     def to_dict(self) -> dict:
         return self.__dict__["_sent"]
@@ -468,7 +477,6 @@ def render(card: ChartCard, release: data.Release) -> None:
         st.html(focus_css(card.key), unsafe_allow_javascript=True)
     # Everything drawn from the card is made once per card (ChartCard.once): a rerun at the same
     # view and language reuses it.
-    figure = drawn_figure(card)
     caption = drawn_caption(card, release)
     title, subtitle, *below = caption_lines(caption)
     with st.container(border=True, key=f"card-{card.key}"):
@@ -500,4 +508,4 @@ def render(card: ChartCard, release: data.Release) -> None:
             st.link_button(t("common.open_in_dashboard"), url_state.link(url_state.current(), card.key),
                            icon=":material/open_in_new:")
         else:
-            share_controls(card, release, figure)
+            share_controls(card, release)

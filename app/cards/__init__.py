@@ -129,7 +129,16 @@ def build(name: str, release: data.Release, **params: Any) -> ChartCard | None:
         _asked.move_to_end((name, view))
         while len(_asked) > MAX_BUILT:
             _asked.popitem(last=False)
-    return _built.once(release, ("card", name, view), lambda: registered.build(release, **params))
+    return _built.once(release, ("card", name, view), lambda: _baked_or_built(registered, release, view, params))
+
+
+def _baked_or_built(registered: Registered, release: data.Release, view: tuple,
+                    params: dict[str, Any]) -> ChartCard | None:
+    """The view's card from the image's bake when there is a current one (app/cards/bake.py: read
+    on the first ask, then kept like a built card), else built."""
+    from app.cards import bake  # not at import: `python -m app.cards.bake` runs it as __main__
+    baked = bake.load(release, registered.name, view)
+    return registered.build(release, **params) if baked is bake.MISSING else baked  # type: ignore[return-value]
 
 
 def asked_views() -> list[tuple[str, dict[str, Any]]]:

@@ -162,7 +162,7 @@ def test_downloads_made_on_click_speak_the_readers_language_on_any_thread(releas
     drawn: dict[str, bytes] = {}
 
     def click() -> None:
-        drawn["png"] = chart_card.card_image(card, release, None, card.build(card.data), "png", "pl")
+        drawn["png"] = chart_card.card_image(card, release, None, "png", "pl")
         drawn["csv"] = chart_card.card_csv(card, release, "pl")
         drawn["after"] = i18n.t("common.share").encode()
 

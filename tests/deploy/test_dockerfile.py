@@ -55,9 +55,11 @@ def test_the_app_image():
     assert "apt-get install -y --no-install-recommends chromium" in app
     assert "pip install --no-cache-dir -r requirements.txt" in app
     assert "COPY deploy/streamlit/config.toml .streamlit/config.toml" in app
-    # the release and the static edition are built in the image, before the user switch
+    # the release, the static edition and the cards' bake are built in the image, before the user switch
     build = app.index("python -m etl build")
     assert "python -m etl site" in app[build:build + 80]
+    # the cards' bake, made from that release by the image's own code and libraries
+    assert build < app.index("python -m app.cards.bake") < app.index("python -m compileall")
     user = re.search(r"^USER (\d+)(?::(\d+))?$", app, re.M)
     assert user and int(user.group(1)) != 0 and user.start() > build
     assert re.search(r"EXILE_READ_ONLY=1", app[user.start():])

@@ -1,0 +1,315 @@
+"""The bake: every registered card's default views, in every language, made once when the
+production image is built, so that the serving process reads them instead of building them
+("static pages baked for readers, the interactive tool for explorers"; issue 16, target 2).
+
+    python -m app.cards.bake                  bake the published release (data/releases/<id>/bake/)
+    python -m app.cards.bake --languages en   one language only
+
+Baked: the registry's default views and the views the pages ask for at their default state.
+One file per (language, card, view): data/releases/<id>/bake/<lang>/<card>.<view digest>.pkl,
+holding the card and everything app/chart_card.py's render() and share menu draw from it (the
+sent figure, caption, reader table, accessible table, conflicts, embed heights). The card's
+figure itself is made from the sent figure's dict when something asks for it (an image, the
+briefing PDF): render() does not.
+
+The serving process (app/cards `build`) loads a view's file the first time that view is asked
+for in that language, then keeps the card like one it built; a view without a file is built as
+before. A file is used only if its header names the release it was built from and the code that
+made it (`fingerprint`: every file of app/, the catalogues and fonts included, and the versions
+of the libraries that shape what is drawn); anything else (another release or code, a truncated
+or corrupt file, a bake switched off with EXILE_BAKE=0) is logged once and the card is built. No
+bake at all (a fresh clone) is today's behaviour: nothing is logged, every card is built.
+
+Why pickle is safe here: the files are written by the image's own build (`python -m etl build`
+then this command, as root, before the server's user exists: that user cannot write them), and
+read only from the release folder the manifest names, never from a path a request names. The
+header (plain JSON) is checked before the payload is unpickled: its sha256 and length must match.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import pickle
+import sys
+import threading
+import time
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+
+from app import data, i18n
+from app.card import ChartCard
+from etl.atomic import write_bytes_atomic
+from etl.paths import REPO_ROOT
+
+FORMAT = 1
+MAGIC = b"EXILE-CARD-BAKE\n"
+BAKE_ENV = "EXILE_BAKE"   # "0": never read a bake (benchmarks, debugging)
+FOLDER = "bake"
+# The libraries whose versions shape what a card draws (figures, tables, numbers and dates, text
+# measured for the embed heights) or how the files are read.
+LIBRARIES = ("plotly", "pandas", "numpy", "pyarrow", "streamlit", "babel", "pillow", "pyyaml")
+APP_DIR = Path(__file__).resolve().parent.parent
+# What render() and the share menu take from a card (app/chart_card.py, `prepare`), by the names
+# ChartCard.once keeps them under; "sent_figure" is kept as the figure's dict.
+DRAWN = ("caption", "reader_table", "accessible_table", "conflicts", "embed_heights")
+
+_log = logging.getLogger(__name__)
+_warned: set[tuple[str, str]] = set()
+_warned_lock = threading.Lock()
+
+
+class MissingType:
+    """No baked file for this view: build it."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = MissingType()
+
+
+def enabled() -> bool:
+    return os.environ.get(BAKE_ENV, "").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def folder(release: data.Release) -> Path:
+    return release.paths.releases / release.release_id / FOLDER
+
+
+_fingerprint: dict[str, str] = {}
+
+
+def fingerprint() -> str:
+    """The code that makes the cards: every file of app/ (code, catalogues, fonts, assets), the
+    bake's format, Python's and the libraries' versions. Computed once per process."""
+    if "value" not in _fingerprint:
+        digest = hashlib.sha256(f"bake {FORMAT} python {sys.version_info[:3]}\n".encode())
+        for name in LIBRARIES:
+            try:
+                version = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                version = "-"
+            digest.update(f"{name} {version}\n".encode())
+        for path in sorted(APP_DIR.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                digest.update(path.relative_to(APP_DIR).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+        _fingerprint["value"] = digest.hexdigest()
+    return _fingerprint["value"]
+
+
+def view_digest(view: tuple) -> str:
+    """A view's name in a file name: the digest of its key (app/cards view_key, made of our own
+    parameter names and allowlisted values)."""
+    return hashlib.sha256(repr(view).encode()).hexdigest()[:16]
+
+
+def path_of(release: data.Release, lang: str, name: str, view: tuple) -> Path:
+    return folder(release) / lang / f"{name}.{view_digest(view)}.pkl"
+
+
+# ------------------------------------------------------------------------------------- writing
+
+def record(card: ChartCard | None, release: data.Release) -> dict | None:
+    """What the bake keeps of a card, in the current language: its fields (not its figure
+    function) and everything render() draws from it."""
+    if card is None:
+        return None
+    from app import chart_card
+    chart_card.prepare(card, release)
+    figure = chart_card.drawn_figure(card)
+    made = {name: card._made[name] for name in DRAWN}
+    return {
+        "fields": {name: getattr(card, name) for name in card.__dataclass_fields__
+                   if card.__dataclass_fields__[name].init and name != "build"},
+        "made": made,
+        "sent": chart_card.sent_figure(card).to_dict(),
+        "grid": (figure._grid_str, figure._grid_ref),
+    }
+
+
+def encode(header: dict, payload: bytes) -> bytes:
+    header = {**header, "length": len(payload), "sha256": hashlib.sha256(payload).hexdigest()}
+    return MAGIC + json.dumps(header, sort_keys=True).encode("utf-8") + b"\n" + payload
+
+
+def page_views(log=print) -> list[tuple[str, dict[str, Any]]]:
+    """The views the pages ask for at their default state: every page of pages/ run once, in
+    English, in Streamlit's AppTest (the views are the same in every language). A page may pass a
+    filter's default value explicitly (the Where and Poland maps' latest year), which names another
+    view than the registry's default, and the story draws views of its own. A page that fails to
+    run is logged and skipped: its cards are built when readers ask, as without a bake."""
+    from streamlit.testing.v1 import AppTest
+
+    from app import cards
+    previous = os.environ.get(BAKE_ENV)
+    os.environ[BAKE_ENV] = "0"  # the pages build what they draw, never read an earlier bake
+    try:
+        cards.clear_built()
+        app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=600)
+        app.run()
+        for page in sorted((REPO_ROOT / "pages").glob("*.py")):
+            app.switch_page(f"pages/{page.name}").run()
+            if app.exception:
+                log(f"bake: page {page.name} failed to run ({app.exception[0].message}): its own views are not baked")
+        return [(name, view) for name, view in cards.asked_views() if name in cards.REGISTRY]
+    finally:
+        if previous is None:
+            os.environ.pop(BAKE_ENV, None)
+        else:
+            os.environ[BAKE_ENV] = previous
+        cards.clear_built()
+
+
+def bake(release: data.Release, languages: tuple[str, ...] = tuple(i18n.LANGUAGES), log=print,
+         built: Callable[[str, str, tuple, ChartCard | None], None] | None = None,
+         pages: bool = True) -> dict[str, Any]:
+    """Build every registered card's default views, and (`pages`) the views the pages ask for at
+    their default state, in each language, fresh (never from an earlier bake), and write one file
+    per view, each atomically; files of an earlier bake in these languages no longer written are
+    removed. Returns what was written. `built(lang, name, view, card)` is told each card as built
+    and prepared (tests compare it with what is read back)."""
+    from app import cards
+    began = time.process_time()
+    views = [(registered.name, view) for registered in cards.REGISTRY.values()
+             for view in registered.default_views(release)]
+    views += page_views(log) if pages else []
+    unique = {(name, cards.view_key(name, view)): (name, view) for name, view in views}
+    target = folder(release)
+    written: set[Path] = set()
+    size = 0
+    for lang in languages:
+        with i18n.speaking(lang):
+            for (name, key), (_, view) in unique.items():
+                card = cards.REGISTRY[name].build(release, **view)
+                kept = record(card, release)
+                if built is not None:
+                    built(lang, name, key, card)
+                payload = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+                header = {"format": FORMAT, "release_id": release.release_id, "fingerprint": fingerprint(),
+                          "lang": lang, "card": name, "view": repr(key)}
+                path = path_of(release, lang, name, key)
+                blob = encode(header, payload)
+                write_bytes_atomic(path, blob)
+                written.add(path)
+                size += len(blob)
+    for lang in languages:  # an earlier bake's views of these languages that are no longer baked
+        for path in (target / lang).glob("*.pkl"):
+            if path not in written:
+                path.unlink(missing_ok=True)
+    done = {"release_id": release.release_id, "files": len(written), "bytes": size,
+            "cpu_s": round(time.process_time() - began, 2), "languages": list(languages)}
+    log(f"Baked {done['files']} card views ({', '.join(languages)}) of release {release.release_id}: "
+        f"{size / 1e6:.1f} MB in {target}, {done['cpu_s']} s of CPU")
+    return done
+
+
+# ------------------------------------------------------------------------------------- reading
+
+def _warn_once(where: Path, reason: str) -> None:
+    key = (str(where), reason)
+    with _warned_lock:
+        if key in _warned:
+            return
+        _warned.add(key)
+    _log.warning("card bake not used (%s): %s; cards are built instead", reason, where)
+
+
+class BakedFigure:
+    """A baked card's figure function: the figure made again from the dict it was sent as (and
+    its subplot grid), the first time something asks for it (ChartCard.once keeps it)."""
+
+    def __init__(self, sent: dict, grid: tuple, frame: Any) -> None:
+        self.sent, self.grid, self.frame = sent, grid, frame
+
+    def __call__(self, frame: Any) -> go.Figure:
+        if frame is not self.frame:
+            raise ValueError("a baked card draws its own rows only")
+        import copy
+        return go.Figure({**copy.deepcopy(self.sent), "_grid_str": self.grid[0], "_grid_ref": self.grid[1]})
+
+
+def card_of(kept: dict) -> ChartCard:
+    """The baked card, as a card built and prepared (chart_card.prepare) would be."""
+    from app.chart_card import SentFigure
+    card = ChartCard.__new__(ChartCard)
+    for name, value in kept["fields"].items():
+        object.__setattr__(card, name, value)
+    card.build = BakedFigure(kept["sent"], kept["grid"], card.data)
+    card._made = dict(kept["made"])
+    card._made["sent_figure"] = SentFigure.of_dict(kept["sent"])
+    card._lock = threading.RLock()
+    return card
+
+
+def load(release: data.Release, name: str, view: tuple) -> ChartCard | None | MissingType:
+    """The baked card of this view in the current language, None if the view draws nothing,
+    MISSING if there is no usable file (then the caller builds it)."""
+    if not enabled():
+        return MISSING
+    lang = i18n.language()
+    path = path_of(release, lang, name, view)
+    try:
+        blob = path.read_bytes()
+    except FileNotFoundError:
+        return MISSING
+    except OSError as exc:
+        _warn_once(path, f"unreadable: {exc}")
+        return MISSING
+    try:
+        head, payload = _split(blob)
+        header = json.loads(head)
+    except ValueError:
+        _warn_once(path, "not a bake file")
+        return MISSING
+    expected = {"format": FORMAT, "release_id": release.release_id, "lang": lang, "card": name, "view": repr(view)}
+    wrong = [field for field, value in expected.items() if header.get(field) != value]
+    if wrong:
+        _warn_once(folder(release), f"made for another {', '.join(wrong)}")
+        return MISSING
+    if header.get("fingerprint") != fingerprint():
+        _warn_once(folder(release), "made by other code (fingerprint differs)")
+        return MISSING
+    if header.get("length") != len(payload) or header.get("sha256") != hashlib.sha256(payload).hexdigest():
+        _warn_once(path, "truncated or corrupt")
+        return MISSING
+    try:
+        kept = pickle.loads(payload)  # noqa: S301 (written by the image's own build: see the docstring)
+        return None if kept is None else card_of(kept)
+    except Exception as exc:  # a bake never takes a page down: the card is built instead
+        _warn_once(path, f"unreadable: {type(exc).__name__}")
+        return MISSING
+
+
+def _split(blob: bytes) -> tuple[bytes, bytes]:
+    """The header line and the payload of a bake file."""
+    if not blob.startswith(MAGIC):
+        raise ValueError("no magic")
+    head, newline, payload = blob[len(MAGIC):].partition(b"\n")
+    if not newline:
+        raise ValueError("no header")
+    return head, payload
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app.cards.bake", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--languages", nargs="+", choices=list(i18n.LANGUAGES), default=list(i18n.LANGUAGES))
+    parser.add_argument("--no-pages", action="store_true",
+                        help="bake the registry's default views only, without running the pages")
+    args = parser.parse_args(argv)
+    from app.static_edition.site import quiet_streamlit
+    quiet_streamlit()
+    release = data.ensure_release(show_progress=False)
+    bake(release, tuple(args.languages), pages=not args.no_pages)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
