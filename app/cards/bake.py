@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pages", action="store_true",
                         help="bake the registry's default views only, without running the pages")
     args = parser.parse_args(argv)
-    from app.static_edition.site import quiet_streamlit
+    from app.bare_mode import quiet_streamlit
     quiet_streamlit()
     release = data.ensure_release(show_progress=False)
     bake(release, tuple(args.languages), pages=not args.no_pages)

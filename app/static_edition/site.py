@@ -19,7 +19,6 @@ import ctypes
 import errno
 import hashlib
 import json
-import logging
 import os
 import secrets
 import shutil
@@ -162,16 +161,6 @@ def swap_in(baked: Path, target: Path, paths: DataPaths | None) -> None:
         point_link(paths, target)
 
 
-def quiet_streamlit() -> None:
-    """Streamlit warns on each loader call and link made outside a running app ('missing
-    ScriptRunContext'): noise in a bake. Its first configuration read sets its log level, so the
-    level is set after it."""
-    import streamlit
-    from streamlit import logger as streamlit_logger
-    streamlit.get_option("server.port")
-    streamlit_logger.set_log_level(logging.ERROR)
-
-
 def publish(paths: DataPaths, out: Path | None = None, *, force: bool = False, workers: int = 1,
             languages: list[str] | None = None, names: list[str] | None = None,
             images: Callable[[], object] | None = None, log: Callable[[str], None] = print) -> dict:
@@ -202,6 +191,7 @@ def publish(paths: DataPaths, out: Path | None = None, *, force: bool = False, w
         log(f"Baking the static edition of release {release_id} into {target}")
         try:
             from app import data
+            from app.bare_mode import quiet_streamlit
             from app.static_edition import bake
             quiet_streamlit()
             release = data.Release(paths, manifest)
