@@ -41,7 +41,9 @@ def load_indicators(folder: Path = INDICATOR_DIR) -> dict[str, dict]:
 def check_series(series, indicators: dict[str, dict]) -> None:
     """Every published indicator is described, and described truthfully."""
     problems = []
-    for indicator, rows in series.groupby("indicator"):
+    # The distinct combinations first: iterating 31,000 rows of text columns cost ~1 s per build.
+    distinct = series[["indicator", "kind", "unit", "source_id"]].drop_duplicates()
+    for indicator, rows in distinct.groupby("indicator"):
         meta = indicators.get(indicator)
         if meta is None:
             problems.append(f"{indicator}: no metadata file etl/metadata/indicators/{indicator}.yml")
