@@ -14,6 +14,7 @@ import pytest
 from hypothesis import settings
 
 from etl.paths import REPO_ROOT, DataPaths
+from tests import scheduling
 from tests.page_registry import SHARED_RENDER_MODULES
 
 RAW = REPO_ROOT / "data" / "raw"
@@ -42,17 +43,34 @@ def _scan_installed_components_once() -> None:
 _scan_installed_components_once()
 
 
+def pytest_addoption(parser):
+    parser.addoption("--store-module-seconds", action="store_true",
+                     help=f"record each module's seconds in {scheduling.RECORD.name} (orders later runs)")
+
+
+def pytest_configure(config):
+    if config.getoption("--store-module-seconds"):
+        config.pluginmanager.register(scheduling.ModuleSeconds(), "module-seconds")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The longest modules first (tests/scheduling.py), so the two workers end together."""
+    items[:] = scheduling.longest_modules_first(items, scheduling.recorded_seconds())
+
+
 def pytest_xdist_make_scheduler(config, log):
     """--dist loadfile, with the modules that share rendered pages (tests/app/page_renders.py)
-    scheduled as one file: one worker renders each page once for all of them, one after another."""
+    scheduled as one file: one worker renders each page once for all of them, one after another;
+    files handed out in the collected order (longest first), not xdist's order by number of tests."""
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
 
+    config.option.loadscopereorder = False
+
     class SharedRendersTogether(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            scope = super()._split_scope(nodeid)
-            return SHARED_RENDER_MODULES[0] if scope in SHARED_RENDER_MODULES else scope
+            return scheduling.module_of(nodeid)
     return SharedRendersTogether(config, log)
 
 

@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from app import cards
-from tests.page_registry import DASHBOARD
+from tests.page_registry import DASHBOARD, SHARED_RENDER_MODULES
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +67,17 @@ def published(app_data):
 def release(app_data):
     from app import data
     return data.ensure_release(show_progress=False)
+
+
+@pytest.fixture(scope="module")
+def rendered(request, app_data):
+    """`rendered(page_file, lang)`: the page as a link in that language opens it, rendered once per
+    test process for every module that reads pages without changing them (tests/app/page_renders.py;
+    those modules run one after another on one worker). A test that changes widgets takes its own."""
+    from tests.app import page_renders
+    module = request.node.nodeid.split("::", 1)[0]
+    assert module in SHARED_RENDER_MODULES, f"{module} reads shared renders: list it in SHARED_RENDER_MODULES"
+    return lambda page, lang="en": page_renders.SHARED.get(page, lang)[0]
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
 """Every registered page rendered once per (page, language) in a test process, under a recorder of
-what the app's formatting layer wrote, shared by the modules that read rendered pages
-(tests/page_registry.SHARED_RENDER_MODULES): the every-number sweep, which needs the record, and
-the reader-output checks, which read the same renders. tests/conftest.py schedules those modules
-as one unit of work on one xdist worker, so a page is rendered once for both (~20 full-page
-renders fewer a run); the recorder is on only while they run and is switched off, its renders
-dropped, when a test of any other module starts."""
+what the app's formatting layer wrote, shared by the modules that read rendered pages without changing
+them (tests/page_registry.SHARED_RENDER_MODULES, through the `rendered` fixture of tests/app/conftest.py):
+the every-number sweep, which needs the record, the reader-output checks, the every-page run and the
+read-only language checks. tests/conftest.py schedules those modules as one unit of work on one
+xdist worker, so a page is rendered once for all of them; the recorder is on only while they run and
+is switched off, its renders dropped, when a test of any other module starts."""
 from __future__ import annotations
 
 import math

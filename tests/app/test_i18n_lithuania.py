@@ -8,14 +8,14 @@ import pandas as pd
 import pytest
 
 from app import i18n, views_country, views_lithuania
-from tests.app.i18n_checks import TRANSLATED, translated_pages, english_fragments, english_leftovers, page_in, rendered_texts
+from tests.app.i18n_checks import TRANSLATED, translated_pages, english_fragments, english_leftovers, rendered_texts
 
 NAMESPACES = ["lithuania", "poland", "country"]  # both country pages share app/views_country.py and its texts
 
 
 @pytest.mark.parametrize("lang", translated_pages(fast="lt"))
-def test_lithuania_page_has_no_english_left(lang):
-    at = page_in("pages/lithuania.py", lang)
+def test_lithuania_page_has_no_english_left(rendered, lang):
+    at = rendered("pages/lithuania.py", lang)
     assert at.title[0].value == i18n.t("lithuania.title", lang)
     assert english_fragments(NAMESPACES, lang), "the check has English text to look for"
     assert english_leftovers(rendered_texts(at), english_fragments(NAMESPACES, lang)) == []
@@ -36,10 +36,10 @@ def test_month_and_year_take_the_case_a_preposition_needs(lang, nominative, gove
     assert views_country.month_year(day, governed=True) == governed
 
 
-def test_no_sentence_ends_in_a_doubled_full_stop():
+def test_no_sentence_ends_in_a_doubled_full_stop(rendered):
     """Lithuanian and Belarusian dates end in an abbreviation ('d.', 'г.'): the messages are
     worded so that a date never closes a sentence, which would print '..'."""
     for lang in TRANSLATED:
-        at = page_in("pages/lithuania.py", lang)
+        at = rendered("pages/lithuania.py", lang)
         doubled = [text for text in rendered_texts(at) if ".." in text]
         assert doubled == [], (lang, doubled)

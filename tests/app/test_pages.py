@@ -12,6 +12,7 @@ import pytest
 from tests.page_registry import registered_pages
 
 PAGES = registered_pages()
+DEFAULT_PAGE = next(page for page in PAGES if page.default)
 SINCE = pd.Timestamp("2019-01-01")
 
 
@@ -33,21 +34,21 @@ def at_latest_date(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.url_path for p in PAGES])
-def test_every_registered_page_runs(dashboard, page):
-    if not page.default:
-        dashboard.switch_page(page.file).run()
-    assert not dashboard.exception, [e.message for e in dashboard.exception]
-    charts = dashboard.get("plotly_chart")
+def test_every_registered_page_runs(rendered, page):
+    at = rendered(page.file)
+    assert not at.exception, [e.message for e in at.exception]
+    charts = at.get("plotly_chart")
     if not page.charts:
-        assert not charts and dashboard.title, f"{page.file} runs"
+        assert not charts and at.title, f"{page.file} runs"
         return
     assert charts, f"{page.file} shows no chart"
-    source_lines = [c.value for c in dashboard.caption if c.value.startswith("**Source:**")]
+    source_lines = [c.value for c in at.caption if c.value.startswith("**Source:**")]
     assert len(source_lines) >= len(charts), "every chart comes through the chart card, with its source line"
     assert all(chart.proto.alt for chart in charts), "every chart has an alt text"
 
 
-def test_overview_headlines_equal_the_published_tables(dashboard, published):
+def test_overview_headlines_equal_the_published_tables(rendered, published):
+    dashboard = rendered(DEFAULT_PAGE.file)
     series, facts = published("pub_series"), published("pub_facts")
     countries = published("pub_countries")
     europe = countries.loc[countries["unsd_region"] == "Europe", "iso3"].tolist()

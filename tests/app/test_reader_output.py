@@ -17,7 +17,6 @@ import pytest
 
 from app import figures, formatting, i18n
 from etl.fields import FIELDS
-from tests.app import page_renders
 from tests.app.i18n_checks import column_labels, english_and, pages_by_language
 from tests.page_registry import registered_pages
 
@@ -26,13 +25,6 @@ LANGUAGES = list(i18n.LANGUAGES)
 IDENTIFIER = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")  # snake_case: a column or field name, not a header
 UNVERIFIED_SYMBOLS = {figures.UNVERIFIED_SYMBOL, figures.UNVERIFIED_CONFLICT_SYMBOL}
 UNVERIFIED_PATTERNS = {figures.UNVERIFIED_PATTERN, figures.BOTH_PATTERN}
-
-
-@pytest.fixture(scope="module")
-def rendered(app_data):
-    """Every registered page in every language, rendered once: the renders the every-number sweep
-    made (tests/app/page_renders.py) when it ran just before on this worker, else made now."""
-    return lambda page, lang: page_renders.SHARED.get(page, lang)[0]
 
 
 def published_columns(published) -> set[str]:
