@@ -365,7 +365,8 @@ _HOST = re.compile(r"^[A-Za-z0-9.\-]{1,253}(:\d{1,5})?$")
 def base_url() -> str:
     """Where the dashboard is served: EXILE_PUBLIC_URL when set (behind a proxy), else the
     address the reader's browser used, checked, else localhost on the configured port."""
-    for candidate in (os.environ.get("EXILE_PUBLIC_URL"), _browser_base()):
+    # The browser's address is asked for only when no usable public address is set.
+    for candidate in (make() for make in (lambda: os.environ.get("EXILE_PUBLIC_URL"), _browser_base)):
         if candidate:
             parts = urlsplit(candidate)
             if parts.scheme in ("http", "https") and _HOST.match(parts.netloc):
