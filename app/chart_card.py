@@ -18,11 +18,14 @@ import functools
 import html
 import math
 import re
+from typing import Any
 from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
+from streamlit import dataframe_util
 
 from app import chrome, data, figures, formatting, html_table, i18n, image_export, per_capita, url_state
 from app.caption import Caption, data_as_of, plain, unverified_note
@@ -376,22 +379,22 @@ def share_controls(card: ChartCard, release: data.Release) -> None:
 
     def fill() -> None:
         link = url_state.link(view, card.key) if view is not None else None
+        texts = drawn_share_texts(card)
         with menu:
             if link is not None:
-                st.markdown(t("common.share_link_label"))
+                st.markdown(texts["link_label"])
                 st.code(link, language=None, wrap_lines=True)
-                st.markdown(t("common.embed_label"))
+                st.markdown(texts["embed_label"])
                 assert view is not None  # a link exists only for a view
                 heights = drawn_embed_heights(card, release)
-                st.code(embed_snippet(url_state.embed_link(view, card.key),
-                                      t("common.embed_title", title=card.title), heights, card.key),
+                st.code(embed_snippet(url_state.embed_link(view, card.key), texts["embed_title"], heights, card.key),
                         language="html", wrap_lines=True)
-            st.caption(t("common.image_help"))
+            st.caption(texts["image_help"])
             for fmt in image_export.FORMATS:
                 # Laid out and drawn only when the button is clicked (a callable is run then, in
                 # this session, in the reader's language): a run prepares no image.
-                st.download_button(t(f"common.download_{fmt}"),
-                                   partial(card_image, card, release, link, fmt, i18n.language()),
+                st.download_button(texts[f"download_{fmt}"],
+                                   partial(card_image, card, release, link, fmt, texts["lang"]),
                                    file_name=image_export.file_name(card.key, fmt), mime=image_export.MIME[fmt],
                                    key=f"{fmt}-{card.key}", on_click="ignore", icon=":material/image:")
 
@@ -456,6 +459,36 @@ def drawn_embed_heights(card: ChartCard, release: data.Release) -> dict[int, int
     return card.once("embed_heights", lambda: embed_heights(drawn_caption(card, release), drawn_figure(card)))
 
 
+def drawn_arrow(card: ChartCard, name: str, frame: pd.DataFrame) -> pa.Table:
+    """A table st.dataframe draws (`name`: "reader_table" or "conflicts"), as Arrow: converted
+    once per card by Streamlit's own conversion, so the bytes sent are those st.dataframe makes
+    of the pandas frame, which it would convert again on every run."""
+    return card.once(f"{name}:arrow", lambda: dataframe_util.convert_pandas_df_to_arrow_table(frame))
+
+
+def drawn_texts(card: ChartCard, release: data.Release) -> dict[str, Any]:
+    """The card's words as render() prints them, in the card's language (a card is built per
+    language): made once, not put together again on every run."""
+    def make() -> dict[str, Any]:
+        title, subtitle, *below = caption_lines(drawn_caption(card, release))
+        return {"title": title, "subtitle": subtitle, "below": below, "lang": i18n.language(),
+                "conflict_warning": t("common.conflict_warning"), "conflicts_link": t("claims.conflicts_link"),
+                "col_link": t("common.col_link"), "col_curator_note": t("common.col_curator_note"),
+                "data_expander": t("common.data_expander"),
+                "what_chart_shows": f"**{t('common.what_chart_shows')}** {md(card.alt)}",
+                "download_csv": t("common.download_csv")}
+    return card.once("texts", make)
+
+
+def drawn_share_texts(card: ChartCard) -> dict[str, str]:
+    """The share menu's words, in the card's language, made once."""
+    return card.once("share_texts", lambda: {
+        "link_label": t("common.share_link_label"), "embed_label": t("common.embed_label"),
+        "embed_title": t("common.embed_title", title=card.title), "image_help": t("common.image_help"),
+        **{f"download_{fmt}": t(f"common.download_{fmt}") for fmt in image_export.FORMATS},
+        "lang": i18n.language()})
+
+
 def prepare(card: ChartCard, release: data.Release) -> None:
     """Make, in the current language, everything render() and the share menu draw from the card:
     for a warm-up outside any session (app/cards/warm.py)."""
@@ -478,30 +511,32 @@ def render(card: ChartCard, release: data.Release) -> None:
     # Everything drawn from the card is made once per card (ChartCard.once): a rerun at the same
     # view and language reuses it.
     caption = drawn_caption(card, release)
-    title, subtitle, *below = caption_lines(caption)
+    texts = drawn_texts(card, release)
     with st.container(border=True, key=f"card-{card.key}"):
-        st.subheader(title, anchor=card.key)
-        st.markdown(subtitle)
+        st.subheader(texts["title"], anchor=card.key)
+        st.markdown(texts["subtitle"])
         # The toolbar's camera would save the plot without its title and source; images come
         # from the share menu instead, drawn with both.
         st.plotly_chart(sent_figure(card), key=f"chart-{card.key}", alt=caption.alt, config=plotly_config())
-        for line in below:
+        for line in texts["below"]:
             st.caption(line)
         conflicts = drawn_conflicts(card, release)
         if not conflicts.empty:
-            st.warning(t("common.conflict_warning"), icon=":material/compare_arrows:")
-            st.page_link("pages/sources.py", label=t("claims.conflicts_link"), icon=":material/compare_arrows:")
-            st.dataframe(conflicts, hide_index=True, key=f"conflicts-{card.key}",
-                         column_config={t("common.col_link"): st.column_config.LinkColumn(display_text=HOST_DISPLAY),
-                                        t("common.col_curator_note"): st.column_config.TextColumn(width="large")})
-        with st.expander(t("common.data_expander")):
-            st.markdown(f"**{t('common.what_chart_shows')}** {md(card.alt)}")
+            st.warning(texts["conflict_warning"], icon=":material/compare_arrows:")
+            st.page_link("pages/sources.py", label=texts["conflicts_link"], icon=":material/compare_arrows:")
+            # Arrow made once per card (drawn_arrow): st.dataframe would convert the frame every run.
+            st.dataframe(drawn_arrow(card, "conflicts", conflicts), hide_index=True, key=f"conflicts-{card.key}",
+                         column_config={texts["col_link"]: st.column_config.LinkColumn(display_text=HOST_DISPLAY),
+                                        texts["col_curator_note"]: st.column_config.TextColumn(width="large")})
+        with st.expander(texts["data_expander"]):
+            st.markdown(texts["what_chart_shows"])
             table = drawn_table(card, release)
-            st.dataframe(table, hide_index=True, key=f"table-{card.key}", alt=card.alt,
-                         column_config={t("common.col_link"): st.column_config.LinkColumn(display_text=HOST_DISPLAY)})
+            st.dataframe(drawn_arrow(card, "reader_table", table), hide_index=True, key=f"table-{card.key}",
+                         alt=card.alt,
+                         column_config={texts["col_link"]: st.column_config.LinkColumn(display_text=HOST_DISPLAY)})
             st.html(drawn_accessible_table(card, release))
             # The download keeps the published names; made when the button is clicked.
-            st.download_button(t("common.download_csv"), partial(card_csv, card, release, i18n.language()),
+            st.download_button(texts["download_csv"], partial(card_csv, card, release, texts["lang"]),
                                file_name=f"belarus-exiles-{card.key}.csv", mime="text/csv",
                                key=f"csv-{card.key}", on_click="ignore", icon=":material/download:")
         if alone:  # an embed: the way back to the whole dashboard, at this view

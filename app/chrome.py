@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from app import data, formatting, i18n, url_state
+from app import data, formatting, i18n, memo, url_state
 from app.i18n import t
 
 # Map shapes, not figures: their dates say nothing about how fresh the data are.
@@ -99,12 +99,24 @@ def wide_only(name: str) -> Iterator[None]:
         yield
 
 
+def sidebar_texts(release: data.Release) -> dict[str, str]:
+    """The sidebar's words, made once per release and language (app/memo.py): the newest figure's
+    date reads the whole series table, on every page's every run otherwise."""
+    return memo.once(release, "chrome.sidebar", lambda: {
+        "title": f"**{t('common.sidebar_title')}**",
+        "data_as_of": t("common.data_as_of", date=newest_figure(release)),
+        "built_on": t("common.built_on", date=built_on(release)),
+        "source_releases": t("common.source_releases", releases="; ".join(data_as_of_lines(release))),
+        "sources_link": t("common.sources_link")})
+
+
 def render(release: data.Release, sources_page) -> None:
     accessibility_css()
+    texts = sidebar_texts(release)
     with st.sidebar:
         language_switch()
-        st.markdown(f"**{t('common.sidebar_title')}**")
-        st.badge(t("common.data_as_of", date=newest_figure(release)), icon=":material/event:", color="blue")
-        st.caption(t("common.built_on", date=built_on(release)))
-        st.caption(t("common.source_releases", releases="; ".join(data_as_of_lines(release))))
-        st.page_link(sources_page, label=t("common.sources_link"), icon=":material/menu_book:")
+        st.markdown(texts["title"])
+        st.badge(texts["data_as_of"], icon=":material/event:", color="blue")
+        st.caption(texts["built_on"])
+        st.caption(texts["source_releases"])
+        st.page_link(sources_page, label=texts["sources_link"], icon=":material/menu_book:")

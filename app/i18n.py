@@ -131,7 +131,12 @@ def language() -> str:
     state = _session_state()
     if state is None:
         return _process["lang"]
-    return state[SESSION_KEY] if SESSION_KEY in state else DEFAULT
+    # One look-up, not `in` then `[]`: each takes the session state's lock and lets the script
+    # runner check for a newer rerun, and t() asks for the language dozens of times a run.
+    try:
+        return state[SESSION_KEY]
+    except KeyError:
+        return DEFAULT
 
 
 def babel_locale(lang: str | None = None) -> str:

@@ -112,6 +112,9 @@ class PageView:
     focus: str | None = None                      # a chart card key, matched against rendered cards
     rendered_cards: list[str] = field(default_factory=list)
     finishers: list = field(default_factory=list)  # run when the page is done (all filters known)
+    # While the finishers run: the base address and the view's query with the language, the same
+    # for every share menu they fill (see finish_with)
+    fixed: tuple[str, dict[str, str]] | None = None
 
     def when_finished(self, callback) -> None:
         self.finishers.append(callback)
@@ -255,8 +258,7 @@ def finish() -> None:
     view = state["view"]
     if view is None:
         return
-    for callback in view.finishers:
-        callback()
+    finish_with(view, view.finishers)
     _write_url(view)
     if view.focus is not None and view.focus not in view.rendered_cards:
         st.rerun()  # the URL named no card of this page: show the whole page instead of nothing
@@ -301,12 +303,22 @@ def section(body: Callable[[], None] | None = None, *, key: str | None = None) -
                 first = len(view.finishers)
             body()
             if alone:
-                for callback in view.finishers[first:]:
-                    callback()
+                finish_with(view, view.finishers[first:])
                 del view.finishers[first:]
                 _write_url(view)
         return run
     return wrap if body is None else wrap(body)
+
+
+def finish_with(view: PageView, callbacks: list) -> None:
+    """Run the finishers (the share menus): every filter is known and none changes while they
+    run, so the view's query and the base address are made once for all the links they draw."""
+    view.fixed = (base_url(), query(view, with_language=True))
+    try:
+        for callback in callbacks:
+            callback()
+    finally:
+        view.fixed = None
 
 
 def rerun_sections(*keys: str) -> None:
@@ -320,11 +332,11 @@ def rerun_sections(*keys: str) -> None:
 def link(view: PageView, card_key: str | None = None, alone: bool = False) -> str:
     """An absolute link to the view (language included), optionally to one chart card: as an
     anchor, or alone for an embed. Built from our own tokens only."""
-    params = query(view, with_language=True)
+    base, params = (view.fixed[0], dict(view.fixed[1])) if view.fixed else (base_url(), query(view, with_language=True))
     if alone and card_key:
         params[CHART] = card_key
         params["embed"] = "true"
-    text = f"{base_url()}/{view.public_path}"
+    text = f"{base}/{view.public_path}"
     if params:
         text += "?" + urlencode(params)
     if card_key and not alone:
@@ -343,7 +355,8 @@ def embed_link(view: PageView, card_key: str) -> str:
     it is served (EXILE_STATIC_EMBEDS) and the view is the page's default (the view the edition
     bakes); otherwise the app's view of the card alone."""
     static = os.environ.get(STATIC_EMBEDS_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
-    if static and not query(view, with_language=False):
+    at_default = not any(name != LANG for name in view.fixed[1]) if view.fixed else not query(view, with_language=False)
+    if static and at_default:
         return f"{base_url()}/embed/{i18n.language()}/{card_key}.html"
     return link(view, card_key, alone=True)
 
@@ -365,7 +378,8 @@ _HOST = re.compile(r"^[A-Za-z0-9.\-]{1,253}(:\d{1,5})?$")
 def base_url() -> str:
     """Where the dashboard is served: EXILE_PUBLIC_URL when set (behind a proxy), else the
     address the reader's browser used, checked, else localhost on the configured port."""
-    for candidate in (os.environ.get("EXILE_PUBLIC_URL"), _browser_base()):
+    # The browser's address is asked for only when no usable public address is set.
+    for candidate in (make() for make in (lambda: os.environ.get("EXILE_PUBLIC_URL"), _browser_base)):
         if candidate:
             parts = urlsplit(candidate)
             if parts.scheme in ("http", "https") and _HOST.match(parts.netloc):

@@ -214,3 +214,38 @@ def test_sent_figure_sends_the_figure_s_own_dict_made_once():
     assert sent.to_dict() is sent.to_dict()
     import plotly.tools
     assert plotly.tools.return_figure_from_figure_or_data(sent, validate_figure=True) == figure.to_dict()
+
+
+def test_a_run_draws_the_tables_and_words_made_once_per_card_as_streamlit_would_make_them(release):
+    """render() hands st.dataframe Arrow tables converted once per card, byte for byte what
+    st.dataframe makes of the pandas frames, and prints the card's words made once in the card's
+    own language (a card is built per language), whatever the language at a later run."""
+    from streamlit import dataframe_util
+
+    from app import cards, i18n
+
+    i18n.set_language("pl")
+    card = cards.build("poland-pbh-running-total", release)
+    try:
+        conflicts = chart_card.drawn_conflicts(card, release)
+        assert not conflicts.empty  # a card with a conflicts table, so both tables are checked
+        for name, frame in (("reader_table", chart_card.drawn_table(card, release)), ("conflicts", conflicts)):
+            arrow = chart_card.drawn_arrow(card, name, frame)
+            assert arrow is chart_card.drawn_arrow(card, name, frame)
+            assert (dataframe_util.convert_arrow_table_to_arrow_bytes(arrow)
+                    == dataframe_util.convert_pandas_df_to_arrow_bytes(frame))
+        title, subtitle, *below = chart_card.caption_lines(chart_card.drawn_caption(card, release))
+        expected = {"title": title, "subtitle": subtitle, "below": below, "lang": "pl",
+                    "data_expander": i18n.t("common.data_expander"), "download_csv": i18n.t("common.download_csv"),
+                    "col_link": i18n.t("common.col_link")}
+        share = {"link_label": i18n.t("common.share_link_label"), "download_png": i18n.t("common.download_png"),
+                 "embed_title": i18n.t("common.embed_title", title=card.title), "lang": "pl"}
+        made = chart_card.drawn_texts(card, release), chart_card.drawn_share_texts(card)  # a Polish run draws it
+        i18n.set_language("en")
+        texts, share_texts = chart_card.drawn_texts(card, release), chart_card.drawn_share_texts(card)
+        assert (texts, share_texts) == made and texts is made[0]
+        assert {key: texts[key] for key in expected} == expected
+        assert {key: share_texts[key] for key in share} == share
+        assert texts["data_expander"] != i18n.t("common.data_expander")  # Polish, not the process's English
+    finally:
+        i18n.set_language("en")
