@@ -2,6 +2,7 @@
 tables, English cards), then the asked pages in Polish, each under cProfile (or timed only).
 
     python bench/profile_language.py [--pages claims,story,briefing] [--lang pl] [--top 25] [--no-profile]
+                                     [--english overview,where_they_went,...]   the pages drawn in English first
 
 CPU is the script thread's CPU (time.thread_time) over dashboard.py's run (app.entry.entrypoint),
 the profile that thread's: the page's own work, without AppTest's (which scans every installed
@@ -70,9 +71,10 @@ def main() -> int:
     parser.add_argument("--lang", default="pl")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--english", default=",".join(PAGES), help="the pages run in English first")
     args = parser.parse_args()
     quiet_streamlit()
-    for page in PAGES:
+    for page in args.english.split(","):
         run(page, "en")
     print(f"load {os.getloadavg()[0]:.1f}; bake {'off' if os.environ.get('EXILE_BAKE') == '0' else 'on'}")
     for page in args.pages.split(","):
