@@ -268,13 +268,19 @@ def _claim_rows(release: data.Release) -> list[ClaimRows]:
     verdicts = data.table(release, "pub_claim_verdicts").set_index("claim_id")
     parts = data.table(release, "pub_claim_parts")
     figures = data.table(release, "pub_claim_figures")
-    series, events = data.series(release), app_events.all_events(release)
+    events = app_events.all_events(release)
+    series = data.series(release)
+    # Split once, not filtered again for every claim: the same rows, in the same order. The series
+    # rows of the claims' indicators only (a merge on the indicator finds no other).
+    series = series[series["indicator"].isin(set(figures["indicator"].dropna()))]
+    by_claim = dict(tuple(figures.groupby("claim_id", sort=False)))
+    parts_by_claim = dict(tuple(parts.groupby("claim_id", sort=False)))
     out = []
     for claim in claims.itertuples():
         summary = verdicts.loc[claim.claim_id]
         cutoff = summary["article_date"]
-        own = figures[figures["claim_id"] == claim.claim_id]
-        own_parts = parts[parts["claim_id"] == claim.claim_id]
+        own = by_claim.get(claim.claim_id, figures.iloc[0:0])
+        own_parts = parts_by_claim.get(claim.claim_id, parts.iloc[0:0])
 
         def cut(as_of: str, verdict: str, strength: str, key: str, after: bool, own=own, own_parts=own_parts,
                 cutoff=cutoff) -> Cut:
