@@ -12,8 +12,9 @@ BY_KEY = {item.key: item for item in cards.BRIEFING}
 
 
 def build_cards(release: data.Release, keys: list[str]) -> list[ChartCard]:
-    """The chosen cards at their pages' default views, in the order of the briefing."""
-    built = (BY_KEY[key].build(release) for key in cards.BRIEFING_KEYS if key in keys)
+    """The chosen cards at their pages' default views, in the order of the briefing: the cards the
+    pages draw (cards.build: shared, read from the bake), not new ones."""
+    built = (cards.build(key, release) for key in cards.BRIEFING_KEYS if key in keys)
     return [card for card in built if card is not None]  # a card with nothing to draw at its default view
 
 

@@ -50,6 +50,24 @@ class ChartCard:
                 self._made[name] = make()
             return self._made[name]
 
+    def made(self) -> dict[str, Any]:
+        """What has been made of the card so far (`once`), by name: a copy of the index, the
+        things themselves shared."""
+        with self._lock:
+            return dict(self._made)
+
+    @classmethod
+    def restored(cls, fields: dict[str, Any], made: dict[str, Any]) -> ChartCard:
+        """A card as it was made and prepared elsewhere (app/cards/bake.py): its fields as they
+        were (not run through __post_init__ again: its note and alt already hold the caveat) and
+        what was made of it."""
+        card = cls.__new__(cls)
+        for name, value in fields.items():
+            object.__setattr__(card, name, value)
+        card._made = dict(made)
+        card._lock = threading.RLock()
+        return card
+
     def __post_init__(self) -> None:
         # Every card that plots a figure not re-checked against its source says so, in the note
         # (on the page, in images and in the briefing) and in the alt text, whichever page builds it.

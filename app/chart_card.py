@@ -489,13 +489,26 @@ def drawn_share_texts(card: ChartCard) -> dict[str, str]:
         "lang": i18n.language()})
 
 
+# What prepare() makes, by the names ChartCard.once keeps each under: everything render() and the
+# share menu draw from a card (the card's own figure, "figure", is made on the way and drawn by
+# none of them: only an image or the PDF asks for it). The bake keeps exactly these.
+PREPARED = ("sent_figure", "caption", "reader_table", "accessible_table", "conflicts", "embed_heights")
+
+
 def prepare(card: ChartCard, release: data.Release) -> None:
-    """Make, in the current language, everything render() and the share menu draw from the card:
-    for a warm-up outside any session (app/cards/warm.py)."""
+    """Make, in the current language, everything render() and the share menu draw from the card
+    (PREPARED): for a warm-up outside any session (app/cards/warm.py) and the bake."""
     sent_figure(card)
     drawn_conflicts(card, release)
     drawn_accessible_table(card, release)  # and the reader's table and the caption it is made of
     drawn_embed_heights(card, release)
+
+
+def prepared(card: ChartCard, release: data.Release) -> dict[str, Any]:
+    """The card prepared (`prepare`), and what was made for it, by name (PREPARED)."""
+    prepare(card, release)
+    made = card.made()
+    return {name: made[name] for name in PREPARED}
 
 
 def embed_heights(caption: Caption, figure: go.Figure) -> dict[int, int]:

@@ -20,14 +20,15 @@ T = TypeVar("T")
 class Kept:
     """A bounded, thread-safe store of things made per (release, language, name)."""
 
-    def __init__(self, max_kept: int) -> None:
+    def __init__(self, max_kept: int, by_language: bool = True) -> None:
         self.max_kept = max_kept
+        self.by_language = by_language  # False: made once per release, shared by every language
         self._made: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
 
     def once(self, release: data.Release, name: Hashable, make: Callable[[], T]) -> T:
         """`make()` the first time `name` is asked for at this release and language, the same object after."""
-        key = (str(release.paths.root), release.release_id, i18n.language(), name)
+        key = (str(release.paths.root), release.release_id, i18n.language() if self.by_language else "*", name)
         with self._lock:
             if key in self._made:
                 self._made.move_to_end(key)
@@ -47,6 +48,10 @@ class Kept:
 
 MAX_KEPT = 1024
 _pages = Kept(MAX_KEPT)  # the pages' shaping
+# What the pages' shaping reads from the release and no text of: the rows behind the story's
+# sentences, each claim's figures and events. Made once per release, then each language writes
+# its texts from the same rows (a page's first run in a new language: issue 16, target 2).
+_rows = Kept(MAX_KEPT, by_language=False)
 
 
 def once(release: data.Release, name: Hashable, make: Callable[[], T]) -> T:
@@ -54,5 +59,12 @@ def once(release: data.Release, name: Hashable, make: Callable[[], T]) -> T:
     return _pages.once(release, name, make)
 
 
+def per_release(release: data.Release, name: Hashable, make: Callable[[], T]) -> T:
+    """`make()` once per release and `name`, in whatever language it is first asked: for what holds
+    no text of the reader's language (rows, never sentences)."""
+    return _rows.once(release, name, make)
+
+
 def clear() -> None:
     _pages.clear()
+    _rows.clear()

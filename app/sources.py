@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from app import data, formatting
+from app import data, formatting, memo
 from app.i18n import t
 
 CURATED_LICENCE = "figure quoted from the cited publication"
@@ -50,6 +50,12 @@ class SourceRef:
 
 
 def _source_table_refs(release: data.Release) -> dict[str, SourceRef]:
+    """Each published source's reference in the reader's language, made once per release and
+    language (every card's caption and the claims' tables ask for it; callers never modify it)."""
+    return memo.once(release, "sources.table_refs", lambda: _make_source_table_refs(release))
+
+
+def _make_source_table_refs(release: data.Release) -> dict[str, SourceRef]:
     table = data.sources(release).drop_duplicates("source_id")
     released = {s["source_id"]: s.get("release_date") or s.get("accessed") for s in release.manifest["sources"]}
     # Publisher and licence in the reader's language; dataset titles stay as their producer wrote them.

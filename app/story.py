@@ -104,11 +104,12 @@ class When:
 
 @dataclass(frozen=True)
 class Words:
-    """Non-numeric words filled into a sentence (country names from CLDR): no number in them."""
-    value: str
+    """Non-numeric words filled into a sentence: a country's name from CLDR, written in the
+    reader's language when read (the chapters are shared by every language). No number in them."""
+    country: str
 
     def text(self) -> str:
-        return self.value
+        return i18n.country(self.country)
 
 
 Input = Figure | When | Words
@@ -378,7 +379,7 @@ def elsewhere(release: data.Release) -> Chapter:
     named: dict[str, Input] = {}
     for i, row in enumerate(others.itertuples(), start=1):
         rows = others.iloc[[i - 1]][[c for c in others.columns if not c.startswith("_")]]
-        named |= {f"country{i}": Words(i18n.country(row.destination)), f"value{i}": figure(rows)}
+        named |= {f"country{i}": Words(row.destination), f"value{i}": figure(rows)}
     key = f"elsewhere_largest_{len(others)}" if len(others) else None
     blocks: list[Paragraph | Chart] = [Paragraph("elsewhere_first", {
         "year": year(at(context.FIRST, "POL")),
@@ -452,6 +453,7 @@ def intro(release: data.Release) -> str:
 
 
 def chapters(release: data.Release) -> list[Chapter]:
-    """The story, in order, in the reader's language: its rows are drawn from the release once per
-    release and language (about a second of CPU), its sentences written when read."""
-    return memo.once(release, "story.chapters", lambda: [chapter(release) for chapter in CHAPTERS])
+    """The story, in order: its rows are drawn from the release once per release (about a second
+    of CPU) and shared by every language (no text is made here), its sentences written in the
+    reader's language when read."""
+    return memo.per_release(release, "story.chapters", lambda: [chapter(release) for chapter in CHAPTERS])

@@ -19,7 +19,7 @@ import pandas as pd
 from babel.dates import format_date
 from babel.lists import format_list
 
-from app import data, formatting, i18n, select
+from app import data, formatting, i18n, memo, select
 from app import events as app_events
 from app.i18n import MissingMessage, t
 from app.markdown import md
@@ -96,7 +96,7 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _row_params(name: str, row: pd.Series) -> dict[str, str]:
+def _row_params(name: str, row: pd.Series | dict) -> dict[str, str]:
     params = {name: format_value(row["value"], row.get("unit"))}
     if pd.notna(row.get("period_end")):
         params[f"{name}_date"] = formatting.date(row["period_end"])
@@ -114,42 +114,68 @@ def _join(items: list[str]) -> str:
     return format_list(items, locale=i18n.babel_locale()) if items else ""
 
 
-def placeholders(claim_id: str, rows: pd.DataFrame) -> dict[str, str]:
-    """Named values of one cut of a claim's figures (see the module docstring)."""
+@dataclass(frozen=True)
+class Named:
+    """The named values of one cut of a claim's figures, as rows (no text: the same in every
+    language): each figure's or derived value's rows as records, and every row by its value_id."""
+    groups: tuple[tuple[str, bool, tuple[dict, ...]], ...]   # (name, derived, rows)
+    by_id: dict[str, dict]
+
+
+def named(rows: pd.DataFrame) -> Named:
     rows = rows[rows["role"].isin(["figure"]) | rows["role"].str.startswith("derived:")]
-    by_id = rows.set_index("value_id")
+    records = rows.to_dict("records")
+    groups: dict[str, list[dict]] = {}
+    for record in records:
+        if pd.notna(record["figure"]):  # as groupby: a row without a name names no value
+            groups.setdefault(record["figure"], []).append(record)
+    return Named(tuple((name, group[0]["role"].startswith("derived:"), tuple(group)) for name, group in groups.items()),
+                 {record["value_id"]: record for record in records})
+
+
+def _common_date(group: tuple[dict, ...], column: str):
+    """The one date every row of `group` has in `column`, or None."""
+    dates = [row[column] for row in group if pd.notna(row[column])]
+    return dates[0] if dates and len(dates) == len(group) and len(set(dates)) == 1 else None
+
+
+def placeholders(claim_id: str, rows: pd.DataFrame | Named) -> dict[str, str]:
+    """Named values of one cut of a claim's figures (see the module docstring), in the reader's
+    language."""
+    values = rows if isinstance(rows, Named) else named(rows)
     params: dict[str, str] = {}
-    for name, group in rows.groupby("figure", sort=False):
+    for name, derived, group in values.groups:
         if len(group) == 1:
-            params.update(_row_params(name, group.iloc[0]))
+            params.update(_row_params(name, group[0]))
         else:
-            params[f"{name}_all"] = _join([format_value(v, u) for v, u in zip(group["value"], group["unit"])])
+            params[f"{name}_all"] = _join([format_value(row["value"], row["unit"]) for row in group])
             for column, suffix in (("period_end", "date"), ("period_start", "start")):
-                dates = group[column].dropna().unique()
-                if len(dates) == 1 and len(group[column].dropna()) == len(group):
-                    params[f"{name}_{suffix}"] = formatting.date(dates[0])
-        if group["role"].iloc[0].startswith("derived:"):
+                date = _common_date(group, column)
+                if date is not None:
+                    params[f"{name}_{suffix}"] = formatting.date(date)
+        if derived:
             key = f"claims.{claim_id}_{name}_each"
             if key in i18n.catalogue(i18n.language()):
                 items = []
-                for _, row in group.iterrows():
+                for row in group:
                     item = _row_params(name, row)
                     for side, value_id in (pair.split("=", 1) for pair in row["inputs"].split(";")):
-                        item.update(_row_params(side, by_id.loc[value_id]))
+                        item.update(_row_params(side, values.by_id[value_id]))
                     items.append(t(key, **item))
                 params[f"{name}_each"] = _join(items)
     return params
 
 
-def explanation(claim_id: str, key: str, rows: pd.DataFrame, parts: pd.DataFrame) -> str:
+def explanation(claim_id: str, key: str, rows: pd.DataFrame | Named, parts: pd.DataFrame) -> str:
     """The message `key` filled from the named values; the pending note where the data moved a
     verdict that no explanation was written for (never a guess)."""
     params = placeholders(claim_id, rows)
-    thresholds = parts.dropna(subset=["threshold"])
-    for part, threshold in zip(thresholds["part"], thresholds["threshold"]):
+    thresholds = [(part, threshold) for part, threshold in zip(parts["part"], parts["threshold"])
+                  if pd.notna(threshold)]
+    for part, threshold in thresholds:
         params[f"threshold_{part}"] = format_value(threshold, None)
     if len(thresholds) == 1:
-        params["threshold"] = params[f"threshold_{thresholds['part'].iloc[0]}"]
+        params["threshold"] = params[f"threshold_{thresholds[0][0]}"]
     try:
         return t(key, **params)
     except KeyError:  # no message (MissingMessage), or a named value the data no longer hold
@@ -197,21 +223,67 @@ def claim_events(rule_events: pd.DataFrame, events: pd.DataFrame) -> pd.DataFram
     return events[mask].sort_values("date")
 
 
-def cards(release: data.Release) -> list[ClaimCard]:
+@dataclass(frozen=True)
+class Cut:
+    """One cut of a claim's evidence as the release gives it, before any text is written."""
+    verdict: str
+    strength: str
+    key: str                   # the explanation's message
+    named: Named               # the named values its explanation is filled from
+    parts: pd.DataFrame        # pub_claim_parts rows of this cut (its reasons)
+    figures: pd.DataFrame
+    events: pd.DataFrame
+
+    def evidence(self, claim_id: str) -> Evidence:
+        """This cut in the reader's language."""
+        return Evidence(self.verdict, self.strength, reasons(claim_id, self.parts),
+                        explanation(claim_id, self.key, self.named, self.parts), self.figures, self.events)
+
+
+@dataclass(frozen=True)
+class ClaimRows:
+    """A claim's evidence as the release gives it: what ClaimCard shows, before any text."""
+    claim_id: str
+    quote: str
+    kind: str
+    at_article: Cut
+    later: Cut | None
+    series_rows: pd.DataFrame
+    parts: tuple[str, ...]
+
+    def card(self) -> ClaimCard:
+        return ClaimCard(self.claim_id, self.quote, self.kind, self.at_article.evidence(self.claim_id),
+                         None if self.later is None else self.later.evidence(self.claim_id), self.series_rows,
+                         list(self.parts))
+
+
+def claim_rows(release: data.Release) -> list[ClaimRows]:
+    """Every claim's figures, events and chart rows, selected from the release once per release
+    (most of a claims page's first run: ~1 s of CPU) and shared by every language."""
+    return memo.per_release(release, "claims.rows", lambda: _claim_rows(release))
+
+
+def _claim_rows(release: data.Release) -> list[ClaimRows]:
     claims = data.table(release, "pub_claims")
     verdicts = data.table(release, "pub_claim_verdicts").set_index("claim_id")
     parts = data.table(release, "pub_claim_parts")
     figures = data.table(release, "pub_claim_figures")
-    series, events = data.series(release), app_events.all_events(release)
+    events = app_events.all_events(release)
+    series = data.series(release)
+    # Split once, not filtered again for every claim: the same rows, in the same order. The series
+    # rows of the claims' indicators only (a merge on the indicator finds no other).
+    series = series[series["indicator"].isin(set(figures["indicator"].dropna()))]
+    by_claim = dict(tuple(figures.groupby("claim_id", sort=False)))
+    parts_by_claim = dict(tuple(parts.groupby("claim_id", sort=False)))
     out = []
     for claim in claims.itertuples():
         summary = verdicts.loc[claim.claim_id]
         cutoff = summary["article_date"]
-        own = figures[figures["claim_id"] == claim.claim_id]
-        own_parts = parts[parts["claim_id"] == claim.claim_id]
+        own = by_claim.get(claim.claim_id, figures.iloc[0:0])
+        own_parts = parts_by_claim.get(claim.claim_id, parts.iloc[0:0])
 
-        def evidence(as_of: str, verdict: str, strength: str, key: str, after: bool, own=own, own_parts=own_parts,
-                     cutoff=cutoff, claim=claim) -> Evidence:
+        def cut(as_of: str, verdict: str, strength: str, key: str, after: bool, own=own, own_parts=own_parts,
+                cutoff=cutoff) -> Cut:
             rows = own[own["as_of"] == as_of]
             view_parts = own_parts[own_parts["as_of"] == as_of]
             shown = rows[rows["role"] == "figure"]
@@ -219,23 +291,28 @@ def cards(release: data.Release) -> list[ClaimCard]:
             if after:
                 shown = shown[shown["period_end"] > cutoff]
                 event_rows = event_rows[event_rows["period_end"] > cutoff]
-            return Evidence(verdict, strength, reasons(claim.claim_id, view_parts),
-                            explanation(claim.claim_id, key, rows, view_parts), shown.reset_index(drop=True),
-                            claim_events(event_rows, events))
+            return Cut(verdict, strength, key, named(rows), view_parts, shown.reset_index(drop=True),
+                       claim_events(event_rows, events))
 
-        then = evidence("article", summary["verdict"], summary["evidence_strength"],
-                        f"claims.{claim.claim_id}_{summary['verdict']}", after=False)
+        then = cut("article", summary["verdict"], summary["evidence_strength"],
+                   f"claims.{claim.claim_id}_{summary['verdict']}", after=False)
         later = None
         if isinstance(summary["verdict_later"], str):
-            later = evidence("latest", summary["verdict_later"], summary["evidence_strength_later"],
-                             f"claims.{claim.claim_id}_later_{summary['verdict_later']}", after=True)
+            later = cut("latest", summary["verdict_later"], summary["evidence_strength_later"],
+                        f"claims.{claim.claim_id}_later_{summary['verdict_later']}", after=True)
         shown = own[own["role"] == "figure"]
         shown = shown[(shown["as_of"] == "article") | (shown["period_end"] > cutoff)]
         rows = series_rows_for(shown, series)
         rows["_later"] = rows["period_end"] > cutoff
-        out.append(ClaimCard(claim.claim_id, claim.quote, claim.claim_kind, then, later, rows,
-                             own_parts.loc[own_parts["as_of"] == "article", "part"].tolist()))
+        out.append(ClaimRows(claim.claim_id, claim.quote, claim.claim_kind, then, later, rows,
+                             tuple(own_parts.loc[own_parts["as_of"] == "article", "part"].tolist())))
     return out
+
+
+def cards(release: data.Release) -> list[ClaimCard]:
+    """Every claim with its evidence, in the reader's language: the rows kept per release
+    (claim_rows), the reasons and explanations written now."""
+    return [claim.card() for claim in claim_rows(release)]
 
 
 def chartable(rows: pd.DataFrame) -> bool:
@@ -265,7 +342,7 @@ def indicator_title(indicator: str) -> str:
 def sources_of(rows: pd.DataFrame, release: data.Release) -> tuple[list[str], list[str], list[str]]:
     """(publisher, title, link) of each row: the cited page for curated figures, the dataset otherwise."""
     structured = _source_table_refs(release)
-    facts = data.facts(release).set_index("fact_id")
+    facts = memo.per_release(release, "claims.facts_by_id", lambda: data.facts(release).set_index("fact_id"))
     publishers, titles, links = [], [], []
     for source_id, fact_id in zip(rows["source_id"], rows["fact_id"]):
         if source_id == "curated" and isinstance(fact_id, str) and fact_id in facts.index:

@@ -23,6 +23,9 @@ from typing import Any
 from app import data, memo
 from app.card import ChartCard
 from app.cards import asylum, claims, context, lithuania, overview, poland, sources, where
+# The fingerprint of the code a bake file must name (app/cards/bake.py), computed here, at the
+# process's first import of the cards, and not inside a reader's first card load.
+from app.cards import fingerprint  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,18 @@ def asked_views() -> list[tuple[str, dict[str, Any]]]:
     """(name, params) of every view asked for so far, oldest first."""
     with _asked_lock:
         return [(name, dict(params)) for (name, _), params in _asked.items()]
+
+
+def views_to_make(release: data.Release,
+                  asked: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, tuple, dict[str, Any]]]:
+    """The views a warm-up (app/cards/warm.py) or the bake (app/cards/bake.py) makes: every
+    registered card's default views, then `asked` (name, params) of registered cards (those readers
+    or the pages asked for: a page passing a filter's value, such as the latest year, names its view
+    by it), each view once (by view_key), as (name, view key, params)."""
+    views = [(registered.name, view) for registered in REGISTRY.values() for view in registered.default_views(release)]
+    views += [(name, view) for name, view in asked if name in REGISTRY]
+    unique = {(name, view_key(name, view)): view for name, view in views}
+    return [(name, key, view) for (name, key), view in unique.items()]
 
 
 def clear_built() -> None:

@@ -15,8 +15,9 @@ briefing PDF): render() does not.
 The serving process (app/cards `build`) loads a view's file the first time that view is asked
 for in that language, then keeps the card like one it built; a view without a file is built as
 before. A file is used only if its header names the release it was built from and the code that
-made it (`fingerprint`: every file of app/, the catalogues and fonts included, and the versions
-of the libraries that shape what is drawn); anything else (another release or code, a truncated
+made it (`fingerprint`, app/cards/fingerprint.py: every file of app/, the catalogues and fonts
+included, the etl modules app/ imports, and the versions of the libraries that shape what is
+drawn); anything else (another release or code, a truncated
 or corrupt file, a bake switched off with EXILE_BAKE=0) is logged once and the card is built. No
 bake at all (a fresh clone) is today's behaviour: nothing is logged, every card is built.
 
@@ -37,7 +38,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -45,20 +45,14 @@ import plotly.graph_objects as go
 
 from app import data, i18n
 from app.card import ChartCard
+from app.cards import fingerprint as code
 from etl.atomic import write_bytes_atomic
 from etl.paths import REPO_ROOT
 
-FORMAT = 1
+FORMAT = code.FORMAT
 MAGIC = b"EXILE-CARD-BAKE\n"
 BAKE_ENV = "EXILE_BAKE"   # "0": never read a bake (benchmarks, debugging)
 FOLDER = "bake"
-# The libraries whose versions shape what a card draws (figures, tables, numbers and dates, text
-# measured for the embed heights) or how the files are read.
-LIBRARIES = ("plotly", "pandas", "numpy", "pyarrow", "streamlit", "babel", "pillow", "pyyaml")
-APP_DIR = Path(__file__).resolve().parent.parent
-# What render() and the share menu take from a card (app/chart_card.py, `prepare`), by the names
-# ChartCard.once keeps them under; "sent_figure" is kept as the figure's dict.
-DRAWN = ("caption", "reader_table", "accessible_table", "conflicts", "embed_heights")
 
 _log = logging.getLogger(__name__)
 _warned: set[tuple[str, str]] = set()
@@ -83,26 +77,9 @@ def folder(release: data.Release) -> Path:
     return release.paths.releases / release.release_id / FOLDER
 
 
-_fingerprint: dict[str, str] = {}
-
-
 def fingerprint() -> str:
-    """The code that makes the cards: every file of app/ (code, catalogues, fonts, assets), the
-    bake's format, Python's and the libraries' versions. Computed once per process."""
-    if "value" not in _fingerprint:
-        digest = hashlib.sha256(f"bake {FORMAT} python {sys.version_info[:3]}\n".encode())
-        for name in LIBRARIES:
-            try:
-                version = metadata.version(name)
-            except metadata.PackageNotFoundError:
-                version = "-"
-            digest.update(f"{name} {version}\n".encode())
-        for path in sorted(APP_DIR.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                digest.update(path.relative_to(APP_DIR).as_posix().encode() + b"\0")
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
-        _fingerprint["value"] = digest.hexdigest()
-    return _fingerprint["value"]
+    """The code running (app/cards/fingerprint.py): computed when app/cards was imported."""
+    return code.CURRENT
 
 
 def view_digest(view: tuple) -> str:
@@ -119,18 +96,18 @@ def path_of(release: data.Release, lang: str, name: str, view: tuple) -> Path:
 
 def record(card: ChartCard | None, release: data.Release) -> dict | None:
     """What the bake keeps of a card, in the current language: its fields (not its figure
-    function) and everything render() draws from it."""
+    function) and everything render() and the share menu draw from it (chart_card.PREPARED; the
+    sent figure as its dict)."""
     if card is None:
         return None
     from app import chart_card
-    chart_card.prepare(card, release)
+    made = chart_card.prepared(card, release)
     figure = chart_card.drawn_figure(card)
-    made = {name: card._made[name] for name in DRAWN}
     return {
         "fields": {name: getattr(card, name) for name in card.__dataclass_fields__
                    if card.__dataclass_fields__[name].init and name != "build"},
-        "made": made,
-        "sent": chart_card.sent_figure(card).to_dict(),
+        "made": {name: value for name, value in made.items() if name != "sent_figure"},
+        "sent": made["sent_figure"].to_dict(),
         "grid": (figure._grid_str, figure._grid_ref),
     }
 
@@ -159,7 +136,7 @@ def page_views(log=print) -> list[tuple[str, dict[str, Any]]]:
             app.switch_page(f"pages/{page.name}").run()
             if app.exception:
                 log(f"bake: page {page.name} failed to run ({app.exception[0].message}): its own views are not baked")
-        return [(name, view) for name, view in cards.asked_views() if name in cards.REGISTRY]
+        return cards.asked_views()
     finally:
         if previous is None:
             os.environ.pop(BAKE_ENV, None)
@@ -178,16 +155,13 @@ def bake(release: data.Release, languages: tuple[str, ...] = tuple(i18n.LANGUAGE
     and prepared (tests compare it with what is read back)."""
     from app import cards
     began = time.process_time()
-    views = [(registered.name, view) for registered in cards.REGISTRY.values()
-             for view in registered.default_views(release)]
-    views += page_views(log) if pages else []
-    unique = {(name, cards.view_key(name, view)): (name, view) for name, view in views}
+    views = cards.views_to_make(release, page_views(log) if pages else [])
     target = folder(release)
     written: set[Path] = set()
     size = 0
     for lang in languages:
         with i18n.speaking(lang):
-            for (name, key), (_, view) in unique.items():
+            for name, key, view in views:
                 card = cards.REGISTRY[name].build(release, **view)
                 kept = record(card, release)
                 if built is not None:
@@ -239,14 +213,8 @@ class BakedFigure:
 def card_of(kept: dict) -> ChartCard:
     """The baked card, as a card built and prepared (chart_card.prepare) would be."""
     from app.chart_card import SentFigure
-    card = ChartCard.__new__(ChartCard)
-    for name, value in kept["fields"].items():
-        object.__setattr__(card, name, value)
-    card.build = BakedFigure(kept["sent"], kept["grid"], card.data)
-    card._made = dict(kept["made"])
-    card._made["sent_figure"] = SentFigure.of_dict(kept["sent"])
-    card._lock = threading.RLock()
-    return card
+    fields = {**kept["fields"], "build": BakedFigure(kept["sent"], kept["grid"], kept["fields"]["data"])}
+    return ChartCard.restored(fields, {**kept["made"], "sent_figure": SentFigure.of_dict(kept["sent"])})
 
 
 def load(release: data.Release, name: str, view: tuple) -> ChartCard | None | MissingType:

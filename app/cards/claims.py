@@ -14,8 +14,9 @@ _CHECKED: OrderedDict[tuple[str, str, str], list[claims.ClaimCard]] = OrderedDic
 
 
 def checked_claims(release: data.Release) -> list[claims.ClaimCard]:
-    """Every claim with its evidence, in the reader's language. Working them out takes seconds, so
-    the page and each claim's card share one result per release and language."""
+    """Every claim with its evidence, in the reader's language: the page and each claim's card
+    share one result per release and language (its rows selected once per release,
+    views_claims.claim_rows; only the texts are written per language)."""
     key = (str(release.paths.root), release.release_id, i18n.language())
     if key not in _CHECKED:
         _CHECKED[key] = claims.cards(release)

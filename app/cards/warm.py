@@ -33,14 +33,10 @@ def warm(release: data.Release, languages: tuple[str, ...] = tuple(i18n.LANGUAGE
     from app import chart_card  # streamlit-side module: imported where it is used
     prepared = 0
     for lang in languages:
-        # the default views, then those readers have asked for so far (a page passing a filter's
-        # value, such as the latest year, names its view by it)
-        views = [(registered.name, view) for registered in cards.REGISTRY.values()
-                 for view in registered.default_views(release)]
-        views += [(name, view) for name, view in cards.asked_views() if name in cards.REGISTRY]
-        unique = {(name, cards.view_key(name, view)): (name, view) for name, view in views}
+        # the default views, then those readers have asked for so far
+        views = cards.views_to_make(release, cards.asked_views())
         with i18n.speaking(lang):
-            for name, view in unique.values():
+            for name, _, view in views:
                 card = cards.build(name, release, **view)
                 if card is not None:
                     chart_card.prepare(card, release)

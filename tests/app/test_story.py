@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from babel.numbers import NumberFormatError, parse_decimal
 
-from app import cards, data, i18n, story, url_state
+from app import cards, data, i18n, memo, story, url_state
 
 LANGS = list(i18n.LANGUAGES)
 NUMBER = re.compile(r"\d+(?:[\u00a0\u202f.,]\d+)*")
@@ -148,3 +148,31 @@ def test_a_missing_event_stops_the_story_with_its_name(release, monkeypatch):
     monkeypatch.setattr(data, "events", lambda _release: events[events["country"] != "LTU"])
     with pytest.raises(story.StoryDataError, match="questionnaire"):
         story.lithuania_screening(release)
+
+
+def story_texts(chapters: list[story.Chapter]) -> list[str]:
+    return [chapter.heading for chapter in chapters] + [paragraph.text() for paragraph in paragraphs(chapters)]
+
+
+@pytest.mark.parametrize("first, lang", [("en", "pl"), ("pl", "be")])
+def test_the_story_written_from_rows_kept_in_another_language_is_the_story_built_in_its_own(release, first, lang):
+    memo.clear()
+    with i18n.speaking(first):
+        kept = story.chapters(release)
+        first_texts = story_texts(kept)
+    with i18n.speaking(lang):
+        assert story.chapters(release) is kept  # the rows are drawn once per release
+        written = story_texts(kept)
+    memo.clear()
+    with i18n.speaking(lang):
+        fresh = story.chapters(release)
+        assert fresh is not kept and written == story_texts(fresh)
+    assert written != first_texts
+    # the countries named in words are written in the reader's language when read
+    places = [value for paragraph in paragraphs(kept) for value in paragraph.inputs.values()
+              if isinstance(value, story.Words)]
+    assert places
+    for value in places:
+        with i18n.speaking(lang):
+            assert value.text() == i18n.country(value.country)
+    memo.clear()

@@ -14,7 +14,8 @@ import plotly.io as pio
 import pytest
 
 from app import cards, chart_card, i18n
-from app.cards import bake
+from app.cards import bake, warm
+from app.cards import fingerprint as code
 
 ONE = "overview-stocks"
 
@@ -150,7 +151,7 @@ def test_a_bake_switched_off_is_not_read(release, one_card, monkeypatch):
 
 
 def test_a_bake_made_by_other_code_is_ignored_with_a_log_line(release, one_card, monkeypatch, caplog):
-    monkeypatch.setitem(bake._fingerprint, "value", "0" * 64)  # the code changed since the bake
+    monkeypatch.setattr(code, "CURRENT", "0" * 64)  # the code changed since the bake
     monkeypatch.setattr(bake, "_warned", set())
     with caplog.at_level(logging.WARNING, logger=bake.__name__):
         card = cards.build(ONE, release)
@@ -221,27 +222,46 @@ def test_the_bake_writes_each_file_atomically_and_removes_what_it_no_longer_bake
     assert [path.name for path in bake.folder(release).rglob("*") if path.is_file()] == [written[0].name]
 
 
-def test_the_fingerprint_changes_with_the_code_the_catalogues_and_the_libraries(tmp_path, monkeypatch):
-    (tmp_path / "locales" / "en").mkdir(parents=True)
-    (tmp_path / "card.py").write_text("x = 1\n")
-    (tmp_path / "locales" / "en" / "common.yml").write_text("share: Share\n")
-    (tmp_path / "__pycache__").mkdir()
-    monkeypatch.setattr(bake, "APP_DIR", tmp_path)
+def test_the_bake_keeps_exactly_what_chart_card_prepares_and_reads_it_through_the_card(release, monkeypatch):
+    card = cards.REGISTRY[ONE].build(release)
+    kept = bake.record(card, release)
+    assert kept is not None
+    assert set(kept["made"]) | {"sent_figure"} == set(chart_card.PREPARED) <= set(card.made())
+    # one list: a thing chart_card comes to prepare is baked with no change to the bake
+    monkeypatch.setattr(chart_card, "PREPARED", (*chart_card.PREPARED, "figure"))
+    kept = bake.record(cards.REGISTRY[ONE].build(release), release)
+    assert kept is not None and "figure" in kept["made"]
+    restored = bake.card_of(kept)
+    assert restored.made()["figure"] is kept["made"]["figure"]
 
-    def fingerprint() -> str:
-        bake._fingerprint.clear()
-        return bake.fingerprint()
-    monkeypatch.setattr(bake, "_fingerprint", {})
-    first = fingerprint()
-    (tmp_path / "__pycache__" / "card.cpython-311.pyc").write_bytes(b"compiled")  # the image compiles
-    assert fingerprint() == first
-    (tmp_path / "locales" / "en" / "common.yml").write_text("share: Share it\n")
-    second = fingerprint()
-    assert second != first
-    (tmp_path / "card.py").write_text("x = 2\n")
-    assert fingerprint() != second
-    monkeypatch.setattr(bake.metadata, "version", lambda name: "9.9" if name == "plotly" else "1.0")
-    assert fingerprint() not in {first, second}
+
+def test_the_bake_and_the_warm_up_make_the_views_one_function_names(release, monkeypatch):
+    key = cards.view_key(ONE, {"compare": True})
+    asked: list = []
+
+    def views_to_make(release, extra):
+        asked.append(extra)
+        return [(ONE, key, {"compare": True})]
+    monkeypatch.setattr(cards, "views_to_make", views_to_make)
+    done = bake.bake(release, ("en",), log=lambda *_: None, pages=False)
+    assert done["files"] == 1 and bake.path_of(release, "en", ONE, key).exists()
+    cards.clear_built()
+    assert warm.warm(release, ("pl",)) == 1
+    assert asked == [[], []]  # the bake without pages asks for none besides; no reader asked yet
+    with i18n.speaking("pl"):
+        assert "embed_heights" in cards.build(ONE, release, compare=True).made()
+        assert not cards.build(ONE, release).made()  # the default view was not in the list
+
+
+def test_views_to_make_are_the_default_views_then_those_asked_each_once(release):
+    made = cards.views_to_make(release, [(ONE, {"compare": False}), ("poland-applicants-map", {"year": 2023}),
+                                         ("no-such-card", {})])
+    names = [name for name, _, _ in made]
+    defaults = sum(len(registered.default_views(release)) for registered in cards.REGISTRY.values())
+    assert len(made) == defaults + 1  # compare=False is the default view; an unknown name is left out
+    assert names.count(ONE) == 1 and names[-1] == "poland-applicants-map"
+    assert made[-1] == ("poland-applicants-map", cards.view_key("poland-applicants-map", {"year": 2023}),
+                        {"year": 2023})
 
 
 @pytest.mark.slow
