@@ -28,6 +28,9 @@ Bytes on the wire: the sum of Chromium's encodedDataLength over finished request
 compressed bodies) plus websocket frame payloads both ways, counted until the network has been
 quiet for 1.5 s after the first chart (so everything a first visit loads is in). Requests: their
 count. Server CPU: user + system time of the replica process during the visit (/proc/<pid>/stat).
+The first chart's path (MILESTONES, Chromium's timestamps, ms from the page's request): the HTML
+received, the websocket's handshake, its first frame, the first frame with a figure's JSON,
+Streamlit's Plotly chunk asked for and received, the first chart drawn.
 
 Per pair and page: an app visit through `before`, one through `after`, and the static edition's
 page of the page's first card (through `after`; the edition is served the same by both), in an
