@@ -515,6 +515,39 @@ def embed_heights(caption: Caption, figure: go.Figure) -> dict[int, int]:
     return {width: embed_height(caption, figure.layout.height or 420, width) for width in EMBED_WIDTHS}
 
 
+def data_key(card_key: str) -> str:
+    """The widget key of a card's data expander (its open state: st.session_state[data_key(...)])."""
+    return f"data-{card_key}"
+
+
+def data_expander(card: ChartCard, release: data.Release, texts: dict[str, Any]) -> None:
+    """The card's "Chart data" expander: what the chart shows, the plotted rows as an HTML table for
+    screen readers, the CSV of exactly those rows and, once the reader opens it, the same rows as
+    an interactive st.dataframe (sorting, search).
+
+    The st.dataframe is sent only while the expander is open: Streamlit draws a collapsed
+    expander's content, and a page holding an st.dataframe makes every first visit download
+    Streamlit's dataframe chunk (133 KB brotli; docs/performance.md, issue 16 target 4) and each
+    card's Arrow table, for tables few readers open. Opening or closing the expander reruns this
+    card's expander alone (a fragment of its own: no other card, section or page reruns)."""
+    @st.fragment
+    def body() -> None:
+        with st.expander(texts["data_expander"], key=data_key(card.key), on_change="rerun") as box:
+            st.markdown(texts["what_chart_shows"])
+            if box.open:
+                # Arrow made once per card (drawn_arrow): st.dataframe would convert the frame every run.
+                st.dataframe(drawn_arrow(card, "reader_table", drawn_table(card, release)), hide_index=True,
+                             key=f"table-{card.key}", alt=card.alt,
+                             column_config={texts["col_link"]: st.column_config.LinkColumn(display_text=HOST_DISPLAY)})
+            st.html(drawn_accessible_table(card, release))
+            # The download keeps the published names; made when the button is clicked.
+            st.download_button(texts["download_csv"], partial(card_csv, card, release, texts["lang"]),
+                               file_name=f"belarus-exiles-{card.key}.csv", mime="text/csv",
+                               key=f"csv-{card.key}", on_click="ignore", icon=":material/download:")
+
+    body()
+
+
 def render(card: ChartCard, release: data.Release) -> None:
     alone = url_state.note_card(card.key)
     if url_state.focused() not in (None, card.key):
@@ -541,17 +574,7 @@ def render(card: ChartCard, release: data.Release) -> None:
             st.dataframe(drawn_arrow(card, "conflicts", conflicts), hide_index=True, key=f"conflicts-{card.key}",
                          column_config={texts["col_link"]: st.column_config.LinkColumn(display_text=HOST_DISPLAY),
                                         texts["col_curator_note"]: st.column_config.TextColumn(width="large")})
-        with st.expander(texts["data_expander"]):
-            st.markdown(texts["what_chart_shows"])
-            table = drawn_table(card, release)
-            st.dataframe(drawn_arrow(card, "reader_table", table), hide_index=True, key=f"table-{card.key}",
-                         alt=card.alt,
-                         column_config={texts["col_link"]: st.column_config.LinkColumn(display_text=HOST_DISPLAY)})
-            st.html(drawn_accessible_table(card, release))
-            # The download keeps the published names; made when the button is clicked.
-            st.download_button(texts["download_csv"], partial(card_csv, card, release, texts["lang"]),
-                               file_name=f"belarus-exiles-{card.key}.csv", mime="text/csv",
-                               key=f"csv-{card.key}", on_click="ignore", icon=":material/download:")
+        data_expander(card, release, texts)
         if alone:  # an embed: the way back to the whole dashboard, at this view
             st.link_button(t("common.open_in_dashboard"), url_state.link(url_state.current(), card.key),
                            icon=":material/open_in_new:")

@@ -28,6 +28,9 @@ Bytes on the wire: the sum of Chromium's encodedDataLength over finished request
 compressed bodies) plus websocket frame payloads both ways, counted until the network has been
 quiet for 1.5 s after the first chart (so everything a first visit loads is in). Requests: their
 count. Server CPU: user + system time of the replica process during the visit (/proc/<pid>/stat).
+The first chart's path (MILESTONES, Chromium's timestamps, ms from the page's request): the HTML
+received, the websocket's handshake, its first frame, the first frame with a figure's JSON,
+Streamlit's Plotly chunk asked for and received, the first chart drawn.
 
 Per pair and page: an app visit through `before`, one through `after`, and the static edition's
 page of the page's first card (through `after`; the edition is served the same by both), in an
@@ -140,10 +143,26 @@ class Visit:
     responses: list[tuple[str, int, str]] = field(default_factory=list)  # (path, bytes, encoding), CDP
     cdp_http_bytes: int = 0   # Chromium's encodedDataLength, summed
     cdp_ws_bytes: int = 0     # websocket frame payloads as Chromium hands them over (inflated)
+    # ms from the page's request (Chromium's clock): MILESTONES, where they happened
+    milestones: dict[str, float] = field(default_factory=dict)
 
     @property
     def bytes(self) -> int:
         return self.http_bytes + self.ws_bytes
+
+
+# The first chart's path, in the order a first visit of the app meets them (the static page has the
+# first and the last only): the HTML received; the websocket's handshake sent (the app shell has
+# booted); its first frame received; the first frame holding a figure's JSON (the first chart's
+# element, sent when the page script reaches it); Streamlit's Plotly chunk asked for and received;
+# and the first chart drawn (performance.now(), the same clock origin).
+MILESTONES = ("html", "websocket", "first frame", "chart element", "chart chunk asked", "chart chunk received",
+              "first chart")
+
+
+def frame_payload(response: dict[str, Any]) -> bytes:
+    data = response.get("payloadData", "")
+    return base64.b64decode(data) if response.get("opcode") == 2 and data else data.encode()
 
 
 def frame_bytes(response: dict[str, Any]) -> int:
@@ -177,9 +196,21 @@ def visit(browser, nginx: Nginx, url: str, kind: str, page: str, pair: int, serv
         def touch(*_):
             last_event[0] = time.monotonic()
 
+        clock: dict[str, float] = {}  # milestone -> Chromium's monotonic timestamp (s)
+        document: list[str] = []
+
+        def mark(name: str, event) -> None:
+            if name not in clock and "timestamp" in event:
+                clock[name] = float(event["timestamp"])
+
         def sent(event):
             touch()
             urls[event["requestId"]] = event["request"]["url"]
+            if not document:
+                document.append(event["requestId"])
+                mark("request", event)
+            if "/PlotlyChart." in event["request"]["url"]:
+                mark("chart chunk asked", event)
 
         def received(event):
             touch()
@@ -189,10 +220,17 @@ def visit(browser, nginx: Nginx, url: str, kind: str, page: str, pair: int, serv
         def done(event):
             touch()
             finished[event["requestId"]] = int(event["encodedDataLength"])
+            if document and event["requestId"] == document[0]:
+                mark("html", event)
+            if "/PlotlyChart." in urls.get(event["requestId"], ""):
+                mark("chart chunk received", event)
 
         def frame(event):
             touch()
             ws[0] += frame_bytes(event["response"])
+            mark("first frame", event)
+            if "chart element" not in clock and b'"layout"' in frame_payload(event["response"]):
+                mark("chart element", event)  # a figure's JSON (the first st.plotly_chart's delta)
 
         cdp.on("Network.requestWillBeSent", sent)
         cdp.on("Network.responseReceived", received)
@@ -205,6 +243,7 @@ def visit(browser, nginx: Nginx, url: str, kind: str, page: str, pair: int, serv
         ws_sent = [0]
         cdp.on("Network.webSocketFrameReceived", frame)
         cdp.on("Network.webSocketFrameSent", frame_sent)
+        cdp.on("Network.webSocketWillSendHandshakeRequest", lambda event: mark("websocket", event))
         cdp.send("Network.enable")
         cpu0 = cpu_seconds(server_pid)
         tab.goto(url, wait_until="commit", timeout=CHART_TIMEOUT_MS)
@@ -223,6 +262,10 @@ def visit(browser, nginx: Nginx, url: str, kind: str, page: str, pair: int, serv
         responses = sorted(((urls.get(rid, "?").split("://", 1)[-1].split("/", 1)[-1], size, encodings.get(rid, ""))
                             for rid, size in finished.items()), key=lambda row: -row[1])
         cdp_http, cdp_ws, requests = sum(finished.values()), ws[0] + ws_sent[0], len(urls)
+        start = clock.get("request")
+        milestones = {name: round((clock[name] - start) * 1000) for name in MILESTONES[:-1]
+                      if name in clock and start is not None}
+        milestones["first chart"] = round(first)
     finally:
         context.close()
     # nginx logs the websocket when it closes
@@ -238,7 +281,7 @@ def visit(browser, nginx: Nginx, url: str, kind: str, page: str, pair: int, serv
     ws_wire = sum(size for line, size in sent if "/_stcore/stream" in line) + ws_sent[0]
     http_wire = sum(size for line, size in sent if "/_stcore/stream" not in line)
     return Visit(kind, page, pair, first, http_wire, ws_wire, requests, cpu1 - cpu0, os.getloadavg()[0],
-                 [("/" + path, size, enc) for path, size, enc in responses], cdp_http, cdp_ws)
+                 [("/" + path, size, enc) for path, size, enc in responses], cdp_http, cdp_ws, milestones)
 
 
 # ------------------------------------------------------------------ report
@@ -270,6 +313,14 @@ def report(visits: list[Visit], pages: list[str]) -> None:
                   f" server CPU {summary([v.server_cpu_s for v in rows], 's', 1, 2)}")
             print(f"{'':17} Chromium's count: http {summary([v.cdp_http_bytes for v in rows], 'MB', 1e6, 2)},"
                   f" websocket payloads (inflated) {summary([v.cdp_ws_bytes for v in rows], 'KB', 1e3, 0)}")
+    print()
+    print("the first chart's path, ms from the page's request: median [range]")
+    for page in pages:
+        for kind in ("before", "after", "static"):
+            rows = [v for v in visits if v.page == page and v.kind == kind]
+            parts = [f"{name} {summary([v.milestones[name] for v in rows if name in v.milestones], '')}"
+                     for name in MILESTONES if any(name in v.milestones for v in rows)]
+            print(f"{page:9} {kind:7} " + "; ".join(parts))
     print()
     for page in pages:
         for kind in ("before", "after", "static"):

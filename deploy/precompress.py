@@ -25,6 +25,16 @@ bundles, in the Streamlit package or in the app's code (dashboard.py, app/, page
 icon font keeps those icons alone (ICON_FONT_GLOB; fontTools, which fpdf2 brings, and brotli for
 woff2): about 100 icons, 11 KB. A name that appears nowhere as `:material/<name>:` would draw
 nothing: tests/deploy check every icon drawn on the pages is kept.
+
+Streamlit's frontend fetches its Plotly chunk (PlotlyChart.<hash>.js: all of plotly.js, 4.7 MB,
+1.06 MB brotli) and the few modules it needs only when the page's first chart arrives over the
+websocket, after the app shell has booted and the page script has run: fetching and compiling it
+then is on the critical path of the first chart. The proxy adds a <link rel="modulepreload"> for
+each of them to index.html (deploy/nginx/exiles/http.conf, map $exiles_chart_preload), so the
+browser fetches and compiles them while the websocket connects and the script runs. Their names
+carry Streamlit's content hashes: the copy is refused when the names the proxy preloads are not
+exactly the ones the copy's Streamlit imports for a chart (chart_preloads; a Streamlit upgrade
+that renames them is to be looked at, and the map updated).
 The deploy/Dockerfile runs it at image build time; tests/deploy's loopback proxy too.
 """
 from __future__ import annotations
@@ -108,6 +118,63 @@ def drop_font_faces(css: str, families: tuple[str, ...] = DROPPED_FONT_FAMILIES)
     return css, dropped
 
 
+CHART_CHUNK = "PlotlyChart"  # Streamlit's lazily imported module that draws st.plotly_chart
+HTTP_CONF = REPO / "deploy" / "nginx" / "exiles" / "http.conf"
+VITE_DEPS = re.compile(r"__vite__mapDeps=\(i,m=__vite__mapDeps,d=\(m\.f\|\|\(m\.f=\[([^\]]*)\]\)\)")
+MODULEPRELOAD = re.compile(r'<link rel="modulepreload" crossorigin href="\./static/js/([^"]+)">')
+
+
+def lazy_imports(index_js: str, chunk: str) -> list[str]:
+    """The .js files (names under static/js/) Streamlit's entry script loads for the lazily imported
+    module `chunk` (`import(`./<chunk>.<hash>.js`)` and the files Vite's preload helper fetches with
+    it, from the entry script's __vite__mapDeps table), the chunk first. [] if it imports none."""
+    table = VITE_DEPS.search(index_js)
+    call = re.search(r"import\(`\./" + re.escape(chunk) + r"\.[\w-]+\.js`\),__vite__mapDeps\(\[([0-9,]*)\]\)",
+                     index_js)
+    if table is None or call is None:
+        return []
+    files = re.findall(r'"([^"]*)"', table.group(1))
+    names = [files[int(i)] for i in call.group(1).split(",") if i]
+    return [name.removeprefix("./") for name in names if name.endswith(".js") and name.startswith("./")]
+
+
+def chart_preloads(static: Path) -> list[str]:
+    """What the proxy should modulepreload for the first chart, for the Streamlit frontend in
+    `static` (index.html and static/js/): the chart chunk and the modules it needs that index.html
+    does not preload already. Raises ValueError when the entry script imports no chart chunk."""
+    html = (static / "index.html").read_text(encoding="utf-8")
+    entry = re.search(r'<script type="module" crossorigin src="\./static/js/([^"]+)">', html)
+    if entry is None:
+        raise ValueError(f"{static}/index.html: no module entry script; has Streamlit changed its index.html?")
+    needed = lazy_imports((static / "static" / "js" / entry.group(1)).read_text(encoding="utf-8"), CHART_CHUNK)
+    if not needed:
+        raise ValueError(f"{static}: Streamlit's entry script imports no {CHART_CHUNK} chunk; has it renamed "
+                         "its Plotly chunk? (deploy/nginx/exiles/http.conf preloads it; docs/performance.md)")
+    preloaded = set(MODULEPRELOAD.findall(html)) | {entry.group(1)}
+    return [name for name in needed if name not in preloaded]
+
+
+def configured_preloads(http_conf: str) -> list[str]:
+    """The .js files the proxy's map $exiles_chart_preload (deploy/nginx/exiles/http.conf) preloads."""
+    block = re.search(r"map \$uri \$exiles_chart_preload \{(.*?)\n\}", http_conf, re.S)
+    if block is None:
+        return []
+    default = re.search(r"^\s*default\s+'([^']*)';", block.group(1), re.M)
+    return MODULEPRELOAD.findall(default.group(1)) if default else []
+
+
+def check_chart_preloads(static: Path, http_conf: Path = HTTP_CONF) -> list[str]:
+    """The chart preloads of the frontend in `static`, if the proxy's configuration preloads exactly
+    those; else ValueError naming both (the copy is refused)."""
+    wanted = chart_preloads(static)
+    configured = configured_preloads(http_conf.read_text(encoding="utf-8"))
+    if configured != wanted:
+        raise ValueError(f"{http_conf}: map $exiles_chart_preload preloads {configured}, but this Streamlit "
+                         f"imports {wanted} for its first chart: update the map (docs/performance.md, "
+                         "issue 16 target 4)")
+    return wanted
+
+
 def streamlit_static() -> Path:
     """The installed Streamlit's frontend folder (served by Streamlit at /, /static/...)."""
     import streamlit
@@ -119,12 +186,14 @@ def compressible(path: Path) -> bool:
 
 
 def precompress(source: Path, dest: Path, brotli_quality: int | None = 11, gzip_level: int = 9,
-                icons_from: list[Path] | None = None) -> dict[str, int]:
+                icons_from: list[Path] | None = None, http_conf: Path | None = HTTP_CONF) -> dict[str, int]:
     """Copy source to dest (which must not exist), drop the replaced fonts' @font-face rules and
     bake the compressed copies; returns the counts {"files", "gz", "br", "font_faces_dropped"}.
     brotli_quality None (or the package missing): no .br files. icons_from: where the app names
     its icons besides the copy's bundles and the Streamlit package (default: this checkout's
-    dashboard.py, app/ and pages/); the count "icons" is how many the icon font kept."""
+    dashboard.py, app/ and pages/); the count "icons" is how many the icon font kept. http_conf:
+    the proxy configuration whose chart preloads must match the copy's Streamlit (check_chart_preloads;
+    None: not checked); the count "chart_preloads" is how many files it preloads."""
     if dest.exists():
         raise FileExistsError(f"{dest} exists: give a new folder")
     try:
@@ -134,7 +203,7 @@ def precompress(source: Path, dest: Path, brotli_quality: int | None = 11, gzip_
     if brotli_quality is None:
         brotli = None
     shutil.copytree(source, dest)
-    counts = {"files": 0, "gz": 0, "br": 0, "font_faces_dropped": 0, "icons": 0}
+    counts = {"files": 0, "gz": 0, "br": 0, "font_faces_dropped": 0, "icons": 0, "chart_preloads": 0}
     icon_fonts = sorted(dest.glob(ICON_FONT_GLOB))
     if icon_fonts:
         import streamlit
@@ -157,6 +226,8 @@ def precompress(source: Path, dest: Path, brotli_quality: int | None = 11, gzip_
         if brotli is not None and path.suffix in BROTLI_SUFFIXES:
             path.with_name(path.name + ".br").write_bytes(brotli.compress(data, quality=brotli_quality))
             counts["br"] += 1
+    if (dest / "index.html").exists() and http_conf is not None:
+        counts["chart_preloads"] = len(check_chart_preloads(dest, http_conf))
     if any(p.suffix == ".css" for p in dest.rglob("*")) and counts["font_faces_dropped"] == 0:
         raise ValueError(f"{source}: no @font-face rule of {DROPPED_FONT_FAMILIES} in its stylesheets; "
                          "has Streamlit moved its fonts? (docs/performance.md, issue 16 target 4)")
@@ -173,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     quality = None if args.brotli_quality < 0 else args.brotli_quality
     counts = precompress(args.source or streamlit_static(), args.dest, quality, args.gzip_level)
     print(f"{args.dest}: {counts['files']} files, {counts['gz']} .gz, {counts['br']} .br,"
-          f" {counts['font_faces_dropped']} @font-face rules dropped, {counts['icons']} icons kept")
+          f" {counts['font_faces_dropped']} @font-face rules dropped, {counts['icons']} icons kept,"
+          f" {counts['chart_preloads']} chart modules preloaded by the proxy")
     if quality is not None and counts["br"] == 0 and counts["gz"]:
         print("no .br written: the brotli package is not installed", file=sys.stderr)
         return 1

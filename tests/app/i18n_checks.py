@@ -144,4 +144,21 @@ def page_in(page: str, lang: str) -> AppTest:
         at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.message for e in at.exception]
+    return open_data_tables(at)
+
+
+DATA_EXPANDER_ID = re.compile(r"-(data-.+)$")
+
+
+def open_data_tables(at: AppTest) -> AppTest:
+    """`at` with every chart card's data expander opened, as a reader opens it: the interactive
+    table of a card's plotted rows is drawn only then (app/chart_card.data_expander), and the checks
+    that read tables (headers, cells, figures) read those too."""
+    keys = [match.group(1) for expander in at.expander if (match := DATA_EXPANDER_ID.search(expander.proto.id))]
+    closed = [key for key in keys if not at.session_state[key]]
+    for key in closed:
+        at.session_state[key] = True
+    if closed:
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
     return at

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from app import chart_card, select
 from etl.fields import FIELDS
@@ -249,3 +250,41 @@ def test_a_run_draws_the_tables_and_words_made_once_per_card_as_streamlit_would_
         assert texts["data_expander"] != i18n.t("common.data_expander")  # Polish, not the process's English
     finally:
         i18n.set_language("en")
+
+
+@pytest.mark.slow  # a full-page AppTest run
+def test_the_interactive_table_is_sent_only_once_the_reader_opens_the_card_s_data(release):
+    """A first visit draws no st.dataframe for a card's plotted rows (so no reader downloads
+    Streamlit's dataframe chunk for a table few open): the collapsed expander holds what the chart
+    shows, the same rows as an HTML table for screen readers and the CSV; opening it sends the
+    interactive table of exactly those rows, and closing it takes the table away again."""
+    from streamlit.testing.v1 import AppTest
+
+    from app import cards, i18n
+    from tests.page_registry import DASHBOARD
+
+    card = cards.build("overview-stocks", release)
+    expected = chart_card.drawn_table(card, release).reset_index(drop=True)
+
+    def card_tables(at) -> list[pd.DataFrame]:
+        return [d.value.reset_index(drop=True) for d in at.dataframe if list(d.value.columns) == list(expected.columns)]
+
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=120).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [e.label for e in at.expander] == ["Chart data, description and download"]
+    assert not card_tables(at)
+    accessible = [h.proto.body for h in at.get("html") if "<table" in h.proto.body]
+    assert accessible == [chart_card.drawn_accessible_table(card, release)]
+    assert i18n.t("common.download_csv") in [b.proto.label for b in at.get("download_button")]
+
+    at.session_state[chart_card.data_key(card.key)] = True  # the reader opens the expander
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    tables = card_tables(at)
+    assert len(tables) == 1
+    pd.testing.assert_frame_equal(tables[0], expected)
+    assert [h.proto.body for h in at.get("html") if "<table" in h.proto.body] == accessible
+
+    at.session_state[chart_card.data_key(card.key)] = False
+    at.run()
+    assert not card_tables(at)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.app.i18n_checks import open_data_tables
 from tests.page_registry import registered_pages
 
 PAGES = registered_pages()
@@ -89,7 +90,7 @@ def plotted(at) -> tuple[list[str], list[float], pd.DataFrame]:
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     data_traces = [t for t in figure["data"] if t.get("name") != "Events" and t.get("hoverinfo") != "skip"]
     values = sorted(float(v) for t in data_traces for v in trace_values(t["y"]))
-    table = next(d.value for d in at.dataframe if "Series" in d.value.columns)
+    table = next(d.value for d in open_data_tables(at).dataframe if "Series" in d.value.columns)
     return [t["name"] for t in data_traces], values, table
 
 

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from app import i18n
 from app.static_edition import site
@@ -26,6 +27,7 @@ LANGUAGES = list(i18n.LANGUAGES)
 PAGES = registered_pages()
 EMBED = ("lithuania", "lithuania-threats-per-year")  # (page, card) of the embed checked
 EDITION_CARD = "lithuania-threats-per-year"
+DATA_EXPANDER = i18n.t("common.data_expander", "en")  # a chart card's data expander
 KEYBOARD_PAGE = "where"  # the page with the most filters: its kinds of control are named
 MAX_TABS = 1500
 
@@ -157,6 +159,11 @@ def test_the_keyboard_reaches_every_control(tab, dashboard_url, entry):
         if first.locator('[data-testid="stDownloadButton"]').count():
             first.locator('[data-testid="stDownloadButton"] button').first.wait_for(
                 state="visible", timeout=RENDER_TIMEOUT_MS)
+        if DATA_EXPANDER in first.locator("summary").inner_text():
+            # a card's interactive table is sent once its expander is opened (app/chart_card.py):
+            # it arrives, and the focus stays where the reader was
+            first.locator('[data-testid="stDataFrame"]').wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+            expect(first.locator("summary")).to_be_focused(timeout=RENDER_TIMEOUT_MS)
     # The sidebar's language switch: on a loaded runner it was once not yet shown when the
     # controls were read (the page settled a moment later); wait for it, then read.
     tab.locator('[data-testid="stSidebar"] [data-testid="stButtonGroup"]').first.wait_for(

@@ -126,7 +126,7 @@ def test_the_proxy_turns_off_exactly_streamlits_text_font_preload():
     one `as="font"` there is (the theme draws in system fonts; issue 16, target 4)."""
     html = (Path(importlib.util.find_spec("streamlit").origin).parent / "static" / "index.html").read_text()
     conf = (NGINX_DIR / "exiles" / "http.conf").read_text()
-    [(target, replacement)] = re.findall(r"sub_filter '([^']+)' '([^']+)';", conf)
+    [(target, replacement)] = [pair for pair in re.findall(r"sub_filter '([^']+)' '([^']+)';", conf) if "font" in pair[0]]
     assert html.count(target) == 1
     link = re.search(r"<link[^>]*" + re.escape(target) + r"[^>]*>", html, re.S).group(0)
     assert 'rel="preload"' in link and "SourceSansVF-Upright" in link
@@ -134,3 +134,19 @@ def test_the_proxy_turns_off_exactly_streamlits_text_font_preload():
     # sub_filter reads the app's HTML uncompressed
     location = conf.split("    location / {", 1)[1].split("}", 1)[0]
     assert 'proxy_set_header Accept-Encoding "";' in location and "sub_filter " in location
+
+
+def test_the_proxy_adds_the_first_charts_preloads_to_index_html_on_every_page_but_the_briefing():
+    """index.html gets the chart's modulepreloads before its one </head> (the map's value: which
+    modules, tests/deploy/test_precompress.py), except on the page that draws no chart."""
+    html = (Path(importlib.util.find_spec("streamlit").origin).parent / "static" / "index.html").read_text()
+    conf = (NGINX_DIR / "exiles" / "http.conf").read_text()
+    location = conf.split("    location / {", 1)[1].split("}", 1)[0]
+    assert "sub_filter '</head>' '$exiles_chart_preload</head>';" in location
+    assert html.count("</head>") == 1
+    block = re.search(r"map \$uri \$exiles_chart_preload \{(.*?)\n\}", conf, re.S).group(1)
+    assert re.findall(r'^\s*"([^"]+)"\s+"";', block, re.M) == ["~^/briefing/?$"]
+    from tests.page_registry import registered_pages
+    chartless = [page.url_path for page in registered_pages() if "chart_card.render" not in
+                 (REPO_ROOT / page.file).read_text()]
+    assert chartless == ["briefing"]

@@ -101,3 +101,56 @@ def test_the_icon_font_keeps_the_icons_named_and_no_other(tmp_path):
     names = {"".join(chr(code) for glyph in sequence for code, name in cmap.items() if name == glyph)
              for sequence in spelled}
     assert names == {"download", "home"}
+
+
+# ------------------------------------------------------------------ the first chart's preloads
+
+ENTRY = ('const __vite__mapDeps=(i,m=__vite__mapDeps,d=(m.f||(m.f=["./Other.a1.js","./rt.b2.js","./PlotlyChart.c3-x.js",'
+         '"./wrap.d4.js","../css/Other.e5.css"])))=>i.map(i=>d[i]);'
+         'x=(0,U.lazy)(()=>H(()=>import(`./Other.a1.js`),__vite__mapDeps([0,1,4]),import.meta.url)),'
+         'y=(0,U.lazy)(()=>H(()=>import(`./PlotlyChart.c3-x.js`),__vite__mapDeps([2,1,3]),import.meta.url));')
+
+
+def frontend(folder: Path, entry_js: str) -> Path:
+    """A Streamlit frontend of an index.html (its entry script, one modulepreload) and its entry."""
+    (folder / "static" / "js").mkdir(parents=True)
+    (folder / "index.html").write_text(
+        '<head><script type="module" crossorigin src="./static/js/index.f6.js"></script>\n'
+        '<link rel="modulepreload" crossorigin href="./static/js/rt.b2.js"></head>')
+    (folder / "static" / "js" / "index.f6.js").write_text(entry_js)
+    return folder
+
+
+def conf_preloading(path: Path, names: list[str]) -> Path:
+    links = "".join(f'<link rel="modulepreload" crossorigin href="./static/js/{name}">' for name in names)
+    path.write_text('map $uri $exiles_chart_preload {\n    "~^/briefing/?$"  "";\n'
+                    f"    default '{links}';\n}}\n")
+    return path
+
+
+def test_the_chart_preloads_are_the_chart_chunk_and_what_it_needs_that_index_html_does_not_preload(tmp_path):
+    assert precompress.lazy_imports(ENTRY, "PlotlyChart") == ["PlotlyChart.c3-x.js", "rt.b2.js", "wrap.d4.js"]
+    assert precompress.lazy_imports(ENTRY, "Other") == ["Other.a1.js", "rt.b2.js"]  # the CSS is no module
+    assert precompress.chart_preloads(frontend(tmp_path, ENTRY)) == ["PlotlyChart.c3-x.js", "wrap.d4.js"]
+
+
+def test_the_proxy_preloads_what_the_installed_streamlit_imports_for_a_chart():
+    """The map in deploy/nginx/exiles/http.conf names the installed Streamlit's Plotly chunk (all of
+    plotly.js, megabytes) and each module it needs, and nothing else."""
+    wanted = precompress.check_chart_preloads(STREAMLIT_STATIC)
+    assert wanted[0].startswith("PlotlyChart.") and (STREAMLIT_STATIC / "static" / "js" / wanted[0]).stat().st_size > 10**6
+    assert all((STREAMLIT_STATIC / "static" / "js" / name).is_file() for name in wanted)
+
+
+def test_a_copy_whose_chart_chunk_the_proxy_does_not_preload_is_refused(tmp_path):
+    """A Streamlit upgrade renames its hashed chunks: the copy (the image build) is refused until the
+    proxy's map names the new ones; a Streamlit that imports no Plotly chunk at all is refused too."""
+    source = frontend(tmp_path / "source", ENTRY)
+    stale = conf_preloading(tmp_path / "stale.conf", ["PlotlyChart.OLD.js", "wrap.d4.js"])
+    with pytest.raises(ValueError, match="update the map"):
+        precompress.precompress(source, tmp_path / "copy", brotli_quality=None, http_conf=stale)
+    fresh = conf_preloading(tmp_path / "fresh.conf", ["PlotlyChart.c3-x.js", "wrap.d4.js"])
+    assert precompress.check_chart_preloads(source, fresh) == ["PlotlyChart.c3-x.js", "wrap.d4.js"]
+    renamed = frontend(tmp_path / "renamed", ENTRY.replace("PlotlyChart", "PlotlyFigure"))
+    with pytest.raises(ValueError, match="renamed its Plotly chunk"):
+        precompress.check_chart_preloads(renamed, fresh)

@@ -460,9 +460,10 @@ def test_the_app_through_the_proxy_in_a_browser(chromium_browser, replicas_up):
     context.close()
 
 
-# Each icon drawn (an element in the icon font): its name, its width and its font size in px.
+# Each icon drawn (an element in the icon font, laid out: not inside a collapsed expander, whose
+# content is not displayed): its name, its width and its font size in px.
 ICONS_DRAWN = """() => [...document.querySelectorAll('body *')]
-  .filter(e => e.children.length === 0 && e.textContent.trim()
+  .filter(e => e.children.length === 0 && e.textContent.trim() && e.getClientRects().length > 0
                && getComputedStyle(e).fontFamily.includes('Material Symbols'))
   .map(e => [e.textContent.trim(), e.getBoundingClientRect().width, parseFloat(getComputedStyle(e).fontSize)])"""
 
@@ -501,6 +502,32 @@ def test_a_first_visit_through_the_proxy_downloads_no_text_font_and_a_cut_icon_f
     assert len(icons) >= 5, icons  # the navigation's page icons at least
     # an icon is about one em wide; a name the font lacks would be drawn in letters (or nothing)
     assert [icon for icon in icons if not 0.5 * icon[2] <= icon[1] <= 1.5 * icon[2]] == [], icons
+
+
+@pytest.mark.browser
+def test_a_first_visit_fetches_the_chart_modules_once_while_the_app_boots(chromium_browser, replicas_up):
+    """index.html through the proxy preloads the first chart's modules (map $exiles_chart_preload in
+    deploy/nginx/exiles/http.conf; issue 16, target 4): Chromium requests Streamlit's Plotly chunk
+    before the session's websocket opens (before, only once the first chart had arrived over it),
+    once (the import uses the preload's response: no second megabyte), and draws the chart. The
+    Briefing page, which draws no chart, preloads nothing."""
+    _, _, home = get(replicas_up, "/")
+    _, _, briefing = get(replicas_up, "/briefing")
+    assert home.count(b'rel="modulepreload" crossorigin href="./static/js/PlotlyChart.') == 1
+    assert b"PlotlyChart." not in briefing and b"</head>" in briefing
+
+    context = chromium_browser.new_context(locale="en-GB", viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    events: list[str] = []
+    page.on("request", lambda request: events.append("chart chunk") if "/PlotlyChart." in request.url else None)
+    page.on("websocket", lambda socket: events.append("websocket"))
+    page.goto(replicas_up.nginx.url + "/")
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=RENDER_TIMEOUT_MS)
+    seen = list(events)
+    context.close()
+    assert seen[0] == "chart chunk" and seen.count("chart chunk") == 1, seen
+    assert "websocket" in seen, seen
 
 
 # ------------------------------------------------------------------ saturated, then down
