@@ -11,7 +11,8 @@ from etl.paths import REPO_ROOT
 DASHBOARD = REPO_ROOT / "dashboard.py"
 # Test modules that read the same rendered pages (tests/app/page_renders.py), scheduled together.
 SHARED_RENDER_MODULES = ("tests/app/test_every_number_traceable.py", "tests/app/test_reader_output.py",
-                         "tests/app/test_pages.py", "tests/app/test_i18n_lithuania.py", "tests/app/test_i18n_sources.py")
+                         "tests/app/test_pages.py", "tests/app/test_i18n_lithuania.py", "tests/app/test_i18n_sources.py",
+                         "tests/app/test_i18n_poland.py")
 # Pages that draw no chart themselves: the briefing page draws its charts into a PDF.
 WITHOUT_CHARTS = {"briefing"}
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from app import i18n, views_country, views_lithuania
-from tests.app.i18n_checks import TRANSLATED, translated_pages, english_fragments, english_leftovers, rendered_texts
+from tests.app.i18n_checks import translated_pages, english_fragments, english_leftovers, rendered_texts
 
 NAMESPACES = ["lithuania", "poland", "country"]  # both country pages share app/views_country.py and its texts
 
@@ -36,10 +36,9 @@ def test_month_and_year_take_the_case_a_preposition_needs(lang, nominative, gove
     assert views_country.month_year(day, governed=True) == governed
 
 
-def test_no_sentence_ends_in_a_doubled_full_stop(rendered):
+@pytest.mark.parametrize("lang", ["lt", "be", pytest.param("pl", marks=pytest.mark.slow)])
+def test_no_sentence_ends_in_a_doubled_full_stop(rendered, lang):
     """Lithuanian and Belarusian dates end in an abbreviation ('d.', 'г.'): the messages are
-    worded so that a date never closes a sentence, which would print '..'."""
-    for lang in TRANSLATED:
-        at = rendered("pages/lithuania.py", lang)
-        doubled = [text for text in rendered_texts(at) if ".." in text]
-        assert doubled == [], (lang, doubled)
+    worded so that a date never closes a sentence, which would print '..' (Polish in CI)."""
+    doubled = [text for text in rendered_texts(rendered("pages/lithuania.py", lang)) if ".." in text]
+    assert doubled == [], (lang, doubled)

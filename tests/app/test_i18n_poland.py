@@ -25,12 +25,13 @@ def test_poland_page_has_no_english_left(lang):
     assert any(i18n.t("poland.voivode_title", lang, year=2021) in text for text in rendered_texts(at))
 
 
-def test_numbers_in_the_text_follow_the_language(published):
+@pytest.mark.parametrize("lang", translated_pages(fast="be"))  # the page sweep's language for Poland
+def test_numbers_in_the_text_follow_the_language(rendered, published, lang):
     documents = published("pub_series").query("indicator == 'udsc_residence_documents_stock' and category == 'total'")
     latest = documents.loc[documents["period_end"].idxmax(), "value"]
-    at = page_in("pages/poland.py", "pl")
-    intro = at.markdown[0].value
-    assert formatting.number(latest, locale="pl_PL") in intro and formatting.number(latest, locale="en_GB") not in intro
+    intro = rendered("pages/poland.py", lang).markdown[0].value
+    locale = i18n.BABEL_LOCALE[lang]
+    assert formatting.number(latest, locale=locale) in intro and formatting.number(latest, locale="en_GB") not in intro
 
 
 @pytest.mark.parametrize("lang, mazowiecki", [("en", "Mazowiecki (Warsaw)"), ("pl", "Mazowiecki (Warszawa)"),
