@@ -112,8 +112,8 @@ class PageView:
     focus: str | None = None                      # a chart card key, matched against rendered cards
     rendered_cards: list[str] = field(default_factory=list)
     finishers: list = field(default_factory=list)  # run when the page is done (all filters known)
-    # While the finishers run: the base address and the view's query with the language, the same
-    # for every share menu they fill (see finish_with)
+    # While the finishers run: the base address and the view's canonical query, the same for every
+    # share menu they fill (see finish_with; query() and link() read them)
     fixed: tuple[str, dict[str, str]] | None = None
 
     def when_finished(self, callback) -> None:
@@ -243,7 +243,7 @@ def pick_language(browser_locale: str | None) -> str:
 
 
 def query(view: PageView, with_language: bool, with_chart: bool = False) -> dict[str, str]:
-    params = dict(view.canonical())
+    params = dict(view.fixed[1] if view.fixed else view.canonical())
     if with_chart and view.focus in view.rendered_cards:
         params[CHART] = view.focus
     if with_language:
@@ -313,7 +313,7 @@ def section(body: Callable[[], None] | None = None, *, key: str | None = None) -
 def finish_with(view: PageView, callbacks: list) -> None:
     """Run the finishers (the share menus): every filter is known and none changes while they
     run, so the view's query and the base address are made once for all the links they draw."""
-    view.fixed = (base_url(), query(view, with_language=True))
+    view.fixed = (base_url(), view.canonical())
     try:
         for callback in callbacks:
             callback()
@@ -332,11 +332,11 @@ def rerun_sections(*keys: str) -> None:
 def link(view: PageView, card_key: str | None = None, alone: bool = False) -> str:
     """An absolute link to the view (language included), optionally to one chart card: as an
     anchor, or alone for an embed. Built from our own tokens only."""
-    base, params = (view.fixed[0], dict(view.fixed[1])) if view.fixed else (base_url(), query(view, with_language=True))
+    params = query(view, with_language=True)
     if alone and card_key:
         params[CHART] = card_key
         params["embed"] = "true"
-    text = f"{base}/{view.public_path}"
+    text = f"{view.fixed[0] if view.fixed else base_url()}/{view.public_path}"
     if params:
         text += "?" + urlencode(params)
     if card_key and not alone:
@@ -355,8 +355,7 @@ def embed_link(view: PageView, card_key: str) -> str:
     it is served (EXILE_STATIC_EMBEDS) and the view is the page's default (the view the edition
     bakes); otherwise the app's view of the card alone."""
     static = os.environ.get(STATIC_EMBEDS_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
-    at_default = not any(name != LANG for name in view.fixed[1]) if view.fixed else not query(view, with_language=False)
-    if static and at_default:
+    if static and not query(view, with_language=False):
         return f"{base_url()}/embed/{i18n.language()}/{card_key}.html"
     return link(view, card_key, alone=True)
 
