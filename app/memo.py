@@ -59,10 +59,20 @@ def once(release: data.Release, name: Hashable, make: Callable[[], T]) -> T:
     return _pages.once(release, name, make)
 
 
-def per_release(release: data.Release, name: Hashable, make: Callable[[], T]) -> T:
+def per_release(release: data.Release, name: Hashable, make: Callable[[], T], baked: bool = False) -> T:
     """`make()` once per release and `name`, in whatever language it is first asked: for what holds
-    no text of the reader's language (rows, never sentences)."""
+    no text of the reader's language (rows, never sentences). `baked`: `name` is one of the rows
+    the image bakes (app/cards/bake.py ROWS): read from the release's bake when it holds a usable
+    file (this release, this code), made otherwise."""
+    if baked:
+        return _rows.once(release, name, lambda: _baked_or_made(release, str(name), make))
     return _rows.once(release, name, make)
+
+
+def _baked_or_made(release: data.Release, name: str, make: Callable[[], T]) -> T:
+    from app.cards import bake  # not at the top: app.cards imports the pages' shaping, which imports this
+    value = bake.load_rows(release, name)
+    return make() if value is bake.MISSING else value  # type: ignore[return-value]
 
 
 def clear() -> None:

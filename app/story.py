@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -181,8 +182,44 @@ class Chapter:
 
 
 # ------------------------------------------------------------------ building inputs from rows
+# A figure's `compute` is a function of this module (or a functools.partial of one), never a
+# lambda: the chapters are pickled into the image's bake (app/cards/bake.py ROWS) and read back.
 def _value(rows: Rows) -> float:
     return float(rows["pub_series"]["value"].iloc[0])
+
+
+def _year(rows: Rows) -> float:
+    return rows["pub_series"]["period_end"].iloc[0].year
+
+
+def _sum(rows: Rows) -> float:
+    return float(rows["pub_series"]["value"].sum())
+
+
+def _share(rows: Rows, part: tuple[str, ...], whole: str) -> float:
+    by_place = rows["pub_series"].set_index("destination")["value"]
+    return float(sum(by_place[code] for code in part) / by_place[whole])
+
+
+def _ratio(rows: Rows) -> float:
+    return float(rows["pub_series"]["value"].iloc[0] / rows["pub_series#denominator"]["value"].iloc[0])
+
+
+def _estimates_count(rows: Rows) -> float:
+    return float(len(rows["pub_estimates"]))
+
+
+def _estimates_bound(rows: Rows, end: int) -> float:
+    return estimates.value_range(rows["pub_estimates"])[end]
+
+
+def _rest_of_eu(rows: Rows) -> float:
+    frame = rows["pub_series"].set_index("destination")["value"]
+    return float(frame[context.EU] - sum(frame[code] for code in context.MAIN))
+
+
+def _one_in(rows: Rows) -> float:
+    return float(rows["pub_population"]["population"].iloc[0] / rows["pub_series"]["value"].iloc[0])
 
 
 def figure(rows: pd.DataFrame) -> Figure:
@@ -199,7 +236,7 @@ def figure(rows: pd.DataFrame) -> Figure:
 
 def year(rows: pd.DataFrame) -> Figure:
     """The year a row's period ends in (a flow's year, a stock's 31 December)."""
-    return Figure({"pub_series": rows.iloc[[0]]}, lambda r: r["pub_series"]["period_end"].iloc[0].year, style="year")
+    return Figure({"pub_series": rows.iloc[[0]]}, _year, style="year")
 
 
 def when(rows: pd.DataFrame, column: str = "period_end", governed: bool = False) -> When:
@@ -208,26 +245,21 @@ def when(rows: pd.DataFrame, column: str = "period_end", governed: bool = False)
 
 def total(rows: pd.DataFrame) -> Figure:
     select.one_kind(rows)
-    return Figure({"pub_series": rows}, lambda r: float(r["pub_series"]["value"].sum()))
+    return Figure({"pub_series": rows}, _sum)
 
 
 def share_of(rows: pd.DataFrame, part: tuple[str, ...], whole: str) -> Figure:
     """The part of a total (rows of one indicator on one date): the values of the destinations
     `part` together, over the value of `whole` (an aggregate such as EU27_2020)."""
     select.one_kind(rows)
-
-    def compute(r: Rows) -> float:
-        by_place = r["pub_series"].set_index("destination")["value"]
-        return float(sum(by_place[code] for code in part) / by_place[whole])
-    return Figure({"pub_series": rows}, compute, style="share")
+    return Figure({"pub_series": rows}, partial(_share, part=part, whole=whole), style="share")
 
 
 def ratio(numerator: pd.DataFrame, denominator: pd.DataFrame) -> Figure:
     """One published figure over another (two stocks, possibly of different dates: never added)."""
     select.one_kind(pd.concat([numerator, denominator]))
     return Figure({"pub_series": numerator.iloc[[0]], "pub_series#denominator": denominator.iloc[[0]]},
-                  lambda r: float(r["pub_series"]["value"].iloc[0] / r["pub_series#denominator"]["value"].iloc[0]),
-                  style="share")
+                  _ratio, style="share")
 
 
 def event(release: data.Release, name: str) -> When:
@@ -272,9 +304,9 @@ def flight(release: data.Release) -> Chapter:
     return Chapter("flight", (
         Paragraph("flight_election", {"election": event(release, "election")}),
         Paragraph("flight_estimates", {
-            "count": Figure(estimate_rows, lambda r: float(len(r["pub_estimates"]))),
-            "low": Figure(estimate_rows, lambda r: estimates.value_range(r["pub_estimates"])[0]),
-            "high": Figure(estimate_rows, lambda r: estimates.value_range(r["pub_estimates"])[1]),
+            "count": Figure(estimate_rows, _estimates_count),
+            "low": Figure(estimate_rows, partial(_estimates_bound, end=0)),
+            "high": Figure(estimate_rows, partial(_estimates_bound, end=1)),
         }, count="count"),
         Paragraph(f"flight_poland_{pl_shape}", pl_inputs),
         Paragraph(f"flight_lithuania_{lt_shape}", lt_inputs),
@@ -396,11 +428,8 @@ def elsewhere(release: data.Release) -> Chapter:
 
 def difference(rows: pd.DataFrame) -> Figure:
     """The EU total minus Poland and Lithuania (the rows of one date)."""
-    def compute(r: Rows) -> float:
-        frame = r["pub_series"].set_index("destination")["value"]
-        return float(frame[context.EU] - sum(frame[code] for code in context.MAIN))
     select.one_kind(rows)
-    return Figure({"pub_series": rows}, compute)
+    return Figure({"pub_series": rows}, _rest_of_eu)
 
 
 def limits(release: data.Release) -> Chapter:
@@ -432,8 +461,7 @@ def context_paragraph(series: pd.DataFrame, population: pd.DataFrame, country: s
         rows = rows[rows["period_end"].dt.year == mandate_year]
         inputs[origin.lower()] = figure(rows)
         inputs[f"{origin.lower()}_one_in"] = Figure(
-            {"pub_series": rows, "pub_population": population_rows(population, origin, mandate_year)},
-            lambda r: float(r["pub_population"]["population"].iloc[0] / r["pub_series"]["value"].iloc[0]))
+            {"pub_series": rows, "pub_population": population_rows(population, origin, mandate_year)}, _one_in)
         inputs["date"] = when(rows)
     return Paragraph("limits_context", inputs)
 
@@ -455,5 +483,11 @@ def intro(release: data.Release) -> str:
 def chapters(release: data.Release) -> list[Chapter]:
     """The story, in order: its rows are drawn from the release once per release (about a second
     of CPU) and shared by every language (no text is made here), its sentences written in the
-    reader's language when read."""
-    return memo.per_release(release, "story.chapters", lambda: [chapter(release) for chapter in CHAPTERS])
+    reader's language when read. A server reads them from the image's bake when it holds them
+    (app/cards/bake.py ROWS: made there by `made_chapters`)."""
+    return memo.per_release(release, "story.chapters", lambda: made_chapters(release), baked=True)
+
+
+def made_chapters(release: data.Release) -> list[Chapter]:
+    """The chapters drawn from the release now (no bake, no memo)."""
+    return [chapter(release) for chapter in CHAPTERS]

@@ -259,11 +259,14 @@ class ClaimRows:
 
 def claim_rows(release: data.Release) -> list[ClaimRows]:
     """Every claim's figures, events and chart rows, selected from the release once per release
-    (most of a claims page's first run: ~1 s of CPU) and shared by every language."""
-    return memo.per_release(release, "claims.rows", lambda: _claim_rows(release))
+    (most of a claims page's first run: ~1 s of CPU) and shared by every language. A server reads
+    them from the image's bake when it holds them (app/cards/bake.py ROWS: made there by
+    `made_claim_rows`)."""
+    return memo.per_release(release, "claims.rows", lambda: made_claim_rows(release), baked=True)
 
 
-def _claim_rows(release: data.Release) -> list[ClaimRows]:
+def made_claim_rows(release: data.Release) -> list[ClaimRows]:
+    """Every claim's rows selected from the release now (no bake, no memo)."""
     claims = data.table(release, "pub_claims")
     verdicts = data.table(release, "pub_claim_verdicts").set_index("claim_id")
     parts = data.table(release, "pub_claim_parts")

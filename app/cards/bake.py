@@ -12,6 +12,12 @@ sent figure, caption, reader table, accessible table, conflicts, embed heights).
 figure itself is made from the sent figure's dict when something asks for it (an image, the
 briefing PDF): render() does not.
 
+Baked too, once per release (not per language): the rows some pages make from the release and
+write their texts from in each language (`ROWS`: the claims' evidence, the story's chapters; no
+text of any language in them), in data/releases/<id>/bake/rows/<name>.pkl, read by
+`memo.per_release` on the first ask of a process (issue 16, target 2: a process whose first
+claims or story page is already in a new language).
+
 The serving process (app/cards `build`) loads a view's file the first time that view is asked
 for in that language, then keeps the card like one it built; a view without a file is built as
 before. A file is used only if its header names the release it was built from and the code that
@@ -29,7 +35,9 @@ header (plain JSON) is checked before the payload is unpickled: its sha256 and l
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
+import importlib
 import json
 import logging
 import os
@@ -37,7 +45,8 @@ import pickle
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +62,7 @@ FORMAT = code.FORMAT
 MAGIC = b"EXILE-CARD-BAKE\n"
 BAKE_ENV = "EXILE_BAKE"   # "0": never read a bake (benchmarks, debugging)
 FOLDER = "bake"
+ROWS_FOLDER = "rows"   # bake/rows/<name>.pkl: the language-free rows (ROWS)
 
 _log = logging.getLogger(__name__)
 _warned: set[tuple[str, str]] = set()
@@ -92,6 +102,38 @@ def path_of(release: data.Release, lang: str, name: str, view: tuple) -> Path:
     return folder(release) / lang / f"{name}.{view_digest(view)}.pkl"
 
 
+@dataclass(frozen=True)
+class Rows:
+    """Rows a page makes once per release and shares between languages (`memo.per_release(...,
+    baked=True)` under `name`): `make` ("module:function", the release in, a list out, with no
+    memo and no bake) makes them; each item read back must be an instance of `item`
+    ("module:Class"), or the file is refused."""
+    make: str
+    item: str
+
+    @staticmethod
+    def _resolve(spec: str) -> Any:
+        module, attribute = spec.split(":")
+        return getattr(importlib.import_module(module), attribute)
+
+    def made(self, release: data.Release) -> list:
+        return self._resolve(self.make)(release)
+
+    def holds(self, value: object) -> bool:
+        kind = self._resolve(self.item)
+        return isinstance(value, list) and all(isinstance(item, kind) for item in value)
+
+
+ROWS: dict[str, Rows] = {
+    "claims.rows": Rows("app.views_claims:made_claim_rows", "app.views_claims:ClaimRows"),
+    "story.chapters": Rows("app.story:made_chapters", "app.story:Chapter"),
+}
+
+
+def rows_path(release: data.Release, name: str) -> Path:
+    return folder(release) / ROWS_FOLDER / f"{name}.pkl"
+
+
 # ------------------------------------------------------------------------------------- writing
 
 def record(card: ChartCard | None, release: data.Release) -> dict | None:
@@ -117,6 +159,47 @@ def encode(header: dict, payload: bytes) -> bytes:
     return MAGIC + json.dumps(header, sort_keys=True).encode("utf-8") + b"\n" + payload
 
 
+@contextlib.contextmanager
+def not_reading() -> Iterator[None]:
+    """Within: nothing is read from a bake (what is baked is made fresh, never from an earlier bake)."""
+    previous = os.environ.get(BAKE_ENV)
+    os.environ[BAKE_ENV] = "0"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(BAKE_ENV, None)
+        else:
+            os.environ[BAKE_ENV] = previous
+
+
+def write(path: Path, header: dict, value: object) -> int:
+    """One bake file, atomically; its size."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    blob = encode({"format": FORMAT, "fingerprint": fingerprint(), **header}, payload)
+    write_bytes_atomic(path, blob)
+    return len(blob)
+
+
+def bake_rows(release: data.Release, log=print) -> dict[str, Any]:
+    """Make every `ROWS` entry from the release, fresh, and write one file each; files of names no
+    longer baked are removed. Returns what was written."""
+    began = time.process_time()
+    written: set[Path] = set()
+    size = 0
+    for name, rows in ROWS.items():
+        path = rows_path(release, name)
+        size += write(path, {"release_id": release.release_id, "rows": name}, rows.made(release))
+        written.add(path)
+    for path in (folder(release) / ROWS_FOLDER).glob("*.pkl"):
+        if path not in written:
+            path.unlink(missing_ok=True)
+    done = {"files": len(written), "bytes": size, "cpu_s": round(time.process_time() - began, 2)}
+    log(f"Baked the pages' rows ({', '.join(ROWS)}) of release {release.release_id}: "
+        f"{size / 1e6:.2f} MB, {done['cpu_s']} s of CPU")
+    return done
+
+
 def page_views(log=print) -> list[tuple[str, dict[str, Any]]]:
     """The views the pages ask for at their default state: every page of pages/ run once, in
     English, in Streamlit's AppTest (the views are the same in every language). A page may pass a
@@ -126,36 +209,47 @@ def page_views(log=print) -> list[tuple[str, dict[str, Any]]]:
     from streamlit.testing.v1 import AppTest
 
     from app import cards
-    previous = os.environ.get(BAKE_ENV)
-    os.environ[BAKE_ENV] = "0"  # the pages build what they draw, never read an earlier bake
     try:
-        cards.clear_built()
-        app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=600)
-        app.run()
-        for page in sorted((REPO_ROOT / "pages").glob("*.py")):
-            app.switch_page(f"pages/{page.name}").run()
-            if app.exception:
-                log(f"bake: page {page.name} failed to run ({app.exception[0].message}): its own views are not baked")
-        return cards.asked_views()
+        with not_reading():  # the pages build what they draw, never read an earlier bake
+            cards.clear_built()
+            app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=600)
+            app.run()
+            for page in sorted((REPO_ROOT / "pages").glob("*.py")):
+                app.switch_page(f"pages/{page.name}").run()
+                if app.exception:
+                    log(f"bake: page {page.name} failed to run ({app.exception[0].message}): "
+                        "its own views are not baked")
+            return cards.asked_views()
     finally:
-        if previous is None:
-            os.environ.pop(BAKE_ENV, None)
-        else:
-            os.environ[BAKE_ENV] = previous
         cards.clear_built()
 
 
 def bake(release: data.Release, languages: tuple[str, ...] = tuple(i18n.LANGUAGES), log=print,
          built: Callable[[str, str, tuple, ChartCard | None], None] | None = None,
-         pages: bool = True) -> dict[str, Any]:
+         pages: bool = True, rows: bool = True) -> dict[str, Any]:
     """Build every registered card's default views, and (`pages`) the views the pages ask for at
     their default state, in each language, fresh (never from an earlier bake), and write one file
     per view, each atomically; files of an earlier bake in these languages no longer written are
-    removed. Returns what was written. `built(lang, name, view, card)` is told each card as built
-    and prepared (tests compare it with what is read back)."""
+    removed; then (`rows`) the pages' language-free rows (`bake_rows`). Returns what was written.
+    `built(lang, name, view, card)` is told each card as built and prepared (tests compare it with
+    what is read back)."""
     from app import cards
     began = time.process_time()
     views = cards.views_to_make(release, page_views(log) if pages else [])
+    with not_reading():
+        done = _bake_cards(release, languages, views, log, built)
+    if rows:
+        with not_reading():
+            made = bake_rows(release, log)
+        done.update(files=done["files"] + made["files"], bytes=done["bytes"] + made["bytes"])
+    done["cpu_s"] = round(time.process_time() - began, 2)
+    return done
+
+
+def _bake_cards(release: data.Release, languages: tuple[str, ...], views: list, log,
+                built: Callable[[str, str, tuple, ChartCard | None], None] | None) -> dict[str, Any]:
+    from app import cards
+    began = time.process_time()
     target = folder(release)
     written: set[Path] = set()
     size = 0
@@ -166,14 +260,10 @@ def bake(release: data.Release, languages: tuple[str, ...] = tuple(i18n.LANGUAGE
                 kept = record(card, release)
                 if built is not None:
                     built(lang, name, key, card)
-                payload = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
-                header = {"format": FORMAT, "release_id": release.release_id, "fingerprint": fingerprint(),
-                          "lang": lang, "card": name, "view": repr(key)}
                 path = path_of(release, lang, name, key)
-                blob = encode(header, payload)
-                write_bytes_atomic(path, blob)
+                size += write(path, {"release_id": release.release_id, "lang": lang, "card": name,
+                                     "view": repr(key)}, kept)
                 written.add(path)
-                size += len(blob)
     for lang in languages:  # an earlier bake's views of these languages that are no longer baked
         for path in (target / lang).glob("*.pkl"):
             if path not in written:
@@ -224,6 +314,40 @@ def load(release: data.Release, name: str, view: tuple) -> ChartCard | None | Mi
         return MISSING
     lang = i18n.language()
     path = path_of(release, lang, name, view)
+    kept = _read(release, path, {"format": FORMAT, "release_id": release.release_id, "lang": lang, "card": name,
+                                 "view": repr(view)})
+    if kept is MISSING:
+        return MISSING
+    try:
+        return None if kept is None else card_of(kept)  # type: ignore[arg-type]
+    except Exception as exc:  # a bake never takes a page down: the card is built instead
+        _warn_once(path, f"unreadable: {type(exc).__name__}")
+        return MISSING
+
+
+def load_rows(release: data.Release, name: str) -> object:
+    """The baked rows `name` (`ROWS`) of this release, MISSING if there is no usable file (then the
+    caller makes them): made by other code or for another release, damaged, or not what `name`
+    holds."""
+    if not enabled() or name not in ROWS:
+        return MISSING
+    path = rows_path(release, name)
+    value = _read(release, path, {"format": FORMAT, "release_id": release.release_id, "rows": name})
+    if value is MISSING:
+        return MISSING
+    try:
+        holds = ROWS[name].holds(value)
+    except Exception:
+        holds = False
+    if not holds:
+        _warn_once(path, "unreadable: not the rows it names")
+        return MISSING
+    return value
+
+
+def _read(release: data.Release, path: Path, expected: dict) -> object:
+    """The unpickled payload of a bake file whose header names what is `expected`, the release
+    and the code running; MISSING otherwise (logged once, except a missing file)."""
     try:
         blob = path.read_bytes()
     except FileNotFoundError:
@@ -237,7 +361,6 @@ def load(release: data.Release, name: str, view: tuple) -> ChartCard | None | Mi
     except ValueError:
         _warn_once(path, "not a bake file")
         return MISSING
-    expected = {"format": FORMAT, "release_id": release.release_id, "lang": lang, "card": name, "view": repr(view)}
     wrong = [field for field, value in expected.items() if header.get(field) != value]
     if wrong:
         _warn_once(folder(release), f"made for another {', '.join(wrong)}")
@@ -249,9 +372,8 @@ def load(release: data.Release, name: str, view: tuple) -> ChartCard | None | Mi
         _warn_once(path, "truncated or corrupt")
         return MISSING
     try:
-        kept = pickle.loads(payload)  # noqa: S301 (written by the image's own build: see the docstring)
-        return None if kept is None else card_of(kept)
-    except Exception as exc:  # a bake never takes a page down: the card is built instead
+        return pickle.loads(payload)  # noqa: S301 (written by the image's own build: see the docstring)
+    except Exception as exc:  # a bake never takes a page down: what it holds is made instead
         _warn_once(path, f"unreadable: {type(exc).__name__}")
         return MISSING
 

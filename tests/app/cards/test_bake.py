@@ -13,9 +13,11 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from app import cards, chart_card, i18n
+from app import cards, chart_card, i18n, memo, story, views_claims
 from app.cards import bake, warm
 from app.cards import fingerprint as code
+from tests.app.test_story import paragraphs, story_texts
+from tests.app.test_views_claims import assert_same_claims
 
 ONE = "overview-stocks"
 
@@ -67,7 +69,7 @@ def sample() -> dict:
 
 def bake_and_compare(release, languages: tuple[str, ...]) -> int:
     built: dict[tuple, object] = {}
-    done = bake.bake(release, languages, log=lambda *_: None, pages=False,
+    done = bake.bake(release, languages, log=lambda *_: None, pages=False, rows=False,
                      built=lambda lang, name, view, card: built.__setitem__((lang, name, view), card))
     views = sum(len(registered.default_views(release)) for registered in cards.REGISTRY.values())
     assert done["files"] == len(built) == views * len(languages)
@@ -101,7 +103,7 @@ def one_card_baked(app_data) -> dict:
     release = data.ensure_release(show_progress=False)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(cards, "REGISTRY", {ONE: cards.REGISTRY[ONE]})
-        bake.bake(release, ("en", "pl"), log=lambda *_: None, pages=False)
+        bake.bake(release, ("en", "pl"), log=lambda *_: None, pages=False, rows=False)
     files = {path: path.read_bytes() for path in bake.folder(release).rglob("*.pkl")}
     shutil.rmtree(bake.folder(release))
     cards.clear_built()
@@ -205,7 +207,7 @@ def test_the_bake_writes_each_file_atomically_and_removes_what_it_no_longer_bake
     for path in (leftover, polish):
         path.parent.mkdir(parents=True)
         path.write_bytes(b"an earlier bake's view")
-    bake.bake(release, ("en",), log=lambda *_: None, pages=False)
+    bake.bake(release, ("en",), log=lambda *_: None, pages=False, rows=False)
     polish.unlink()  # kept: the bake removes what it no longer bakes in the languages it bakes only
     files = sorted(bake.folder(release).rglob("*"))
     assert [path for path in files if path.is_file()] == written == [bake.path_of(release, "en", ONE,
@@ -217,7 +219,7 @@ def test_the_bake_writes_each_file_atomically_and_removes_what_it_no_longer_bake
         raise OSError("disk full")
     monkeypatch.setattr(bake, "write_bytes_atomic", lambda path, blob: real(path, killed))
     with pytest.raises(TypeError):
-        bake.bake(release, ("en",), log=lambda *_: None, pages=False)
+        bake.bake(release, ("en",), log=lambda *_: None, pages=False, rows=False)
     assert written[0].read_bytes() == before
     assert [path.name for path in bake.folder(release).rglob("*") if path.is_file()] == [written[0].name]
 
@@ -243,7 +245,7 @@ def test_the_bake_and_the_warm_up_make_the_views_one_function_names(release, mon
         asked.append(extra)
         return [(ONE, key, {"compare": True})]
     monkeypatch.setattr(cards, "views_to_make", views_to_make)
-    done = bake.bake(release, ("en",), log=lambda *_: None, pages=False)
+    done = bake.bake(release, ("en",), log=lambda *_: None, pages=False, rows=False)
     assert done["files"] == 1 and bake.path_of(release, "en", ONE, key).exists()
     cards.clear_built()
     assert warm.warm(release, ("pl",)) == 1
@@ -288,3 +290,148 @@ def test_every_page_at_its_default_state_reads_baked_cards_only(release, monkeyp
         app.switch_page(page.file).run()
         assert not app.exception, (page.file, [e.message for e in app.exception])
     assert not missed
+
+
+# ------------------------------------------------------------------ the pages' language-free rows
+# (bake.ROWS: the claims' evidence rows, the story's chapters; read by memo.per_release on a
+# process's first ask, so that a first claims or story page in a new language does not make them)
+@pytest.fixture(scope="module")
+def rows_files(app_data) -> dict:
+    """The rows baked once for the module: their files' bytes."""
+    from app import data
+    release = data.ensure_release(show_progress=False)
+    bake.bake_rows(release, log=lambda *_: None)
+    files = {path: path.read_bytes() for path in (bake.folder(release) / bake.ROWS_FOLDER).glob("*.pkl")}
+    shutil.rmtree(bake.folder(release))
+    memo.clear()
+    return files
+
+
+@pytest.fixture
+def rows_baked(release, rows_files, no_bake_left):
+    """Those rows in place in the release folder; the process's kept rows forgotten."""
+    for path, blob in rows_files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(blob)
+    memo.clear()
+    yield rows_files
+    memo.clear()
+
+
+def not_made(monkeypatch) -> None:
+    """Making the rows now fails the test: they must come from the bake."""
+    def fail(release):
+        raise AssertionError("made, not read from the bake")
+    monkeypatch.setattr(views_claims, "made_claim_rows", fail)
+    monkeypatch.setattr(story, "made_chapters", fail)
+
+
+def made_fresh(release, lang: str) -> tuple[list, list]:
+    """The claims and the story made from the release in `lang`, no bake read, nothing kept."""
+    memo.clear()
+    with bake.not_reading(), i18n.speaking(lang):
+        fresh = views_claims.cards(release), story.chapters(release)
+    memo.clear()
+    return fresh
+
+
+def claims_page_texts(claims: list, release) -> list:
+    """What the claims page shows of each claim besides its card: the figure tables and labels."""
+    shown = []
+    for claim in claims:
+        for cut in (claim.at_article, claim.later):
+            if cut is not None and not cut.figures.empty:
+                shown.append(views_claims.figure_table(cut.figures, release).to_dict("split"))
+        if views_claims.chartable(claim.series_rows):
+            shown.append(views_claims.chart_labels(claim.series_rows, release, lines=True))
+    return shown
+
+
+def story_page(chapters: list) -> list:
+    """What the story page shows of its chapters besides their cards: headings, sentences, charts' views and links."""
+    return story_texts(chapters) + [(chart.card, chart.params, chart.link())
+                                    for chapter in chapters for chart in chapter.charts()]
+
+
+@pytest.mark.parametrize("lang", [pytest.param(lang, marks=[] if lang in ("en", "pl") else pytest.mark.slow)
+                                  for lang in i18n.LANGUAGES])
+def test_the_pages_rows_read_from_the_bake_write_what_a_fresh_build_writes(release, rows_baked, lang, monkeypatch):
+    fresh_claims, fresh_chapters = made_fresh(release, lang)
+    not_made(monkeypatch)
+    with i18n.speaking(lang):
+        baked_claims, baked_chapters = views_claims.cards(release), story.chapters(release)
+        assert_same_claims(baked_claims, fresh_claims)
+        assert claims_page_texts(baked_claims, release) == claims_page_texts(fresh_claims, release)
+        assert story.intro(release) and story_page(baked_chapters) == story_page(fresh_chapters)
+        for kept, again in zip(paragraphs(baked_chapters), paragraphs(fresh_chapters)):
+            for name, value in kept.figures().items():  # each figure still recomputes from its rows
+                assert value.value == again.figures()[name].value, (kept.key, name)
+    assert sorted(path.name for path in rows_baked) == sorted(f"{name}.pkl" for name in bake.ROWS)
+
+
+def test_the_pages_rows_are_read_once_per_process_and_shared_by_every_language(release, rows_baked, monkeypatch):
+    read: list[str] = []
+    real = bake.load_rows
+    monkeypatch.setattr(bake, "load_rows", lambda release, name: read.append(name) or real(release, name))
+    not_made(monkeypatch)
+    with i18n.speaking("be"):
+        rows = views_claims.claim_rows(release)
+        chapters = story.chapters(release)
+    with i18n.speaking("lt"):
+        assert views_claims.claim_rows(release) is rows and story.chapters(release) is chapters
+    assert read == ["claims.rows", "story.chapters"]
+
+
+def test_stale_rows_are_refused_and_made_again(release, rows_baked, monkeypatch, caplog):
+    monkeypatch.setattr(code, "CURRENT", "0" * 64)  # the code changed since the bake
+    monkeypatch.setattr(bake, "_warned", set())
+    with caplog.at_level(logging.WARNING, logger=bake.__name__):
+        assert bake.load_rows(release, "claims.rows") is bake.MISSING
+        rows = views_claims.claim_rows(release)  # made from the release instead
+    assert any("fingerprint" in record.getMessage() for record in caplog.records)
+    fresh = views_claims.made_claim_rows(release)
+    assert [claim.claim_id for claim in rows] == [claim.claim_id for claim in fresh]
+    for made, again in zip(rows, fresh):
+        pd.testing.assert_frame_equal(made.series_rows, again.series_rows)
+
+
+def test_rows_of_another_release_or_name_damaged_or_of_another_kind_are_refused(release, rows_baked, monkeypatch,
+                                                                               caplog):
+    monkeypatch.setattr(bake, "_warned", set())
+    path = bake.rows_path(release, "claims.rows")
+    head, payload = bake._split(path.read_bytes())
+    header = json.loads(head)
+    cases = {
+        "release_id": bake.encode({**header, "release_id": "20000101T000000Z-00000000"}, payload),
+        "rows": bake.encode({**header, "rows": "story.chapters"}, payload),  # renamed: another name's file
+        "truncated": path.read_bytes()[:-100],
+        "not the rows it names": bake.encode(header, pickle.dumps([{"claim_id": "C01"}])),
+    }
+    with caplog.at_level(logging.WARNING, logger=bake.__name__):
+        for reason, blob in cases.items():
+            path.write_bytes(blob)
+            assert bake.load_rows(release, "claims.rows") is bake.MISSING, reason
+            assert reason.split()[-1] in caplog.text, reason
+        path.write_bytes(bake.encode(header, payload))
+        assert bake.load_rows(release, "claims.rows") is not bake.MISSING
+        monkeypatch.setenv(bake.BAKE_ENV, "0")
+        assert bake.load_rows(release, "claims.rows") is bake.MISSING  # switched off
+        monkeypatch.delenv(bake.BAKE_ENV)
+        assert bake.load_rows(release, "no.such.rows") is bake.MISSING
+        path.unlink()
+        caplog.clear()
+        assert bake.load_rows(release, "claims.rows") is bake.MISSING and not caplog.records  # no bake: silent
+
+
+def test_the_bake_writes_the_rows_once_not_per_language_and_removes_rows_it_no_longer_bakes(release, monkeypatch):
+    leftover = bake.rows_path(release, "old.rows")
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"an earlier bake's rows")
+    monkeypatch.setattr(cards, "REGISTRY", {ONE: cards.REGISTRY[ONE]})
+    made: list[str] = []
+    real = bake.write
+    monkeypatch.setattr(bake, "write", lambda path, header, value: made.append(path.name) or real(path, header, value))
+    done = bake.bake(release, ("en", "pl"), log=lambda *_: None, pages=False)
+    rows = sorted(f"{name}.pkl" for name in bake.ROWS)
+    assert done["files"] == 2 + len(rows) and sorted(name for name in made if name in rows) == rows
+    assert sorted(path.name for path in (bake.folder(release) / bake.ROWS_FOLDER).iterdir()) == rows
