@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import hashlib
 import importlib
 import json
@@ -372,10 +373,23 @@ def _read(release: data.Release, path: Path, expected: dict) -> object:
         _warn_once(path, "truncated or corrupt")
         return MISSING
     try:
-        return pickle.loads(payload)  # noqa: S301 (written by the image's own build: see the docstring)
+        return _unpickled(payload)
     except Exception as exc:  # a bake never takes a page down: what it holds is made instead
         _warn_once(path, f"unreadable: {type(exc).__name__}")
         return MISSING
+
+
+def _unpickled(payload: bytes) -> object:
+    """The payload's objects, made without a garbage collection in the middle: unpickling makes
+    thousands of objects (a story's chapters: ~100 frames), which would start full collections
+    walking the whole of a serving process's memory (measured: ~0.25 s of a story's first run)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(payload)  # noqa: S301 (written by the image's own build: see the docstring)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _split(blob: bytes) -> tuple[bytes, bytes]:
