@@ -13,6 +13,10 @@ DASHBOARD = REPO_ROOT / "dashboard.py"
 SHARED_RENDER_MODULES = ("tests/app/test_every_number_traceable.py", "tests/app/test_reader_output.py",
                          "tests/app/test_pages.py", "tests/app/test_i18n_lithuania.py", "tests/app/test_i18n_sources.py",
                          "tests/app/test_i18n_poland.py")
+# Test modules that draw images or PDFs with kaleido's Chromium (app/image_export.py keeps one open
+# per process), scheduled together: one worker starts Chromium once (~5 s) for all of them.
+CHROMIUM_IMAGE_MODULES = ("tests/app/test_briefing_page.py", "tests/app/test_briefing_pdf.py",
+                          "tests/app/test_image_export.py")
 # Pages that draw no chart themselves: the briefing page draws its charts into a PDF.
 WITHOUT_CHARTS = {"briefing"}
 

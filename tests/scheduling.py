@@ -11,15 +11,20 @@ from collections import defaultdict
 from pathlib import Path
 
 from etl.atomic import write_bytes_atomic
-from tests.page_registry import SHARED_RENDER_MODULES
+from tests.page_registry import CHROMIUM_IMAGE_MODULES, SHARED_RENDER_MODULES
 
 RECORD = Path(__file__).with_name("module_seconds.json")
 UNRECORDED_SECONDS = 1.0  # a module the record does not know yet: most modules are short
+# Modules that run on one worker, one after another, as if they were one file: those reading the
+# shared page renders (each page rendered once for all) and those drawing with kaleido's Chromium
+# (started once for all).
+UNITS = (SHARED_RENDER_MODULES, CHROMIUM_IMAGE_MODULES)
 
 
 def module_of(nodeid: str) -> str:
+    """The scheduling unit of a test: its module, or the first module of the unit it belongs to."""
     module = nodeid.split("::", 1)[0]
-    return SHARED_RENDER_MODULES[0] if module in SHARED_RENDER_MODULES else module
+    return next((unit[0] for unit in UNITS if module in unit), module)
 
 
 def recorded_seconds(record: Path = RECORD) -> dict[str, float]:

@@ -1,9 +1,12 @@
 """The default run's order: whole modules, the longest recorded first (tests/scheduling.py)."""
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 from tests import scheduling
-from tests.page_registry import SHARED_RENDER_MODULES
+import pytest
+
+from tests.page_registry import CHROMIUM_IMAGE_MODULES, SHARED_RENDER_MODULES
 
 
 def items(*nodeids: str) -> list:
@@ -23,8 +26,9 @@ def test_without_a_record_the_collected_order_stays():
         collected, key=lambda i: i.nodeid.split("::")[0])
 
 
-def test_the_modules_sharing_page_renders_count_and_move_as_one():
-    first, second = SHARED_RENDER_MODULES[:2]
+@pytest.mark.parametrize("unit", [SHARED_RENDER_MODULES, CHROMIUM_IMAGE_MODULES], ids=["renders", "chromium"])
+def test_the_modules_of_a_unit_count_and_move_as_one(unit):
+    first, second = unit[:2]
     collected = items(f"{first}::t", "tests/x.py::t", f"{second}::t")
     ordered = scheduling.longest_modules_first(collected, {first: 5.0, "tests/x.py": 3.0})
     assert [i.nodeid for i in ordered] == [f"{first}::t", f"{second}::t", "tests/x.py::t"]
@@ -52,8 +56,9 @@ def test_a_stored_run_replaces_its_modules_and_keeps_the_others(tmp_path):
     assert json.loads(record.read_text(encoding="utf-8")) == {"tests/b.py": 6.5, "tests/a.py": 4.0}
 
 
-def test_the_modules_sharing_renders_are_stored_as_one_entry(tmp_path):
-    first, second = SHARED_RENDER_MODULES[:2]
+@pytest.mark.parametrize("unit", [SHARED_RENDER_MODULES, CHROMIUM_IMAGE_MODULES], ids=["renders", "chromium"])
+def test_the_modules_of_a_unit_are_stored_as_one_entry(tmp_path, unit):
+    first, second = unit[:2]
     for module in (first, second):
         (tmp_path / module).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / module).write_text("", encoding="utf-8")
@@ -64,3 +69,10 @@ def test_the_modules_sharing_renders_are_stored_as_one_entry(tmp_path):
     recorder.pytest_runtest_logreport(SimpleNamespace(nodeid=f"{second}::t", duration=3.0))
     recorder.pytest_sessionfinish(SimpleNamespace(config=SimpleNamespace(rootpath=tmp_path)))
     assert json.loads(record.read_text(encoding="utf-8")) == {first: 5.0}
+
+
+def test_every_module_of_a_unit_exists_and_belongs_to_one_unit():
+    root = Path(__file__).resolve().parents[1]
+    listed = [module for unit in scheduling.UNITS for module in unit]
+    assert len(listed) == len(set(listed))
+    assert all((root / module).is_file() for module in listed)

@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from app import cards
-from tests.page_registry import DASHBOARD, SHARED_RENDER_MODULES
+from tests.page_registry import CHROMIUM_IMAGE_MODULES, DASHBOARD, SHARED_RENDER_MODULES
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +50,25 @@ def forget_cards_built_from_patched_data(request):
     if "monkeypatch" in request.fixturenames:
         cards.clear_built()
         st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def chromium_drawn_only_by_its_unit(request):
+    """kaleido's Chromium starts once per test process (~5 s): the modules that draw with it are
+    scheduled on one worker (tests/scheduling.py), so a module drawing with it must be listed."""
+    from app import image_export
+    drawn = []
+    real = image_export._Browser.image
+
+    def image(self, *args, **kwargs):
+        drawn.append(True)
+        return real(self, *args, **kwargs)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(image_export._Browser, "image", image)
+        yield
+    module = request.node.nodeid.split("::", 1)[0]
+    assert not drawn or module in CHROMIUM_IMAGE_MODULES, \
+        f"{module} draws with kaleido's Chromium: list it in CHROMIUM_IMAGE_MODULES (tests/page_registry.py)"
 
 
 @pytest.fixture(scope="module")
