@@ -532,9 +532,12 @@ def data_key(card_key: str) -> str:
 
 
 def card_tools(card: ChartCard, release: data.Release, texts: dict[str, Any], share: bool) -> None:
-    """The card's "Chart data" expander and (`share`) its share menu, in one small fragment of the
-    card's own: opening or closing either reruns this fragment alone (no other card, section or
-    page reruns), and what each holds only while open is drawn then (share_controls).
+    """The card's "Chart data" expander and (`share`) its share menu: opening or closing either
+    reruns the card's section (url_state.section: the one to three cards of its filters) or, for
+    a card outside any section, a small fragment of the card's own (no other card, section or page
+    reruns); what each holds only while open is drawn then (share_controls). A section's card gets
+    no fragment of its own: a nested fragment costs each of the section's reruns Streamlit's
+    bookkeeping (deep copies of its cursors, ~1 ms a card, a tenth of a filter change's CPU).
 
     The "Chart data" expander: what the chart shows, the plotted rows as an HTML table for
     screen readers, the CSV of exactly those rows and, once the reader opens it, the same rows as
@@ -544,8 +547,7 @@ def card_tools(card: ChartCard, release: data.Release, texts: dict[str, Any], sh
     expander's content, and a page holding an st.dataframe makes every first visit download
     Streamlit's dataframe chunk (133 KB brotli; docs/performance.md, issue 16 target 4) and each
     card's Arrow table, for tables few readers open. Opening or closing the expander reruns this
-    card's tools alone."""
-    @st.fragment
+    card's tools (or its section) alone."""
     def body() -> None:
         with st.expander(texts["data_expander"], key=data_key(card.key), on_change="rerun") as box:
             st.markdown(texts["what_chart_shows"])
@@ -562,7 +564,10 @@ def card_tools(card: ChartCard, release: data.Release, texts: dict[str, Any], sh
         if share:
             share_controls(card, release)
 
-    body()
+    if url_state.in_section():
+        body()
+    else:
+        st.fragment(body)()
 
 
 def render(card: ChartCard, release: data.Release) -> None:

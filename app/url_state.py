@@ -325,6 +325,12 @@ def section(body: Callable[[], None] | None = None, *, key: str | None = None) -
     return wrap if body is None else wrap(body)
 
 
+def in_section() -> bool:
+    """True while a section's body runs (in a page's run or in the section's own rerun)."""
+    view = current_or_none()
+    return bool(view is not None and view.sections_running)
+
+
 def finish_with(view: PageView, callbacks: list) -> None:
     """Run the finishers (the share menus): every filter is known and none changes while they
     run, so the view's query and the base address are made once for all the links they draw."""

@@ -53,6 +53,13 @@ def test_a_filter_change_reruns_its_section_alone_and_keeps_url_links_and_memory
             # a menu of the other section (not rerun) too: every filter of the page is known when it opens
             links = await share_links(session, changed.cards | {"poland-applicants-map"}, "/poland?")
             assert len(links) == 2 and all(f"year={chosen}" in link and "eurostat=false" in link for link in links)
+            # a card outside any section: its menu reruns the card's own small fragment, no chart
+            outside = sorted(page.cards - changed.cards - {"poland-applicants-map", "poland-applicants-by-voivode"})[0]
+            opened = await session.set(f"share-{outside}", True)
+            assert opened.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and not opened.cards and not opened.charts
+            link, = [code for code in opened.codes if "/poland?" in code and "<iframe" not in code]
+            assert link.endswith(f"#{outside}") and f"year={chosen}" in link and "eurostat=false" in link
+            assert (await session.set(f"share-{outside}", False)).ok
 
             # switching pages and back (Streamlit clears the query) restores the view
             assert (await session.run("lithuania", "")).ok
@@ -74,13 +81,15 @@ def anchors(run) -> set[str]:
 
 
 async def share_links(session: Session, cards: set[str], page: str) -> list[str]:
-    """Open each card's share menu as a reader does (it reruns the card's own fragment alone), read
-    its link to the view, close it again. A closed menu holds nothing: no run before sent a link."""
+    """Open each card's share menu as a reader does (it reruns the card's section alone, or the
+    card's own small fragment), read its link to the view, close it again. A closed menu holds
+    nothing: no run before sent a link."""
     links = []
     for card in sorted(cards):
         opened = await session.set(f"share-{card}", True)
         assert opened.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and not opened.exceptions
-        assert opened.charts == 0 and not opened.cards  # the menu's fragment: no chart, no card drawn again
+        assert card in opened.cards or not opened.cards  # its section or its own fragment, not the page
+        assert len(opened.cards) <= 3 and opened.charts == len(opened.cards)
         found = [code for code in opened.codes if page in code and "<iframe" not in code]
         assert len(found) == 1 and found[0].endswith(f"#{card}"), opened.codes
         links += found
