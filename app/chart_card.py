@@ -369,13 +369,24 @@ def card_csv(card: ChartCard, release: data.Release, lang: str) -> bytes:
         return card.once("csv", lambda: export_table(card.data, release).to_csv(index=False).encode("utf-8"))
 
 
+def share_key(card_key: str) -> str:
+    """The widget key of a card's share menu (its open state: st.session_state[share_key(...)])."""
+    return f"share-{card_key}"
+
+
 def share_controls(card: ChartCard, release: data.Release) -> None:
     """Link to the view, embed snippet and images with title, source and date drawn in.
 
-    The menu is filled when the page has run (url_state.finish): only then are all of the page's
-    filters known, including those drawn below this card."""
+    The menu's content is drawn only while the reader has it open (`on_change="rerun"`: opening
+    it reruns the card's own small fragment, see `card_tools`, not the section or the page). A
+    closed menu is one element; filled, it is seven and registers the PNG and SVG downloads, on
+    every run of every card for menus few open (docs/performance.md, issue 16 target 3). The
+    links are made when every filter of the page is known (url_state.PageView.when_known): at the
+    end of the page's or the section's run, or at once when the menu's own opening reran it."""
     view = url_state.current_or_none()
-    menu = st.popover(t("common.share"), icon=":material/share:", key=f"share-{card.key}")
+    menu = st.popover(t("common.share"), icon=":material/share:", key=share_key(card.key), on_change="rerun")
+    if not menu.open:
+        return
 
     def fill() -> None:
         link = url_state.link(view, card.key) if view is not None else None
@@ -401,7 +412,7 @@ def share_controls(card: ChartCard, release: data.Release) -> None:
     if view is None:
         fill()
     else:
-        view.when_finished(fill)
+        view.when_known(fill)
 
 
 class SentFigure(go.Figure):
@@ -520,8 +531,15 @@ def data_key(card_key: str) -> str:
     return f"data-{card_key}"
 
 
-def data_expander(card: ChartCard, release: data.Release, texts: dict[str, Any]) -> None:
-    """The card's "Chart data" expander: what the chart shows, the plotted rows as an HTML table for
+def card_tools(card: ChartCard, release: data.Release, texts: dict[str, Any], share: bool) -> None:
+    """The card's "Chart data" expander and (`share`) its share menu: opening or closing either
+    reruns the card's section (url_state.section: the one to three cards of its filters) or, for
+    a card outside any section, a small fragment of the card's own (no other card, section or page
+    reruns); what each holds only while open is drawn then (share_controls). A section's card gets
+    no fragment of its own: a nested fragment costs each of the section's reruns Streamlit's
+    bookkeeping (deep copies of its cursors, ~1 ms a card, a tenth of a filter change's CPU).
+
+    The "Chart data" expander: what the chart shows, the plotted rows as an HTML table for
     screen readers, the CSV of exactly those rows and, once the reader opens it, the same rows as
     an interactive st.dataframe (sorting, search).
 
@@ -529,8 +547,7 @@ def data_expander(card: ChartCard, release: data.Release, texts: dict[str, Any])
     expander's content, and a page holding an st.dataframe makes every first visit download
     Streamlit's dataframe chunk (133 KB brotli; docs/performance.md, issue 16 target 4) and each
     card's Arrow table, for tables few readers open. Opening or closing the expander reruns this
-    card's expander alone (a fragment of its own: no other card, section or page reruns)."""
-    @st.fragment
+    card's tools (or its section) alone."""
     def body() -> None:
         with st.expander(texts["data_expander"], key=data_key(card.key), on_change="rerun") as box:
             st.markdown(texts["what_chart_shows"])
@@ -544,8 +561,13 @@ def data_expander(card: ChartCard, release: data.Release, texts: dict[str, Any])
             st.download_button(texts["download_csv"], partial(card_csv, card, release, texts["lang"]),
                                file_name=f"belarus-exiles-{card.key}.csv", mime="text/csv",
                                key=f"csv-{card.key}", on_click="ignore", icon=":material/download:")
+        if share:
+            share_controls(card, release)
 
-    body()
+    if url_state.in_section():
+        body()
+    else:
+        st.fragment(body)()
 
 
 def render(card: ChartCard, release: data.Release) -> None:
@@ -574,9 +596,7 @@ def render(card: ChartCard, release: data.Release) -> None:
             st.dataframe(drawn_arrow(card, "conflicts", conflicts), hide_index=True, key=f"conflicts-{card.key}",
                          column_config={texts["col_link"]: st.column_config.LinkColumn(display_text=HOST_DISPLAY),
                                         texts["col_curator_note"]: st.column_config.TextColumn(width="large")})
-        data_expander(card, release, texts)
+        card_tools(card, release, texts, share=not alone)
         if alone:  # an embed: the way back to the whole dashboard, at this view
             st.link_button(t("common.open_in_dashboard"), url_state.link(url_state.current(), card.key),
                            icon=":material/open_in_new:")
-        else:
-            share_controls(card, release)

@@ -115,9 +115,20 @@ class PageView:
     # While the finishers run: the base address and the view's canonical query, the same for every
     # share menu they fill (see finish_with; query() and link() read them)
     fixed: tuple[str, dict[str, str]] | None = None
+    sections_running: int = 0                     # sections (fragments) now running in this run
 
     def when_finished(self, callback) -> None:
         self.finishers.append(callback)
+
+    def when_known(self, callback) -> None:
+        """Run `callback` (a share menu's filling) once every filter of the page is known: when
+        the page's or the section's run ends (filters drawn below the caller are not bound yet),
+        or right away when this run is only the caller's own small fragment's (a card's share
+        menu opened: no filter is drawn in it, each is as the page's last run left it)."""
+        if fragment_only() and not self.sections_running:
+            finish_with(self, [callback])
+        else:
+            self.when_finished(callback)
 
     def bind(self, name: str, key: str, options: Sequence, default: Any, multi: bool = False,
              limit: int = MAX_ITEMS) -> str:
@@ -301,13 +312,23 @@ def section(body: Callable[[], None] | None = None, *, key: str | None = None) -
             if alone:
                 view.source = "widgets"
                 first = len(view.finishers)
-            body()
+            view.sections_running += 1
+            try:
+                body()
+            finally:
+                view.sections_running -= 1
             if alone:
                 finish_with(view, view.finishers[first:])
                 del view.finishers[first:]
                 _write_url(view)
         return run
     return wrap if body is None else wrap(body)
+
+
+def in_section() -> bool:
+    """True while a section's body runs (in a page's run or in the section's own rerun)."""
+    view = current_or_none()
+    return bool(view is not None and view.sections_running)
 
 
 def finish_with(view: PageView, callbacks: list) -> None:

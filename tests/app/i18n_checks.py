@@ -150,11 +150,28 @@ def page_in(page: str, lang: str) -> AppTest:
 DATA_EXPANDER_ID = re.compile(r"-(data-.+)$")
 
 
+def share_menus(at: AppTest) -> list[str]:
+    """The widget keys of the share menus the page drew (their open state: chart_card.share_key)."""
+    return [key for key in at.session_state if str(key).startswith("share-")]
+
+
+def open_share_menus(at: AppTest) -> AppTest:
+    """`at` with every chart card's share menu opened, as a reader opens it (its content is drawn
+    only while open: app/chart_card.share_controls)."""
+    for key in share_menus(at):
+        at.session_state[key] = True
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
 def open_data_tables(at: AppTest) -> AppTest:
-    """`at` with every chart card's data expander opened, as a reader opens it: the interactive
-    table of a card's plotted rows is drawn only then (app/chart_card.data_expander), and the checks
-    that read tables (headers, cells, figures) read those too."""
+    """`at` with every chart card's data expander and share menu opened, as a reader opens them:
+    the interactive table of a card's plotted rows, and the share menu's links, labels and image
+    buttons, are drawn only then (app/chart_card.card_tools), and the checks that read tables
+    (headers, cells, figures) and labels read those too."""
     keys = [match.group(1) for expander in at.expander if (match := DATA_EXPANDER_ID.search(expander.proto.id))]
+    keys += share_menus(at)
     closed = [key for key in keys if not at.session_state[key]]
     for key in closed:
         at.session_state[key] = True

@@ -7,6 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.i18n_checks import open_share_menus
 from tests.page_registry import DASHBOARD
 
 WHERE = "pages/where_they_went.py"
@@ -120,7 +121,8 @@ def test_a_chart_parameter_leaves_that_card_alone(built, page, card):
 
 def test_the_share_menu_links_the_canonical_view(built):
     at = open_page(WHERE, {"measure": "permits", "junk": "<b>x</b>"})
-    links = [block.value for block in at.get("code")]
+    assert not at.get("code"), "a closed share menu holds nothing"
+    links = [block.value for block in open_share_menus(at).get("code")]
     assert any(text.endswith("/where?measure=permits&lang=en#where-map") for text in links), links
     embeds = [text for text in links if "<iframe" in text]
     assert embeds and all("chart=" in text and "embed=true" in text and "<b>" not in text for text in embeds)
@@ -132,7 +134,8 @@ def test_where_the_edition_is_served_a_default_view_embeds_its_static_page(built
     edition does not bake, still embeds the app's view of the card alone."""
     monkeypatch.setenv("EXILE_STATIC_EMBEDS", "1")
     monkeypatch.setenv("EXILE_PUBLIC_URL", "https://exiles.example.org")
-    default = [b.value for b in open_page(WHERE, {}).get("code") if "<iframe" in b.value]
+    default = [b.value for b in open_share_menus(open_page(WHERE, {})).get("code") if "<iframe" in b.value]
     assert 'src="https://exiles.example.org/embed/en/where-map.html"' in " ".join(default), default
-    filtered = [b.value for b in open_page(WHERE, {"measure": "permits"}).get("code") if "<iframe" in b.value]
+    filtered = [b.value for b in open_share_menus(open_page(WHERE, {"measure": "permits"})).get("code")
+                if "<iframe" in b.value]
     assert filtered and all("/embed/" not in text and "embed=true" in text for text in filtered), filtered

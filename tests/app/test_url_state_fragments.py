@@ -1,7 +1,8 @@
 """The fragment path of url_state.section on a real `streamlit run` (AppTest reruns the whole page,
 so it cannot tell a fragment's rerun from a page's): a filter change reruns its section alone,
 and the section writes the page's canonical URL, its cards' share links and the remembered view
-itself. Driven through Streamlit's websocket protocol (tests/deploy/streamlit_client.Session)."""
+itself; a card's share menu is filled when the reader opens it, with the view the sections left.
+Driven through Streamlit's websocket protocol (tests/deploy/streamlit_client.Session)."""
 from __future__ import annotations
 
 from urllib.parse import parse_qs
@@ -30,7 +31,8 @@ def test_a_filter_change_reruns_its_section_alone_and_keeps_url_links_and_memory
     async def scenario() -> None:
         async with aiohttp.ClientSession() as http, Session.open(http, server_url) as session:
             page = await session.run("poland", "lang=en")
-            assert page.ok and page.charts == 10
+            assert page.ok and page.charts == 10 and len(page.cards) == 10
+            assert not page.codes  # the share menus are closed: their links are drawn when one opens
             year, toggle = session.widget("poland_voivode_year"), session.widget("poland_eurostat")
             assert year.fragment_id and toggle.fragment_id and year.fragment_id != toggle.fragment_id
 
@@ -38,17 +40,26 @@ def test_a_filter_change_reruns_its_section_alone_and_keeps_url_links_and_memory
             changed = await session.set("poland_voivode_year", chosen)
             assert changed.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and not changed.exceptions
             assert changed.charts == 2  # the map and the ranked bars, nothing else of the page
+            assert changed.cards == {"poland-applicants-map", "poland-applicants-by-voivode"}
             assert query(session.query_string) == {"year": [chosen], "lang": ["en"]}
-            # the section's share menus link the new view
-            links = [code for code in changed.codes if "/poland?" in code and "<iframe" not in code]
+            # the section's share menus, opened, link the new view
+            links = await share_links(session, changed.cards, "/poland?")
             assert len(links) == 2 and all(f"year={chosen}" in link for link in links)
 
             changed = await session.set("poland_eurostat", False)
             assert changed.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and changed.charts == 1
             # every filter of the page, the other section's too
             assert query(session.query_string) == {"year": [chosen], "eurostat": ["false"], "lang": ["en"]}
-            links = [code for code in changed.codes if "/poland?" in code and "<iframe" not in code]
-            assert links and all(f"year={chosen}" in link and "eurostat=false" in link for link in links)
+            # a menu of the other section (not rerun) too: every filter of the page is known when it opens
+            links = await share_links(session, changed.cards | {"poland-applicants-map"}, "/poland?")
+            assert len(links) == 2 and all(f"year={chosen}" in link and "eurostat=false" in link for link in links)
+            # a card outside any section: its menu reruns the card's own small fragment, no chart
+            outside = sorted(page.cards - changed.cards - {"poland-applicants-map", "poland-applicants-by-voivode"})[0]
+            opened = await session.set(f"share-{outside}", True)
+            assert opened.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and not opened.cards and not opened.charts
+            link, = [code for code in opened.codes if "/poland?" in code and "<iframe" not in code]
+            assert link.endswith(f"#{outside}") and f"year={chosen}" in link and "eurostat=false" in link
+            assert (await session.set(f"share-{outside}", False)).ok
 
             # switching pages and back (Streamlit clears the query) restores the view
             assert (await session.run("lithuania", "")).ok
@@ -65,8 +76,26 @@ def test_a_filter_change_reruns_its_section_alone_and_keeps_url_links_and_memory
 
 
 def anchors(run) -> set[str]:
-    """The cards a run drew, by the anchors of their share links (one link per card)."""
-    return {code.rsplit("#", 1)[1] for code in run.codes if "<iframe" not in code and "#" in code}
+    """The cards a run drew (by their containers' keys)."""
+    return run.cards
+
+
+async def share_links(session: Session, cards: set[str], page: str) -> list[str]:
+    """Open each card's share menu as a reader does (it reruns the card's section alone, or the
+    card's own small fragment), read its link to the view, close it again. A closed menu holds
+    nothing: no run before sent a link."""
+    links = []
+    for card in sorted(cards):
+        opened = await session.set(f"share-{card}", True)
+        assert opened.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and not opened.exceptions
+        assert card in opened.cards or not opened.cards  # its section or its own fragment, not the page
+        assert len(opened.cards) <= 3 and opened.charts == len(opened.cards)
+        found = [code for code in opened.codes if page in code and "<iframe" not in code]
+        assert len(found) == 1 and found[0].endswith(f"#{card}"), opened.codes
+        links += found
+        closed = await session.set(f"share-{card}", False)
+        assert closed.ok and not closed.codes
+    return links
 
 
 def test_where_a_shared_scale_reruns_the_map_and_the_trend_not_the_page(server_url):
@@ -84,7 +113,7 @@ def test_where_a_shared_scale_reruns_the_map_and_the_trend_not_the_page(server_u
             assert per_capita.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and not per_capita.exceptions
             assert per_capita.charts == 3 and anchors(per_capita) == {"where-map", "where-ranking", "where-over-time"}
             assert query(session.query_string) == {"scale": ["per_1000"], "arrows": ["true"], "lang": ["en"]}
-            trend_link = next(c for c in per_capita.codes if c.endswith("#where-over-time"))
+            trend_link, = await share_links(session, {"where-over-time"}, "/where?")
             assert query(trend_link.split("?", 1)[1].split("#")[0])["scale"] == ["per_1000"]
             # a measure that keeps the trend's scale reruns the map's section alone
             measure = await session.set("where_measure", "permits")
@@ -117,7 +146,8 @@ def test_asylum_shared_controls_rerun_the_sections_that_use_them_not_the_page(se
             assert since.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and not since.exceptions
             assert UNHCR <= anchors(since) and not anchors(since) & OFFICE
             assert query(session.query_string) == {"since": ["2019"], "lang": ["en"]}
-            assert all("since=2019" in c for c in since.codes if "/asylum?" in c and "<iframe" not in c)
+            links = await share_links(session, anchors(since), "/asylum?")
+            assert len(links) == len(anchors(since)) and all("since=2019" in link for link in links)
 
             # the unit: applications and decisions (the build's UNHCR figures are in persons only: in
             # cases they say so), not the rate, which has no unit

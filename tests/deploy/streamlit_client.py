@@ -34,6 +34,12 @@ class PageRun:
     exceptions: list[str] = field(default_factory=list)  # exception elements the page drew
     charts: int = 0                   # plotly charts the page drew
     codes: list[str] = field(default_factory=list)  # the text of every code block drawn (share links, embeds)
+    blocks: list[str] = field(default_factory=list)  # the ids of the keyed blocks drawn (containers, menus)
+
+    @property
+    def cards(self) -> set[str]:
+        """The chart cards the run drew, by their containers' keys (chart_card.render: card-<key>)."""
+        return {block.rsplit("-card-", 1)[1] for block in self.blocks if "-card-" in block}
 
     @property
     def ok(self) -> bool:
@@ -61,6 +67,8 @@ def rerun_message(url_path: str, query_string: str, base_url: str, locale: str =
 
 
 def _walk_elements(forward: ForwardMsg, run: PageRun) -> None:
+    if forward.HasField("delta") and forward.delta.HasField("add_block") and forward.delta.add_block.id:
+        run.blocks.append(forward.delta.add_block.id)
     if not forward.HasField("delta") or not forward.delta.HasField("new_element"):
         return
     element = forward.delta.new_element
@@ -206,17 +214,18 @@ class Session:
 
     def widget(self, key: str) -> Widget:
         for widget in self.widgets.values():
-            if widget.key == key:
+            if widget.key == key or widget.id.endswith(f"-{key}"):  # a key may hold dashes: share-<card>
                 return widget
         raise KeyError(f"no widget with key {key!r} on the page (have {sorted(w.key for w in self.widgets.values())})")
 
     async def set(self, key: str, value: Any, timeout: float = 120.0) -> PageRun:
         """Change a widget as a reader does: a bool for a toggle or checkbox, an option as drawn
-        (its label) for a segmented control; the rerun is the widget's fragment's when it has one."""
+        (its label) for a segmented control, True or False to open or close a menu or an expander
+        that reruns when opened; the rerun is the widget's fragment's when it has one."""
         from streamlit.proto.WidgetStates_pb2 import WidgetState
         widget = self.widget(key)
         state = WidgetState(id=widget.id)
-        if widget.kind == "checkbox":
+        if widget.kind in ("checkbox", "popover", "expandable"):
             state.bool_value = bool(value)
         elif widget.kind == "button_group":
             state.string_array_value.data.extend([str(v) for v in (value if isinstance(value, list) else [value])])
@@ -257,3 +266,9 @@ class Session:
                 else:
                     options = []
                 self.widgets[proto.id] = Widget(proto.id, widget_kind, forward.delta.fragment_id, options)
+        elif kind == "delta" and forward.delta.HasField("add_block"):
+            block = forward.delta.add_block  # a menu or an expander that reruns when opened is a widget too
+            block_kind = block.WhichOneof("type")
+            if block_kind in ("popover", "expandable") and getattr(block, block_kind).id:
+                widget_id = getattr(block, block_kind).id
+                self.widgets[widget_id] = Widget(widget_id, block_kind, forward.delta.fragment_id)
