@@ -34,9 +34,7 @@ each of them to index.html (deploy/nginx/exiles/http.conf, map $exiles_chart_pre
 browser fetches and compiles them while the websocket connects and the script runs. Their names
 carry Streamlit's content hashes: the copy is refused when the names the proxy preloads are not
 exactly the ones the copy's Streamlit imports for a chart (chart_preloads; a Streamlit upgrade
-that renames them is to be looked at, and the map updated). The map also runs the Plotly chunk as
-soon as it has arrived (a preload does not run a module; running plotly.js takes about a second of
-the browser's main thread): the copy is refused when that script names another file.
+that renames them is to be looked at, and the map updated).
 The deploy/Dockerfile runs it at image build time; tests/deploy's loopback proxy too.
 """
 from __future__ import annotations
@@ -124,9 +122,6 @@ CHART_CHUNK = "PlotlyChart"  # Streamlit's lazily imported module that draws st.
 HTTP_CONF = REPO / "deploy" / "nginx" / "exiles" / "http.conf"
 VITE_DEPS = re.compile(r"__vite__mapDeps=\(i,m=__vite__mapDeps,d=\(m\.f\|\|\(m\.f=\[([^\]]*)\]\)\)")
 MODULEPRELOAD = re.compile(r'<link rel="modulepreload" crossorigin href="\./static/js/([^"]+)">')
-# The chart chunk run as soon as it has arrived (not only fetched and compiled: the same URL and
-# credentials mode as its preload, so one fetch and one module)
-EARLY_RUN = re.compile(r'<script type="module" async crossorigin src="\./static/js/([^"]+)"></script>')
 
 
 def lazy_imports(index_js: str, chunk: str) -> list[str]:
@@ -168,30 +163,15 @@ def configured_preloads(http_conf: str) -> list[str]:
     return MODULEPRELOAD.findall(default.group(1)) if default else []
 
 
-def configured_early_runs(http_conf: str) -> list[str]:
-    """The .js files the proxy's map $exiles_chart_preload runs as soon as they have arrived."""
-    block = re.search(r"map \$uri \$exiles_chart_preload \{(.*?)\n\}", http_conf, re.S)
-    if block is None:
-        return []
-    default = re.search(r"^\s*default\s+'([^']*)';", block.group(1), re.M)
-    return EARLY_RUN.findall(default.group(1)) if default else []
-
-
 def check_chart_preloads(static: Path, http_conf: Path = HTTP_CONF) -> list[str]:
     """The chart preloads of the frontend in `static`, if the proxy's configuration preloads exactly
-    those and runs the chart chunk (the first of them) as soon as it has arrived; else ValueError
-    naming both (the copy is refused)."""
+    those; else ValueError naming both (the copy is refused)."""
     wanted = chart_preloads(static)
-    text = http_conf.read_text(encoding="utf-8")
-    configured = configured_preloads(text)
+    configured = configured_preloads(http_conf.read_text(encoding="utf-8"))
     if configured != wanted:
         raise ValueError(f"{http_conf}: map $exiles_chart_preload preloads {configured}, but this Streamlit "
                          f"imports {wanted} for its first chart: update the map (docs/performance.md, "
                          "issue 16 target 4)")
-    runs = configured_early_runs(text)
-    if runs != wanted[:1]:
-        raise ValueError(f"{http_conf}: map $exiles_chart_preload runs {runs} early, but this Streamlit's chart "
-                         f"chunk is {wanted[0]}: update the map (docs/performance.md, issue 16 target 4)")
     return wanted
 
 

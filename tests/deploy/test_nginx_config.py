@@ -150,19 +150,3 @@ def test_the_proxy_adds_the_first_charts_preloads_to_index_html_on_every_page_bu
     chartless = [page.url_path for page in registered_pages() if "chart_card.render" not in
                  (REPO_ROOT / page.file).read_text()]
     assert chartless == ["briefing"]
-
-
-def test_the_proxy_runs_the_plotly_chunk_it_preloads_as_soon_as_it_arrives():
-    """The map's value ends with one async module script of the chunk it preloads first (the chart
-    chunk: tests/deploy/test_precompress.py), with the preload's credentials mode (one fetch, one
-    module), from this origin: the app's CSP lets it run without a hash (script-src 'self')."""
-    conf = (NGINX_DIR / "exiles" / "http.conf").read_text()
-    block = re.search(r"map \$uri \$exiles_chart_preload \{(.*?)\n\}", conf, re.S).group(1)
-    value = re.search(r"^\s*default\s+'([^']*)';", block, re.M).group(1)
-    first = re.search(r'<link rel="modulepreload" crossorigin href="(\./static/js/PlotlyChart\.[^"]+)">', value)
-    assert first is not None and value.endswith(
-        f'<script type="module" async crossorigin src="{first.group(1)}"></script>')
-    assert value.count("<script") == 1
-    csp = re.search(r'Content-Security-Policy "([^"]*)"', (NGINX_DIR / "exiles" / "headers-app.conf").read_text())
-    script_src = re.search(r"script-src ([^;]*)", csp.group(1)).group(1).split()
-    assert "'self'" in script_src

@@ -121,11 +121,8 @@ def frontend(folder: Path, entry_js: str) -> Path:
     return folder
 
 
-def conf_preloading(path: Path, names: list[str], run: str | None = None) -> Path:
-    """A proxy map that preloads `names` and runs `run` (default: the first name) when it arrives."""
+def conf_preloading(path: Path, names: list[str]) -> Path:
     links = "".join(f'<link rel="modulepreload" crossorigin href="./static/js/{name}">' for name in names)
-    run = names[0] if run is None else run
-    links += f'<script type="module" async crossorigin src="./static/js/{run}"></script>' if run else ""
     path.write_text('map $uri $exiles_chart_preload {\n    "~^/briefing/?$"  "";\n'
                     f"    default '{links}';\n}}\n")
     return path
@@ -141,7 +138,6 @@ def test_the_proxy_preloads_what_the_installed_streamlit_imports_for_a_chart():
     """The map in deploy/nginx/exiles/http.conf names the installed Streamlit's Plotly chunk (all of
     plotly.js, megabytes) and each module it needs, and nothing else."""
     wanted = precompress.check_chart_preloads(STREAMLIT_STATIC)
-    assert precompress.configured_early_runs(precompress.HTTP_CONF.read_text()) == wanted[:1]
     assert wanted[0].startswith("PlotlyChart.") and (STREAMLIT_STATIC / "static" / "js" / wanted[0]).stat().st_size > 10**6
     assert all((STREAMLIT_STATIC / "static" / "js" / name).is_file() for name in wanted)
 
@@ -155,11 +151,6 @@ def test_a_copy_whose_chart_chunk_the_proxy_does_not_preload_is_refused(tmp_path
         precompress.precompress(source, tmp_path / "copy", brotli_quality=None, http_conf=stale)
     fresh = conf_preloading(tmp_path / "fresh.conf", ["PlotlyChart.c3-x.js", "wrap.d4.js"])
     assert precompress.check_chart_preloads(source, fresh) == ["PlotlyChart.c3-x.js", "wrap.d4.js"]
-    # the chunk preloaded but not run early (or another file run): refused too
-    for run in ("", "wrap.d4.js", "PlotlyChart.OLD.js"):
-        unrun = conf_preloading(tmp_path / "unrun.conf", ["PlotlyChart.c3-x.js", "wrap.d4.js"], run=run)
-        with pytest.raises(ValueError, match="runs .* early"):
-            precompress.check_chart_preloads(source, unrun)
     renamed = frontend(tmp_path / "renamed", ENTRY.replace("PlotlyChart", "PlotlyFigure"))
     with pytest.raises(ValueError, match="renamed its Plotly chunk"):
         precompress.check_chart_preloads(renamed, fresh)

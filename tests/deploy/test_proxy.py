@@ -530,29 +530,6 @@ def test_a_first_visit_fetches_the_chart_modules_once_while_the_app_boots(chromi
     assert "websocket" in seen, seen
 
 
-def test_the_plotly_chunk_runs_while_the_app_connects_before_any_chart_arrives(chromium_browser, replicas_up):
-    """index.html through the proxy runs Streamlit's Plotly chunk as soon as it has arrived (the map's
-    `<script type="module" async>`; issue 16, target 4), not only on Streamlit's import when the
-    first chart's element arrives: with the app kept from connecting (its /_stcore/ requests and its
-    websocket refused, so no element is ever sent), plotly.js still runs (it adds its global style
-    sheet when it runs) and no chart is drawn. Without the script, plotly.js never runs here."""
-    context = chromium_browser.new_context(locale="en-GB", viewport={"width": 1300, "height": 900})
-    try:
-        page = context.new_page()
-        refused: list[str] = []
-        page.route("**/_stcore/**", lambda route: (refused.append(route.request.url), route.abort()))
-        page.route_web_socket("**/_stcore/stream", lambda socket: (refused.append(socket.url), socket.close()))
-        errors: list[str] = []
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error"
-                and "Content Security Policy" in message.text else None)
-        page.goto(replicas_up.nginx.url + "/where")
-        page.wait_for_selector('style[id="plotly.js-style-global"]', state="attached", timeout=RENDER_TIMEOUT_MS)
-        assert refused and page.locator(".js-plotly-plot").count() == 0
-        assert not errors, errors  # the proxy's CSP lets the script run ('self')
-    finally:
-        context.close()
-
-
 # ------------------------------------------------------------------ saturated, then down
 
 def test_the_static_edition_stands_in_when_every_replica_is_full(replicas_up):
