@@ -357,7 +357,7 @@ class Replica:
     def start(self) -> None:
         with self.log.open("a") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "dashboard.py",
+                [sys.executable, "-m", "app.serve",  # the image's CMD: preload, then streamlit run
                  "--server.port", str(self.port), "--server.address", "127.0.0.1"],
                 cwd=self.app_tree, env=self.environment(), stdout=out, stderr=subprocess.STDOUT)
 

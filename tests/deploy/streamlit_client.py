@@ -34,6 +34,7 @@ class PageRun:
     exceptions: list[str] = field(default_factory=list)  # exception elements the page drew
     charts: int = 0                   # plotly charts the page drew
     codes: list[str] = field(default_factory=list)  # the text of every code block drawn (share links, embeds)
+    alerts: list[str] = field(default_factory=list)  # the text of every alert drawn (st.error, st.info, ...)
 
     @property
     def ok(self) -> bool:
@@ -67,6 +68,8 @@ def _walk_elements(forward: ForwardMsg, run: PageRun) -> None:
     kind = element.WhichOneof("type")
     if kind == "exception":
         run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+    elif kind == "alert":
+        run.alerts.append(element.alert.body)
     elif kind == "plotly_chart":
         run.charts += 1
     elif kind == "code":
