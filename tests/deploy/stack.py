@@ -333,7 +333,8 @@ def make_app_tree(folder: Path) -> Path:
 
 @dataclass
 class Replica:
-    """`streamlit run dashboard.py` with the production config on 127.0.0.1:port."""
+    """`python -m app.serve` (the image's CMD: the preload, then `streamlit run dashboard.py`) with the
+    production config on 127.0.0.1:port."""
     app_tree: Path
     data_root: Path
     public_origin: str
