@@ -95,8 +95,11 @@ class Server:
                     "EXILE_PUBLIC_URL": self.url, "STREAMLIT_SERVER_CORS_ALLOWED_ORIGINS": self.url,
                     "HOME": str(self.tree / "home")})
         log = self.tree / "server.log"
+        # the image's command: the launcher (app/serve.py) where the checkout has one
+        launcher = (["-m", "app.serve"] if (self.checkout / "app" / "serve.py").exists()
+                    else ["-m", "streamlit", "run", "dashboard.py"])
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(self.port),
+            [sys.executable, *launcher, "--server.port", str(self.port),
              "--server.address", "127.0.0.1"], cwd=self.tree, env=env, stdout=log.open("a"),
             stderr=subprocess.STDOUT)
         wait_until_healthy(self.url, self.process, log, 120)

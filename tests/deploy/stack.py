@@ -333,7 +333,8 @@ def make_app_tree(folder: Path) -> Path:
 
 @dataclass
 class Replica:
-    """`streamlit run dashboard.py` with the production config on 127.0.0.1:port."""
+    """`python -m app.serve` (the image's CMD: the preload, then `streamlit run dashboard.py`) with the
+    production config on 127.0.0.1:port."""
     app_tree: Path
     data_root: Path
     public_origin: str
@@ -357,7 +358,7 @@ class Replica:
     def start(self) -> None:
         with self.log.open("a") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "dashboard.py",
+                [sys.executable, "-m", "app.serve",  # the image's CMD: preload, then streamlit run
                  "--server.port", str(self.port), "--server.address", "127.0.0.1"],
                 cwd=self.app_tree, env=self.environment(), stdout=out, stderr=subprocess.STDOUT)
 

@@ -35,6 +35,7 @@ class PageRun:
     charts: int = 0                   # plotly charts the page drew
     codes: list[str] = field(default_factory=list)  # the text of every code block drawn (share links, embeds)
     blocks: list[str] = field(default_factory=list)  # the ids of the keyed blocks drawn (containers, menus)
+    alerts: list[str] = field(default_factory=list)  # the text of every alert drawn (st.error, st.info, ...)
 
     @property
     def cards(self) -> set[str]:
@@ -75,6 +76,8 @@ def _walk_elements(forward: ForwardMsg, run: PageRun) -> None:
     kind = element.WhichOneof("type")
     if kind == "exception":
         run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+    elif kind == "alert":
+        run.alerts.append(element.alert.body)
     elif kind == "plotly_chart":
         run.charts += 1
     elif kind == "code":

@@ -64,7 +64,8 @@ def test_the_app_image():
     assert user and int(user.group(1)) != 0 and user.start() > build
     assert re.search(r"EXILE_READ_ONLY=1", app[user.start():])
     assert "HEALTHCHECK" in app and '"deploy/healthcheck.py"' in app
-    assert 'CMD ["streamlit", "run", "dashboard.py"' in app
+    # the launcher: a light preload, then `streamlit run dashboard.py` in the same process
+    assert 'CMD ["python", "-m", "app.serve"' in app
 
 
 def test_the_proxy_image_is_the_official_nginx_with_the_static_edition():
