@@ -104,18 +104,28 @@ def one_card_baked(app_data) -> dict:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(cards, "REGISTRY", {ONE: cards.REGISTRY[ONE]})
         bake.bake(release, ("en", "pl"), log=lambda *_: None, pages=False, rows=False)
-    files = {path: path.read_bytes() for path in bake.folder(release).rglob("*.pkl")}
-    shutil.rmtree(bake.folder(release))
+    files = taken_away(release, bake.folder(release).rglob("*.pkl"))
     cards.clear_built()
     return files
+
+
+def taken_away(release, paths) -> dict:
+    """The bytes of the baked files at `paths`, the release's bake folder then removed."""
+    files = {path: path.read_bytes() for path in paths}
+    shutil.rmtree(bake.folder(release))
+    return files
+
+
+def put_back(files: dict) -> None:
+    for path, blob in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(blob)
 
 
 @pytest.fixture
 def one_card(release, one_card_baked, no_bake_left):
     """That bake in place in the release folder; its path in English."""
-    for path, blob in one_card_baked.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(blob)
+    put_back(one_card_baked)
     return bake.path_of(release, "en", ONE, cards.view_key(ONE, {}))
 
 
@@ -301,8 +311,7 @@ def rows_files(app_data) -> dict:
     from app import data
     release = data.ensure_release(show_progress=False)
     bake.bake_rows(release, log=lambda *_: None)
-    files = {path: path.read_bytes() for path in (bake.folder(release) / bake.ROWS_FOLDER).glob("*.pkl")}
-    shutil.rmtree(bake.folder(release))
+    files = taken_away(release, (bake.folder(release) / bake.ROWS_FOLDER).glob("*.pkl"))
     memo.clear()
     return files
 
@@ -310,9 +319,7 @@ def rows_files(app_data) -> dict:
 @pytest.fixture
 def rows_baked(release, rows_files, no_bake_left):
     """Those rows in place in the release folder; the process's kept rows forgotten."""
-    for path, blob in rows_files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(blob)
+    put_back(rows_files)
     memo.clear()
     yield rows_files
     memo.clear()
