@@ -16,7 +16,7 @@ SHARED_RENDER_MODULES = ("tests/app/test_every_number_traceable.py", "tests/app/
 # Test modules that draw images or PDFs with kaleido's Chromium (app/image_export.py keeps one open
 # per process), scheduled together: one worker starts Chromium once (~5 s) for all of them.
 CHROMIUM_IMAGE_MODULES = ("tests/app/test_briefing_page.py", "tests/app/test_briefing_pdf.py",
-                          "tests/app/test_image_export.py")
+                          "tests/app/test_image_export.py", "tests/app/static_edition/test_edition_browser.py")
 # Pages that draw no chart themselves: the briefing page draws its charts into a PDF.
 WITHOUT_CHARTS = {"briefing"}
 

@@ -1,7 +1,6 @@
 """The production launcher (app/serve.py): a light preload, then `streamlit run dashboard.py`."""
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import subprocess
@@ -15,7 +14,7 @@ from app import data, i18n, serve
 from app.i18n import t
 from tests.app.test_data import copy_release
 from tests.deploy.streamlit_client import Session
-from tests.streamlit_server import REPO_ROOT, free_port, stop, wait_until_healthy
+from tests.streamlit_server import REPO_ROOT, free_port, run_coroutine, stop, wait_until_healthy
 
 
 def test_the_preload_imports_what_dashboard_and_every_page_import():
@@ -114,7 +113,7 @@ def test_a_sessions_run_uses_the_tables_the_preload_read(built, tmp_path):
     paths, _ = built
     process, url = _server(paths.root, tmp_path / "server.log", LAUNCH_THEN_REFUSE_READS)
     try:
-        run = asyncio.run(_first_run(url, "claims", "pl"))
+        run = run_coroutine(_first_run(url, "claims", "pl"))
     finally:
         stop(process, 10)
     log = (tmp_path / "server.log").read_text()
@@ -127,7 +126,7 @@ def test_a_sessions_run_uses_the_tables_the_preload_read(built, tmp_path):
 def test_a_server_without_a_release_starts_and_its_page_says_what_to_do(tmp_path):
     process, url = _server(tmp_path / "data", tmp_path / "server.log")
     try:
-        run = asyncio.run(_first_run(url, "", "en"))
+        run = run_coroutine(_first_run(url, "", "en"))
     finally:
         stop(process, 10)
     assert run.finished == "FINISHED_SUCCESSFULLY" and not run.exceptions
