@@ -46,7 +46,7 @@ import pickle
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -182,6 +182,13 @@ def write(path: Path, header: dict, value: object) -> int:
     return len(blob)
 
 
+def remove_unwritten(paths: Iterable[Path], written: set[Path]) -> None:
+    """An earlier bake's files among `paths` that this bake did not write."""
+    for path in paths:
+        if path not in written:
+            path.unlink(missing_ok=True)
+
+
 def bake_rows(release: data.Release, log=print) -> dict[str, Any]:
     """Make every `ROWS` entry from the release, fresh, and write one file each; files of names no
     longer baked are removed. Returns what was written."""
@@ -192,9 +199,7 @@ def bake_rows(release: data.Release, log=print) -> dict[str, Any]:
         path = rows_path(release, name)
         size += write(path, {"release_id": release.release_id, "rows": name}, rows.made(release))
         written.add(path)
-    for path in (folder(release) / ROWS_FOLDER).glob("*.pkl"):
-        if path not in written:
-            path.unlink(missing_ok=True)
+    remove_unwritten((folder(release) / ROWS_FOLDER).glob("*.pkl"), written)
     done = {"files": len(written), "bytes": size, "cpu_s": round(time.process_time() - began, 2)}
     log(f"Baked the pages' rows ({', '.join(ROWS)}) of release {release.release_id}: "
         f"{size / 1e6:.2f} MB, {done['cpu_s']} s of CPU")
@@ -239,10 +244,9 @@ def bake(release: data.Release, languages: tuple[str, ...] = tuple(i18n.LANGUAGE
     views = cards.views_to_make(release, page_views(log) if pages else [])
     with not_reading():
         done = _bake_cards(release, languages, views, log, built)
-    if rows:
-        with not_reading():
+        if rows:
             made = bake_rows(release, log)
-        done.update(files=done["files"] + made["files"], bytes=done["bytes"] + made["bytes"])
+            done.update(files=done["files"] + made["files"], bytes=done["bytes"] + made["bytes"])
     done["cpu_s"] = round(time.process_time() - began, 2)
     return done
 
@@ -266,9 +270,7 @@ def _bake_cards(release: data.Release, languages: tuple[str, ...], views: list, 
                                      "view": repr(key)}, kept)
                 written.add(path)
     for lang in languages:  # an earlier bake's views of these languages that are no longer baked
-        for path in (target / lang).glob("*.pkl"):
-            if path not in written:
-                path.unlink(missing_ok=True)
+        remove_unwritten((target / lang).glob("*.pkl"), written)
     done = {"release_id": release.release_id, "files": len(written), "bytes": size,
             "cpu_s": round(time.process_time() - began, 2), "languages": list(languages)}
     log(f"Baked {done['files']} card views ({', '.join(languages)}) of release {release.release_id}: "
