@@ -103,11 +103,10 @@ def read_release() -> str:
     for name, entry in manifest["tables"].items():
         if not name.startswith("pub_"):  # the pages read only the published tables
             continue
-        path = str(release.path(name))
         if entry["path"].endswith(".parquet"):
-            data._parquet(path)
+            data.table(release, name)
         else:
-            data._json(path)
+            data._json(str(release.path(name)))  # the loader behind data.metadata and data.boundaries
         read += 1
     return f"release {release.release_id}: {read} tables read"
 
