@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import i18n
+from app.chart_card import share_key
 from tests.page_registry import DASHBOARD, registered_pages
 
 URL_PATHS = {page.url_path for page in registered_pages()}
@@ -152,7 +153,7 @@ DATA_EXPANDER_ID = re.compile(r"-(data-.+)$")
 
 def share_menus(at: AppTest) -> list[str]:
     """The widget keys of the share menus the page drew (their open state: chart_card.share_key)."""
-    return [key for key in at.session_state if str(key).startswith("share-")]
+    return [key for key in at.session_state if str(key).startswith(share_key(""))]
 
 
 def open_share_menus(at: AppTest) -> AppTest:

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 import aiohttp
 import pytest
 
+from app.chart_card import share_key
 from tests.deploy.streamlit_client import Session
 from tests.streamlit_server import run_coroutine, running_dashboard
 
@@ -55,11 +56,11 @@ def test_a_filter_change_reruns_its_section_alone_and_keeps_url_links_and_memory
             assert len(links) == 2 and all(f"year={chosen}" in link and "eurostat=false" in link for link in links)
             # a card outside any section: its menu reruns the card's own small fragment, no chart
             outside = sorted(page.cards - changed.cards - {"poland-applicants-map", "poland-applicants-by-voivode"})[0]
-            opened = await session.set(f"share-{outside}", True)
+            opened = await session.set(share_key(outside), True)
             assert opened.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and not opened.cards and not opened.charts
             link, = [code for code in opened.codes if "/poland?" in code and "<iframe" not in code]
             assert link.endswith(f"#{outside}") and f"year={chosen}" in link and "eurostat=false" in link
-            assert (await session.set(f"share-{outside}", False)).ok
+            assert (await session.set(share_key(outside), False)).ok
 
             # switching pages and back (Streamlit clears the query) restores the view
             assert (await session.run("lithuania", "")).ok
@@ -75,25 +76,20 @@ def test_a_filter_change_reruns_its_section_alone_and_keeps_url_links_and_memory
     run_coroutine(scenario())
 
 
-def anchors(run) -> set[str]:
-    """The cards a run drew (by their containers' keys)."""
-    return run.cards
-
-
 async def share_links(session: Session, cards: set[str], page: str) -> list[str]:
     """Open each card's share menu as a reader does (it reruns the card's section alone, or the
     card's own small fragment), read its link to the view, close it again. A closed menu holds
     nothing: no run before sent a link."""
     links = []
     for card in sorted(cards):
-        opened = await session.set(f"share-{card}", True)
+        opened = await session.set(share_key(card), True)
         assert opened.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and not opened.exceptions
         assert card in opened.cards or not opened.cards  # its section or its own fragment, not the page
         assert len(opened.cards) <= 3 and opened.charts == len(opened.cards)
         found = [code for code in opened.codes if page in code and "<iframe" not in code]
         assert len(found) == 1 and found[0].endswith(f"#{card}"), opened.codes
         links += found
-        closed = await session.set(f"share-{card}", False)
+        closed = await session.set(share_key(card), False)
         assert closed.ok and not closed.codes
     return links
 
@@ -102,22 +98,22 @@ def test_where_a_shared_scale_reruns_the_map_and_the_trend_not_the_page(server_u
     async def scenario() -> None:
         async with aiohttp.ClientSession() as http, Session.open(http, server_url) as session:
             page = await session.run("where", "lang=en")
-            assert page.ok and {"where-map", "where-ranking", "where-over-time"} < anchors(page)
+            assert page.ok and {"where-map", "where-ranking", "where-over-time"} < page.cards
             arrows = await session.set("where_arrows", True)
             assert arrows.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and arrows.charts == 2  # map, ranking
-            assert anchors(arrows) == {"where-map", "where-ranking"}
+            assert arrows.cards == {"where-map", "where-ranking"}
             assert query(session.query_string) == {"arrows": ["true"], "lang": ["en"]}
             scale = session.widget("where_scale")
             per_capita = await session.set("where_scale", scale.options[1])
             # the trend shares the scale: its section reruns with the map's, the rest of the page does not
             assert per_capita.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and not per_capita.exceptions
-            assert per_capita.charts == 3 and anchors(per_capita) == {"where-map", "where-ranking", "where-over-time"}
+            assert per_capita.charts == 3 and per_capita.cards == {"where-map", "where-ranking", "where-over-time"}
             assert query(session.query_string) == {"scale": ["per_1000"], "arrows": ["true"], "lang": ["en"]}
             trend_link, = await share_links(session, {"where-over-time"}, "/where?")
             assert query(trend_link.split("?", 1)[1].split("#")[0])["scale"] == ["per_1000"]
             # a measure that keeps the trend's scale reruns the map's section alone
             measure = await session.set("where_measure", "permits")
-            assert measure.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and anchors(measure) == {
+            assert measure.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and measure.cards == {
                 "where-map", "where-ranking"}
             assert query(session.query_string) == {
                 "measure": ["permits"], "scale": ["per_1000"], "arrows": ["true"], "lang": ["en"]}
@@ -138,30 +134,30 @@ def test_asylum_shared_controls_rerun_the_sections_that_use_them_not_the_page(se
     async def scenario() -> None:
         async with aiohttp.ClientSession() as http, Session.open(http, server_url) as session:
             page = await session.run("asylum", "lang=en")
-            drawn = anchors(page)
+            drawn = page.cards
             decisions = {a for a in drawn if a.startswith("asylum-decisions-")}
             assert page.ok and UNHCR | OFFICE < drawn and decisions
 
             since = await session.set("asylum_since", "2019")  # every UNHCR section, not Poland's office
             assert since.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and not since.exceptions
-            assert UNHCR <= anchors(since) and not anchors(since) & OFFICE
+            assert UNHCR <= since.cards and not since.cards & OFFICE
             assert query(session.query_string) == {"since": ["2019"], "lang": ["en"]}
-            links = await share_links(session, anchors(since), "/asylum?")
-            assert len(links) == len(anchors(since)) and all("since=2019" in link for link in links)
+            links = await share_links(session, since.cards, "/asylum?")
+            assert len(links) == len(since.cards) and all("since=2019" in link for link in links)
 
             # the unit: applications and decisions (the build's UNHCR figures are in persons only: in
             # cases they say so), not the rate, which has no unit
             unit = await session.set("asylum_unit", "cases")
             assert unit.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and not unit.exceptions
-            assert not anchors(unit) & (UNHCR | OFFICE) - {"asylum-applications"}
+            assert not unit.cards & (UNHCR | OFFICE) - {"asylum-applications"}
             assert query(session.query_string) == {"since": ["2019"], "unit": ["cases"], "lang": ["en"]}
             unit = await session.set("asylum_unit", "persons")
             assert unit.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and not unit.exceptions
-            assert {"asylum-applications"} <= anchors(unit) <= {"asylum-applications"} | decisions
+            assert {"asylum-applications"} <= unit.cards <= {"asylum-applications"} | decisions
             assert query(session.query_string) == {"since": ["2019"], "lang": ["en"]}
 
             rate = await session.set("asylum_rate", "refugee_status")
-            assert rate.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and anchors(rate) == {
+            assert rate.finished == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY" and rate.cards == {
                 "asylum-recognition-rate"}
             view = {"since": ["2019"], "rate": ["refugee_status"], "lang": ["en"]}
             assert query(session.query_string) == view
