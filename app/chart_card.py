@@ -539,28 +539,31 @@ def card_tools(card: ChartCard, release: data.Release, texts: dict[str, Any], sh
     no fragment of its own: a nested fragment costs each of the section's reruns Streamlit's
     bookkeeping (deep copies of its cursors, ~1 ms a card, a tenth of a filter change's CPU).
 
-    The "Chart data" expander: what the chart shows, the plotted rows as an HTML table for
-    screen readers, the CSV of exactly those rows and, once the reader opens it, the same rows as
-    an interactive st.dataframe (sorting, search).
+    The "Chart data" expander: what the chart shows, the plotted rows as an interactive
+    st.dataframe (sorting, search) and as an HTML table for screen readers, and the CSV of exactly
+    those rows.
 
-    The st.dataframe is sent only while the expander is open: Streamlit draws a collapsed
-    expander's content, and a page holding an st.dataframe makes every first visit download
-    Streamlit's dataframe chunk (133 KB brotli; docs/performance.md, issue 16 target 4) and each
-    card's Arrow table, for tables few readers open. Opening or closing the expander reruns this
-    card's tools (or its section) alone."""
+    Its content is sent only while it is open. Streamlit sends a collapsed expander's content
+    too, and nobody reads it there: a closed <details> is out of sight and out of the accessibility
+    tree, so a screen reader reaches the HTML table only by opening the expander, as a sighted
+    reader does. Drawn while closed it cost every run of every card three messages and a CSV
+    download's registration (issue 16 target 3: a run's server time follows its element count;
+    docs/performance.md), and every first visit the HTML tables' bytes; an st.dataframe on the
+    page makes a first visit download Streamlit's dataframe chunk too (133 KB brotli, target 4).
+    Opening or closing the expander reruns this card's tools (or its section) alone."""
     def body() -> None:
         with st.expander(texts["data_expander"], key=data_key(card.key), on_change="rerun") as box:
-            st.markdown(texts["what_chart_shows"])
             if box.open:
+                st.markdown(texts["what_chart_shows"])
                 # Arrow made once per card (drawn_arrow): st.dataframe would convert the frame every run.
                 st.dataframe(drawn_arrow(card, "reader_table", drawn_table(card, release)), hide_index=True,
                              key=f"table-{card.key}", alt=card.alt,
                              column_config={texts["col_link"]: st.column_config.LinkColumn(display_text=HOST_DISPLAY)})
-            st.html(drawn_accessible_table(card, release))
-            # The download keeps the published names; made when the button is clicked.
-            st.download_button(texts["download_csv"], partial(card_csv, card, release, texts["lang"]),
-                               file_name=f"belarus-exiles-{card.key}.csv", mime="text/csv",
-                               key=f"csv-{card.key}", on_click="ignore", icon=":material/download:")
+                st.html(drawn_accessible_table(card, release))
+                # The download keeps the published names; made when the button is clicked.
+                st.download_button(texts["download_csv"], partial(card_csv, card, release, texts["lang"]),
+                                   file_name=f"belarus-exiles-{card.key}.csv", mime="text/csv",
+                                   key=f"csv-{card.key}", on_click="ignore", icon=":material/download:")
         if share:
             share_controls(card, release)
 
@@ -586,8 +589,9 @@ def render(card: ChartCard, release: data.Release) -> None:
         # The toolbar's camera would save the plot without its title and source; images come
         # from the share menu instead, drawn with both.
         st.plotly_chart(sent_figure(card), key=f"chart-{card.key}", alt=caption.alt, config=plotly_config())
-        for line in texts["below"]:
-            st.caption(line)
+        # Note, source line and latest figure as one element, a paragraph each: every element is a
+        # message on every run (issue 16 target 3).
+        st.caption("\n\n".join(line for line in texts["below"] if line))
         conflicts = drawn_conflicts(card, release)
         if not conflicts.empty:
             st.warning(texts["conflict_warning"], icon=":material/compare_arrows:")

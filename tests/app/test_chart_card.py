@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from app import chart_card, select
+from app.markdown import md
 from etl.fields import FIELDS
 from app.sources import CURATED_LICENCE, SourceRef
 
@@ -253,11 +254,13 @@ def test_a_run_draws_the_tables_and_words_made_once_per_card_as_streamlit_would_
 
 
 @pytest.mark.slow  # a full-page AppTest run
-def test_the_interactive_table_is_sent_only_once_the_reader_opens_the_card_s_data(release):
-    """A first visit draws no st.dataframe for a card's plotted rows (so no reader downloads
-    Streamlit's dataframe chunk for a table few open): the collapsed expander holds what the chart
-    shows, the same rows as an HTML table for screen readers and the CSV; opening it sends the
-    interactive table of exactly those rows, and closing it takes the table away again."""
+def test_a_card_s_data_is_sent_only_once_the_reader_opens_it(release):
+    """A first visit sends none of a card's data expander's content (a closed <details> is out of
+    sight and out of the accessibility tree, and every element is a message on every run): no
+    description, no interactive table (so no reader downloads Streamlit's dataframe chunk for a
+    table few open), no HTML table, no CSV button. Opening it sends what the chart shows, the
+    interactive table of exactly the plotted rows, the same rows as an HTML table for screen
+    readers and the CSV; closing it takes them away again."""
     from streamlit.testing.v1 import AppTest
 
     from app import cards, i18n
@@ -269,22 +272,28 @@ def test_the_interactive_table_is_sent_only_once_the_reader_opens_the_card_s_dat
     def card_tables(at) -> list[pd.DataFrame]:
         return [d.value.reset_index(drop=True) for d in at.dataframe if list(d.value.columns) == list(expected.columns)]
 
+    def expander_content(at) -> dict:
+        box = at.expander[0]
+        return {"tables": card_tables(at),
+                "html": [h.proto.body for h in at.get("html") if "<table" in h.proto.body],
+                "csv": [b.proto.label for b in box.get("download_button")],
+                "described": [m.value for m in box.markdown if i18n.t("common.what_chart_shows") in m.value]}
+
     at = AppTest.from_file(str(DASHBOARD), default_timeout=120).run()
     assert not at.exception, [e.message for e in at.exception]
     assert [e.label for e in at.expander] == ["Chart data, description and download"]
-    assert not card_tables(at)
-    accessible = [h.proto.body for h in at.get("html") if "<table" in h.proto.body]
-    assert accessible == [chart_card.drawn_accessible_table(card, release)]
-    assert i18n.t("common.download_csv") in [b.proto.label for b in at.get("download_button")]
+    assert expander_content(at) == {"tables": [], "html": [], "csv": [], "described": []}
 
     at.session_state[chart_card.data_key(card.key)] = True  # the reader opens the expander
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    tables = card_tables(at)
-    assert len(tables) == 1
-    pd.testing.assert_frame_equal(tables[0], expected)
-    assert [h.proto.body for h in at.get("html") if "<table" in h.proto.body] == accessible
+    opened = expander_content(at)
+    assert len(opened["tables"]) == 1
+    pd.testing.assert_frame_equal(opened["tables"][0], expected)
+    assert opened["html"] == [chart_card.drawn_accessible_table(card, release)]
+    assert opened["csv"] == [i18n.t("common.download_csv")]
+    assert opened["described"] == [f"**{i18n.t('common.what_chart_shows')}** {md(card.alt)}"]
 
     at.session_state[chart_card.data_key(card.key)] = False
     at.run()
-    assert not card_tables(at)
+    assert expander_content(at) == {"tables": [], "html": [], "csv": [], "described": []}

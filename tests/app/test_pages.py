@@ -43,7 +43,8 @@ def test_every_registered_page_runs(rendered, page):
         assert not charts and at.title, f"{page.file} runs"
         return
     assert charts, f"{page.file} shows no chart"
-    source_lines = [c.value for c in at.caption if c.value.startswith("**Source:**")]
+    # a card's note, source line and latest figure are one caption, a paragraph each
+    source_lines = [line for c in at.caption for line in c.value.split("\n\n") if line.startswith("**Source:**")]
     assert len(source_lines) >= len(charts), "every chart comes through the chart card, with its source line"
     assert all(chart.proto.alt for chart in charts), "every chart has an alt text"
 

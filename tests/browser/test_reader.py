@@ -45,7 +45,8 @@ def inside_frame(frame) -> dict:
         const card = document.querySelector('[class*="st-key-card-"]');
         const box = el => { if (!el) return null; const r = el.getBoundingClientRect();
             return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, shown: r.width > 0 && r.height > 0}; };
-        const captions = [...card.querySelectorAll('[data-testid="stCaptionContainer"]')];
+        // the note, the source line and the latest figure: one caption, a paragraph each
+        const captions = [...card.querySelectorAll('[data-testid="stCaptionContainer"] p')];
         const shownNav = ['stHeader', 'stExpandSidebarButton', 'stSidebarCollapsedControl', 'stSidebar', 'stSidebarNav']
             .filter(id => [...document.querySelectorAll(`[data-testid="${id}"]`)].some(e => {
                 const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; }));
