@@ -158,6 +158,20 @@ def accessible_table(table: pd.DataFrame, title: str) -> str:
                             lang=i18n.language(), wrap_class=SCREEN_READER_CLASS)
 
 
+# A table shown as it is (the disagreements under a card), styled by the page CSS
+# (chrome.ACCESSIBILITY_CSS): scrolls sideways inside its own box on a narrow screen.
+TABLE_CLASS = chrome.TABLE_CLASS
+
+
+def conflicts_table(conflicts: pd.DataFrame, title: str) -> str:
+    """Every figure of the disagreements a card plots, as a real HTML table in the reader's language
+    (the renderer of the static edition's conflicts table, app/html_table.py): shown under the
+    chart, read cell by cell by a screen reader (an st.dataframe is a canvas), and no dataframe
+    chunk for a first visit to download and run before the page's first chart (issue 16, target 4)."""
+    return html_table.table(conflicts, t("edition.conflicts_caption", title=title), t("common.col_value"),
+                            lang=i18n.language(), wrap_class=TABLE_CLASS)
+
+
 def conflicts_for(frame: pd.DataFrame, release: data.Release) -> pd.DataFrame:
     """Every figure of each conflict group the plotted rows belong to, as a reader reads them: what
     disagrees, each figure with its unit and period, who published it, its link, whether it was
@@ -457,6 +471,11 @@ def drawn_conflicts(card: ChartCard, release: data.Release) -> pd.DataFrame:
     return card.once("conflicts", lambda: conflicts_for(card.data, release))
 
 
+def drawn_conflicts_table(card: ChartCard, release: data.Release) -> str:
+    return card.once("conflicts_table", lambda: conflicts_table(drawn_conflicts(card, release),
+                                                                drawn_caption(card, release).title))
+
+
 def drawn_table(card: ChartCard, release: data.Release) -> pd.DataFrame:
     return card.once("reader_table", lambda: reader_table(card.data, release))
 
@@ -471,7 +490,7 @@ def drawn_embed_heights(card: ChartCard, release: data.Release) -> dict[int, int
 
 
 def drawn_arrow(card: ChartCard, name: str, frame: pd.DataFrame) -> pa.Table:
-    """A table st.dataframe draws (`name`: "reader_table" or "conflicts"), as Arrow: converted
+    """A table st.dataframe draws (`name`: "reader_table"), as Arrow: converted
     once per card by Streamlit's own conversion, so the bytes sent are those st.dataframe makes
     of the pandas frame, which it would convert again on every run."""
     return card.once(f"{name}:arrow", lambda: dataframe_util.convert_pandas_df_to_arrow_table(frame))
@@ -484,7 +503,7 @@ def drawn_texts(card: ChartCard, release: data.Release) -> dict[str, Any]:
         title, subtitle, *below = caption_lines(drawn_caption(card, release))
         return {"title": title, "subtitle": subtitle, "below": below, "lang": i18n.language(),
                 "conflict_warning": t("common.conflict_warning"), "conflicts_link": t("claims.conflicts_link"),
-                "col_link": t("common.col_link"), "col_curator_note": t("common.col_curator_note"),
+                "col_link": t("common.col_link"),
                 "data_expander": t("common.data_expander"),
                 "what_chart_shows": f"**{t('common.what_chart_shows')}** {md(card.alt)}",
                 "download_csv": t("common.download_csv")}
@@ -503,14 +522,15 @@ def drawn_share_texts(card: ChartCard) -> dict[str, str]:
 # What prepare() makes, by the names ChartCard.once keeps each under: everything render() and the
 # share menu draw from a card (the card's own figure, "figure", is made on the way and drawn by
 # none of them: only an image or the PDF asks for it). The bake keeps exactly these.
-PREPARED = ("sent_figure", "caption", "reader_table", "accessible_table", "conflicts", "embed_heights")
+PREPARED = ("sent_figure", "caption", "reader_table", "accessible_table", "conflicts", "conflicts_table",
+            "embed_heights")
 
 
 def prepare(card: ChartCard, release: data.Release) -> None:
     """Make, in the current language, everything render() and the share menu draw from the card
     (PREPARED): for a warm-up outside any session (app/cards/warm.py) and the bake."""
     sent_figure(card)
-    drawn_conflicts(card, release)
+    drawn_conflicts_table(card, release)  # and the conflicts it is made of
     drawn_accessible_table(card, release)  # and the reader's table and the caption it is made of
     drawn_embed_heights(card, release)
 
@@ -596,10 +616,7 @@ def render(card: ChartCard, release: data.Release) -> None:
         if not conflicts.empty:
             st.warning(texts["conflict_warning"], icon=":material/compare_arrows:")
             st.page_link("pages/sources.py", label=texts["conflicts_link"], icon=":material/compare_arrows:")
-            # Arrow made once per card (drawn_arrow): st.dataframe would convert the frame every run.
-            st.dataframe(drawn_arrow(card, "conflicts", conflicts), hide_index=True, key=f"conflicts-{card.key}",
-                         column_config={texts["col_link"]: st.column_config.LinkColumn(display_text=HOST_DISPLAY),
-                                        texts["col_curator_note"]: st.column_config.TextColumn(width="large")})
+            st.html(drawn_conflicts_table(card, release))
         card_tools(card, release, texts, share=not alone)
         if alone:  # an embed: the way back to the whole dashboard, at this view
             st.link_button(t("common.open_in_dashboard"), url_state.link(url_state.current(), card.key),

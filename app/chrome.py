@@ -53,13 +53,15 @@ def language_switch() -> None:
 #   darker textColor cannot lift links. A solid grey of 6.4:1 (5.9:1 on the sidebar) instead.
 # - Material icons are ligatures: their names are text ("keyboard_arrow_right"), left out of a copy.
 # - the screen-reader class (SCREEN_READER_CLASS, the chart cards' HTML tables): out of sight but
-#   read aloud, and shown where a keyboard reader's focus enters it (its links are reachable with Tab).
+#   read aloud, and shown where a keyboard reader's focus enters it (its links are reachable with Tab);
+#   TABLE_CLASS, an HTML table shown as it is (a card's disagreements), scrolls in its own box.
 # - metric labels: Streamlit cuts them to one line with an ellipsis ("Under UNHCR's m…" in a row of
 #   five headline figures); they wrap instead, whole at any width.
 # - maps on a phone (wide_only): a Europe or voivodeship map at 390 px is too small to read; under
 #   NARROW_PX the map is hidden and a note in its place points to the ranked bar of the same figures.
 CAPTION_GREY = "#595F66"
 SCREEN_READER_CLASS = "exile-sr-only"
+TABLE_CLASS = "exile-table"  # an HTML table shown as it is (a card's disagreements)
 NARROW_PX = 640  # Streamlit stacks columns at this width too
 WIDE_ONLY, NARROW_ONLY = "wide-only-", "narrow-only-"  # container key prefixes (class st-key-<key>)
 ACCESSIBILITY_CSS = f"""<style>
@@ -69,11 +71,12 @@ ACCESSIBILITY_CSS = f"""<style>
 [data-testid="stIconMaterial"] {{ user-select: none; -webkit-user-select: none; }}
 .{SCREEN_READER_CLASS}:not(:focus-within) {{ position: absolute !important; width: 1px; height: 1px;
   overflow: hidden; clip-path: inset(50%); white-space: nowrap; }}
-.{SCREEN_READER_CLASS}:focus-within {{ overflow-x: auto; }}
-.{SCREEN_READER_CLASS} table {{ border-collapse: collapse; font-size: .85rem; }}
-.{SCREEN_READER_CLASS} caption {{ text-align: left; font-weight: 600; }}
-.{SCREEN_READER_CLASS} th, .{SCREEN_READER_CLASS} td {{ border: 1px solid #D0D7DE; padding: .2rem .4rem;
-  text-align: left; }}
+.{SCREEN_READER_CLASS}:focus-within, .{TABLE_CLASS} {{ overflow-x: auto; }}
+.{SCREEN_READER_CLASS} table, .{TABLE_CLASS} table {{ border-collapse: collapse; font-size: .85rem; }}
+.{SCREEN_READER_CLASS} caption, .{TABLE_CLASS} caption {{ text-align: left; font-weight: 600; }}
+.{SCREEN_READER_CLASS} th, .{SCREEN_READER_CLASS} td, .{TABLE_CLASS} th, .{TABLE_CLASS} td {{
+  border: 1px solid #D0D7DE; padding: .2rem .4rem; text-align: left; vertical-align: top; }}
+.{TABLE_CLASS} td.figure {{ white-space: nowrap; }}
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {{ white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; height: auto !important; max-width: none !important; }}
 @media (max-width: {NARROW_PX}px) {{ [class*="st-key-{WIDE_ONLY}"] {{ display: none !important; }} }}

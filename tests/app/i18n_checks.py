@@ -3,6 +3,7 @@ translation does not repeat, everything a reader reads on a rendered page, and t
 in a language. Each tests/app/test_i18n_<page>.py drives its own page through its states."""
 from __future__ import annotations
 
+import html
 import json
 import re
 import string
@@ -51,6 +52,8 @@ MARKDOWN_ESCAPE = re.compile(r"\\(.)")
 TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "info", "warning")
 WIDGETS = ("radio", "multiselect", "toggle", "select_slider", "selectbox", "metric")
 LABELLED = ("expander", "download_button")
+HTML_TABLE_TEXT = re.compile(r'<(?:caption|th scope="col")>(.*?)</(?:caption|th)>')  # caption and headers
+HTML_CELL = re.compile(r'<(?:td|th scope="row")[^>]*>(.*?)</(?:td|th)>', re.S)
 
 
 def flat(message: i18n.Message) -> str:
@@ -123,6 +126,11 @@ def rendered_texts(at: AppTest, cells: bool = False) -> list[str]:
         texts += list(column_labels(table).values())
         if cells:
             texts += [cell for column in frame.columns for cell in frame[column] if isinstance(cell, str)]
+    for block in at.get("html"):  # HTML tables (a card's disagreements, its table for screen readers)
+        body = block.proto.body
+        texts += [html.unescape(text) for text in HTML_TABLE_TEXT.findall(body)]
+        if cells:
+            texts += [html.unescape(re.sub(r"<[^>]+>", "", cell)) for cell in HTML_CELL.findall(body)]
     for chart in at.get("plotly_chart"):
         texts += strings_in(json.loads(chart.proto.spec))
         texts.append(chart.proto.alt)

@@ -1,6 +1,8 @@
 """Chart card helpers: markdown escaping, the source line, the exported table, the conflicts list."""
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import pytest
 
@@ -219,8 +221,8 @@ def test_sent_figure_sends_the_figure_s_own_dict_made_once():
 
 
 def test_a_run_draws_the_tables_and_words_made_once_per_card_as_streamlit_would_make_them(release):
-    """render() hands st.dataframe Arrow tables converted once per card, byte for byte what
-    st.dataframe makes of the pandas frames, and prints the card's words made once in the card's
+    """render() hands st.dataframe the Arrow table converted once per card, byte for byte what
+    st.dataframe makes of the pandas frame, and prints the card's words made once in the card's
     own language (a card is built per language), whatever the language at a later run."""
     from streamlit import dataframe_util
 
@@ -231,11 +233,14 @@ def test_a_run_draws_the_tables_and_words_made_once_per_card_as_streamlit_would_
     try:
         conflicts = chart_card.drawn_conflicts(card, release)
         assert not conflicts.empty  # a card with a conflicts table, so both tables are checked
-        for name, frame in (("reader_table", chart_card.drawn_table(card, release)), ("conflicts", conflicts)):
-            arrow = chart_card.drawn_arrow(card, name, frame)
-            assert arrow is chart_card.drawn_arrow(card, name, frame)
-            assert (dataframe_util.convert_arrow_table_to_arrow_bytes(arrow)
-                    == dataframe_util.convert_pandas_df_to_arrow_bytes(frame))
+        frame = chart_card.drawn_table(card, release)
+        arrow = chart_card.drawn_arrow(card, "reader_table", frame)
+        assert arrow is chart_card.drawn_arrow(card, "reader_table", frame)
+        assert (dataframe_util.convert_arrow_table_to_arrow_bytes(arrow)
+                == dataframe_util.convert_pandas_df_to_arrow_bytes(frame))
+        table = chart_card.drawn_conflicts_table(card, release)
+        assert table is chart_card.drawn_conflicts_table(card, release)
+        assert table == chart_card.conflicts_table(conflicts, chart_card.drawn_caption(card, release).title)
         title, subtitle, *below = chart_card.caption_lines(chart_card.drawn_caption(card, release))
         expected = {"title": title, "subtitle": subtitle, "below": below, "lang": "pl",
                     "data_expander": i18n.t("common.data_expander"), "download_csv": i18n.t("common.download_csv"),
@@ -251,6 +256,33 @@ def test_a_run_draws_the_tables_and_words_made_once_per_card_as_streamlit_would_
         assert texts["data_expander"] != i18n.t("common.data_expander")  # Polish, not the process's English
     finally:
         i18n.set_language("en")
+
+
+def test_a_card_s_disagreements_are_a_real_table_in_the_readers_language(release):
+    """Every figure of the disagreements under a card, as an HTML table a screen reader reads cell
+    by cell: the caption names the chart, the headers are conflicts_for's in the reader's language,
+    one row per figure with its value, links only as http(s) showing their host, every cell
+    escaped, and it is shown (the page's table class), not hidden for screen readers only."""
+    import re
+
+    from app import cards, i18n
+
+    with i18n.speaking("pl"):
+        card = cards.build("poland-pbh-running-total", release)
+        conflicts = chart_card.drawn_conflicts(card, release)
+        table = chart_card.drawn_conflicts_table(card, release)
+        title = chart_card.drawn_caption(card, release).title
+        caption = i18n.t("edition.conflicts_caption", title=title)
+    assert not conflicts.empty and len(conflicts) >= 2  # a disagreement has two figures at least
+    assert table.startswith(f'<div class="{chart_card.TABLE_CLASS}" lang="pl"><table><caption>')
+    assert chart_card.TABLE_CLASS != chart_card.SCREEN_READER_CLASS
+    headers = re.findall(r'<th scope="col">(.*?)</th>', table)
+    assert headers == [html.escape(str(column)) for column in conflicts.columns]
+    assert i18n.t("common.col_value", "pl") in headers and i18n.t("common.col_link", "pl") in headers
+    assert table.count("<tr>") == len(conflicts) + 1  # the header row and a row per figure
+    assert f"<caption>{html.escape(caption)}</caption>" in table
+    assert all(href.startswith(("http://", "https://")) for href in re.findall(r'href="([^"]*)"', table))
+    assert len(re.findall(r'<td class="figure">', table)) == len(conflicts)
 
 
 @pytest.mark.slow  # a full-page AppTest run
@@ -275,7 +307,8 @@ def test_a_card_s_data_is_sent_only_once_the_reader_opens_it(release):
     def expander_content(at) -> dict:
         box = at.expander[0]
         return {"tables": card_tables(at),
-                "html": [h.proto.body for h in at.get("html") if "<table" in h.proto.body],
+                "html": [h.proto.body for h in at.get("html")
+                         if h.proto.body.startswith(f'<div class="{chart_card.SCREEN_READER_CLASS}"')],
                 "csv": [b.proto.label for b in box.get("download_button")],
                 "described": [m.value for m in box.markdown if i18n.t("common.what_chart_shows") in m.value]}
 
@@ -283,6 +316,10 @@ def test_a_card_s_data_is_sent_only_once_the_reader_opens_it(release):
     assert not at.exception, [e.message for e in at.exception]
     assert [e.label for e in at.expander] == ["Chart data, description and download"]
     assert expander_content(at) == {"tables": [], "html": [], "csv": [], "described": []}
+    # no st.dataframe at all (the card's disagreements are an HTML table): no dataframe chunk to load
+    assert not at.dataframe
+    assert [h.proto.body for h in at.get("html") if h.proto.body.startswith(f'<div class="{chart_card.TABLE_CLASS}"')] \
+        == [chart_card.drawn_conflicts_table(card, release)]
 
     at.session_state[chart_card.data_key(card.key)] = True  # the reader opens the expander
     at.run()

@@ -49,6 +49,7 @@ def assert_draws_the_same(baked, built, release) -> None:
     pd.testing.assert_frame_equal(chart_card.drawn_table(baked, release), chart_card.drawn_table(built, release))
     pd.testing.assert_frame_equal(chart_card.drawn_conflicts(baked, release),
                                   chart_card.drawn_conflicts(built, release))
+    assert chart_card.drawn_conflicts_table(baked, release) == chart_card.drawn_conflicts_table(built, release)
     assert chart_card.drawn_accessible_table(baked, release) == chart_card.drawn_accessible_table(built, release)
     assert chart_card.drawn_embed_heights(baked, release) == chart_card.drawn_embed_heights(built, release)
     assert chart_card.card_csv(baked, release, i18n.language()) == chart_card.card_csv(built, release, i18n.language())

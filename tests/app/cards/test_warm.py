@@ -4,7 +4,8 @@ from __future__ import annotations
 from app import cards, i18n
 from app.cards import warm
 
-DRAWN = {"figure", "caption", "sent_figure", "conflicts", "reader_table", "accessible_table", "embed_heights"}
+DRAWN = {"figure", "caption", "sent_figure", "conflicts", "conflicts_table", "reader_table", "accessible_table",
+         "embed_heights"}
 
 
 def test_warm_builds_each_default_view_in_each_language_with_what_its_page_draws(release, monkeypatch):
