@@ -54,7 +54,8 @@ def language_switch() -> None:
 # - Material icons are ligatures: their names are text ("keyboard_arrow_right"), left out of a copy.
 # - the screen-reader class (SCREEN_READER_CLASS, the chart cards' HTML tables): out of sight but
 #   read aloud, and shown where a keyboard reader's focus enters it (its links are reachable with Tab);
-#   TABLE_CLASS, an HTML table shown as it is (a card's disagreements), scrolls in its own box.
+#   TABLE_CLASS, an HTML table shown as it is (a card's disagreements), scrolls in its own box on a
+#   phone, its caption wrapped to the box's width and kept in view.
 # - metric labels: Streamlit cuts them to one line with an ellipsis ("Under UNHCR's m…" in a row of
 #   five headline figures); they wrap instead, whole at any width.
 # - maps on a phone (wide_only): a Europe or voivodeship map at 390 px is too small to read; under
@@ -77,6 +78,8 @@ ACCESSIBILITY_CSS = f"""<style>
 .{SCREEN_READER_CLASS} th, .{SCREEN_READER_CLASS} td, .{TABLE_CLASS} th, .{TABLE_CLASS} td {{
   border: 1px solid #D0D7DE; padding: .2rem .4rem; text-align: left; vertical-align: top; }}
 .{TABLE_CLASS} td.figure {{ white-space: nowrap; }}
+.{TABLE_CLASS} {{ container-type: inline-size; }}
+.{TABLE_CLASS} caption {{ position: sticky; left: 0; max-width: 100cqw; }}
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {{ white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; height: auto !important; max-width: none !important; }}
 @media (max-width: {NARROW_PX}px) {{ [class*="st-key-{WIDE_ONLY}"] {{ display: none !important; }} }}
