@@ -501,7 +501,10 @@ def drawn_texts(card: ChartCard, release: data.Release) -> dict[str, Any]:
     language): made once, not put together again on every run."""
     def make() -> dict[str, Any]:
         title, subtitle, *below = caption_lines(drawn_caption(card, release))
-        return {"title": title, "subtitle": subtitle, "below": below, "lang": i18n.language(),
+        # note, source line and latest figure: one caption element, a paragraph each (every element
+        # is a message on every run; issue 16 target 3)
+        return {"title": title, "subtitle": subtitle, "below": "\n\n".join(line for line in below if line),
+                "lang": i18n.language(),
                 "conflict_warning": t("common.conflict_warning"), "conflicts_link": t("claims.conflicts_link"),
                 "col_link": t("common.col_link"),
                 "data_expander": t("common.data_expander"),
@@ -609,9 +612,7 @@ def render(card: ChartCard, release: data.Release) -> None:
         # The toolbar's camera would save the plot without its title and source; images come
         # from the share menu instead, drawn with both.
         st.plotly_chart(sent_figure(card), key=f"chart-{card.key}", alt=caption.alt, config=plotly_config())
-        # Note, source line and latest figure as one element, a paragraph each: every element is a
-        # message on every run (issue 16 target 3).
-        st.caption("\n\n".join(line for line in texts["below"] if line))
+        st.caption(texts["below"])
         conflicts = drawn_conflicts(card, release)
         if not conflicts.empty:
             st.warning(texts["conflict_warning"], icon=":material/compare_arrows:")

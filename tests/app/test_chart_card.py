@@ -242,7 +242,7 @@ def test_a_run_draws_the_tables_and_words_made_once_per_card_as_streamlit_would_
         assert table is chart_card.drawn_conflicts_table(card, release)
         assert table == chart_card.conflicts_table(conflicts, chart_card.drawn_caption(card, release).title)
         title, subtitle, *below = chart_card.caption_lines(chart_card.drawn_caption(card, release))
-        expected = {"title": title, "subtitle": subtitle, "below": below, "lang": "pl",
+        expected = {"title": title, "subtitle": subtitle, "below": "\n\n".join(line for line in below if line), "lang": "pl",
                     "data_expander": i18n.t("common.data_expander"), "download_csv": i18n.t("common.download_csv"),
                     "col_link": i18n.t("common.col_link")}
         share = {"link_label": i18n.t("common.share_link_label"), "download_png": i18n.t("common.download_png"),
