@@ -33,6 +33,7 @@ from app.card import ChartCard
 from app.i18n import t
 from app.indicator_text import indicator_text
 from app.markdown import md
+from app.sent_figure import SentFigure
 from app.sources import CURATED_LICENCE, HOST_DISPLAY, SourceRef, host, published_date, with_source_columns
 from app.views_sources import group_labels, readable_note
 
@@ -429,30 +430,6 @@ def share_controls(card: ChartCard, release: data.Release) -> None:
         view.when_known(fill)
 
 
-class SentFigure(go.Figure):
-    """The copy of a card's figure the page sends: Streamlit turns a figure into a dict on every
-    st.plotly_chart call (a deep copy: 20 ms for the Where map); this one makes it once. Only
-    st.plotly_chart sees it (the image export copies the card's own figure), and it reads the
-    dict without changing it."""
-
-    def __init__(self, figure: go.Figure) -> None:
-        # An empty figure holding the card's figure's dict, not a copy of the figure: go.Figure(figure)
-        # would re-validate every trace and the whole template (~30 ms a card), for the dict it has.
-        super().__init__()
-        self.__dict__["_sent"] = figure.to_dict()
-
-    @classmethod
-    def of_dict(cls, sent: dict) -> SentFigure:
-        """The sent figure of a baked card (app/cards/bake.py): the dict it was sent as."""
-        made = cls.__new__(cls)
-        go.Figure.__init__(made)
-        made.__dict__["_sent"] = sent
-        return made
-
-    def to_dict(self) -> dict:
-        return self.__dict__["_sent"]
-
-
 # What a card draws, each made once per card (ChartCard.once) under one name: render(), the share
 # menu and a warm-up outside any session (prepare) all reach them here, so they share what is made.
 def drawn_figure(card: ChartCard) -> go.Figure:
@@ -532,7 +509,7 @@ PREPARED = ("sent_figure", "caption", "reader_table", "accessible_table", "confl
 def prepare(card: ChartCard, release: data.Release) -> None:
     """Make, in the current language, everything render() and the share menu draw from the card
     (PREPARED): for a warm-up outside any session (app/cards/warm.py) and the bake."""
-    sent_figure(card)
+    sent_figure(card).json()  # and its dict
     drawn_conflicts_table(card, release)  # and the conflicts it is made of
     drawn_accessible_table(card, release)  # and the reader's table and the caption it is made of
     drawn_embed_heights(card, release)

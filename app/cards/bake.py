@@ -140,7 +140,7 @@ def rows_path(release: data.Release, name: str) -> Path:
 def record(card: ChartCard | None, release: data.Release) -> dict | None:
     """What the bake keeps of a card, in the current language: its fields (not its figure
     function) and everything render() and the share menu draw from it (chart_card.PREPARED; the
-    sent figure as its dict)."""
+    sent figure as its dict and its JSON)."""
     if card is None:
         return None
     from app import chart_card
@@ -150,7 +150,7 @@ def record(card: ChartCard | None, release: data.Release) -> dict | None:
         "fields": {name: getattr(card, name) for name in card.__dataclass_fields__
                    if card.__dataclass_fields__[name].init and name != "build"},
         "made": {name: value for name, value in made.items() if name != "sent_figure"},
-        "sent": made["sent_figure"].to_dict(),
+        "sent": dict(made["sent_figure"].to_dict()), "sent_json": made["sent_figure"].json(),
         "grid": (figure._grid_str, figure._grid_ref),
     }
 
@@ -305,9 +305,10 @@ class BakedFigure:
 
 def card_of(kept: dict) -> ChartCard:
     """The baked card, as a card built and prepared (chart_card.prepare) would be."""
-    from app.chart_card import SentFigure
+    from app.sent_figure import SentFigure, SentSpec
     fields = {**kept["fields"], "build": BakedFigure(kept["sent"], kept["grid"], kept["fields"]["data"])}
-    return ChartCard.restored(fields, {**kept["made"], "sent_figure": SentFigure.of_dict(kept["sent"])})
+    sent = SentFigure.of_spec(SentSpec(kept["sent"], kept["sent_json"]))
+    return ChartCard.restored(fields, {**kept["made"], "sent_figure": sent})
 
 
 def load(release: data.Release, name: str, view: tuple) -> ChartCard | None | MissingType:

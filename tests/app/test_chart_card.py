@@ -210,16 +210,6 @@ def test_wrapped_lines_counts_the_lines_image_export_wraps_in_every_language():
                 (text, width)
 
 
-def test_sent_figure_sends_the_figure_s_own_dict_made_once():
-    import plotly.graph_objects as go
-    figure = go.Figure(go.Bar(x=["a", "b"], y=[1, 2], name="n"), layout=dict(title_text="t", height=300))
-    sent = chart_card.SentFigure(figure)
-    assert sent.to_dict() == figure.to_dict()
-    assert sent.to_dict() is sent.to_dict()
-    import plotly.tools
-    assert plotly.tools.return_figure_from_figure_or_data(sent, validate_figure=True) == figure.to_dict()
-
-
 def test_a_run_draws_the_tables_and_words_made_once_per_card_as_streamlit_would_make_them(release):
     """render() hands st.dataframe the Arrow table converted once per card, byte for byte what
     st.dataframe makes of the pandas frame, and prints the card's words made once in the card's
