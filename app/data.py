@@ -142,8 +142,13 @@ def sources(release: Release) -> pd.DataFrame:
     return table(release, "pub_sources")
 
 
+def json_table(release: Release, name: str) -> dict:
+    """A published JSON table (the metadata, a map's shapes), read once per process."""
+    return _json(str(release.path(name)))
+
+
 def metadata(release: Release) -> dict:
-    return _json(str(release.path("pub_metadata")))
+    return json_table(release, "pub_metadata")
 
 
 def indicator_meta(release: Release, indicator: str) -> dict:
@@ -152,7 +157,7 @@ def indicator_meta(release: Release, indicator: str) -> dict:
 
 def boundaries(release: Release, name: str = "pub_boundaries_europe") -> dict:
     """A map's shapes (GeoJSON in EPSG:3035): Europe's countries, or Poland's voivodeships."""
-    return _json(str(release.path(name)))
+    return json_table(release, name)
 
 
 def population(release: Release) -> pd.DataFrame:

@@ -106,7 +106,7 @@ def read_release() -> str:
         if entry["path"].endswith(".parquet"):
             data.table(release, name)
         else:
-            data._json(str(release.path(name)))  # the loader behind data.metadata and data.boundaries
+            data.json_table(release, name)  # the loader behind data.metadata and data.boundaries
         read += 1
     return f"release {release.release_id}: {read} tables read"
 
