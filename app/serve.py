@@ -21,8 +21,10 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
+import os
 import sys
 import time
+from collections.abc import MutableMapping
 from pathlib import Path
 
 ENTRY = "dashboard.py"  # run from the app's folder, as `streamlit run dashboard.py` is
@@ -135,8 +137,16 @@ def preload() -> dict[str, object]:
     return done
 
 
+def keep_preload_to_this_process(environ: MutableMapping[str, str] = os.environ) -> str | None:
+    """Take LD_PRELOAD out of the environment the server's children inherit, and return it. The
+    image preloads jemalloc for this process (deploy/Dockerfile); chromium, which kaleido starts for
+    images and the briefing PDF, brings its own allocator and starts without it."""
+    return environ.pop("LD_PRELOAD", None)
+
+
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    keep_preload_to_this_process()
     preload()
     from streamlit.web import cli
     sys.argv = ["streamlit", "run", ENTRY, *(sys.argv[1:] if argv is None else argv)]

@@ -38,6 +38,7 @@ import aiohttp
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from tests.deploy.stack import image_allocator  # noqa: E402
 from tests.deploy.streamlit_client import PageRun, Session  # noqa: E402
 from tests.streamlit_server import stop, wait_until_healthy  # noqa: E402
 
@@ -78,6 +79,18 @@ def app_tree(checkout: Path, folder: Path) -> Path:
     return folder
 
 
+def allocator() -> dict[str, str]:
+    """The server's allocator: the image's (jemalloc, deploy/Dockerfile), or glibc's where
+    EXILE_BENCH_ALLOCATOR=glibc asks for it (to measure one against the other) or where this
+    machine has no libjemalloc2."""
+    return {} if os.environ.get("EXILE_BENCH_ALLOCATOR") == "glibc" else image_allocator()
+
+
+def allocator_name() -> str:
+    chosen = allocator()
+    return f"jemalloc ({chosen['MALLOC_CONF']})" if chosen else "glibc"
+
+
 @dataclass
 class Server:
     checkout: Path
@@ -93,7 +106,7 @@ class Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
         env.update({"EXILE_DATA_DIR": str(self.checkout / "data"), "EXILE_READ_ONLY": "1",
                     "EXILE_PUBLIC_URL": self.url, "STREAMLIT_SERVER_CORS_ALLOWED_ORIGINS": self.url,
-                    "HOME": str(self.tree / "home")})
+                    "HOME": str(self.tree / "home"), **allocator()})
         log = self.tree / "server.log"
         # the image's command: the launcher (app/serve.py) where the checkout has one
         launcher = (["-m", "app.serve"] if (self.checkout / "app" / "serve.py").exists()
@@ -192,7 +205,7 @@ def main() -> int:
     checkouts = [c.resolve() for c in (args.checkout or [REPO])]
     pages = args.pages.split(",")
     results: dict[str, dict[str, list[dict]]] = {str(c): {p: [] for p in pages} for c in checkouts}
-    print(f"load average at start: {os.getloadavg()}", flush=True)
+    print(f"server allocator: {allocator_name()}; load average at start: {os.getloadavg()}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for round_ in range(args.rounds):
             for page in pages:

@@ -3,7 +3,8 @@ sessions each open the page and change its filters --changes times (as a browser
 tests/deploy/streamlit_client.Session; a change inside an st.fragment reruns that fragment), for
 --cycles cycles. Reports per cycle the p50/p95 of a filter change and of the first page run
 (wall time, client side), failures, and the server's resident memory (VmRSS, sampled every 0.2 s)
-and CPU.
+and CPU. The server runs with the image's allocator (jemalloc, deploy/Dockerfile, where Debian's
+libjemalloc2 is installed; EXILE_BENCH_ALLOCATOR=glibc runs it on glibc's, to compare).
 
     python bench/bench_sessions.py [--checkout DIR] [--sessions 50] [--changes 5] [--cycles 10]
 """
@@ -23,7 +24,7 @@ import aiohttp
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.bench_reruns import Server, app_tree, cpu_seconds, p95, rss_bytes  # noqa: E402
+from bench.bench_reruns import Server, allocator_name, app_tree, cpu_seconds, p95, rss_bytes  # noqa: E402
 from tests.deploy.streamlit_client import Session  # noqa: E402
 
 CHANGES = [("poland_voivode_year", None), ("poland_eurostat", False), ("poland_voivode_year", None),
@@ -87,7 +88,7 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8629)
     args = parser.parse_args()
     checkout = args.checkout.resolve()
-    print(f"{checkout}; load average at start: {os.getloadavg()}", flush=True)
+    print(f"{checkout}; server allocator: {allocator_name()}; load average at start: {os.getloadavg()}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         server = Server(checkout, args.port, app_tree(checkout, Path(tmp) / "tree"))
         server.start()

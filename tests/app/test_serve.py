@@ -166,3 +166,21 @@ def test_a_fresh_servers_first_page_run_imports_nothing_of_the_app_nor_streamlit
     assert [m for m in report["new"] if m.split(".")[0] in {"app", "pages", "streamlit", "etl"}] == []
     assert report["packages"] == []  # no library the preload had not loaded at all
 
+
+
+def test_the_preloaded_allocator_stays_with_the_server_not_what_it_starts(monkeypatch):
+    """The image preloads jemalloc into the server (deploy/Dockerfile, LD_PRELOAD); chromium, which
+    the server starts for images and the PDF, starts without it."""
+    monkeypatch.setenv("LD_PRELOAD", "/usr/local/lib/libjemalloc.so.2")
+    seen: dict[str, str] = {}
+
+    def preload():  # main() preloads before it starts Streamlit: look at a child there, and stop
+        child = subprocess.run([sys.executable, "-c", "import os; print(os.environ.get('LD_PRELOAD'))"],
+                               capture_output=True, text=True, timeout=60)
+        seen["child"] = child.stdout.strip()
+        raise SystemExit(0)
+
+    monkeypatch.setattr(serve, "preload", preload)
+    with pytest.raises(SystemExit):
+        serve.main([])
+    assert seen["child"] == "None"

@@ -16,6 +16,7 @@ import io
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -42,6 +43,30 @@ START_TIMEOUT = 90
 FIXTURE_CARD = "fixture-card"
 FIXTURE_LANGS = ("en", "pl")
 CHART_MARKER = "drawn by the edition script"
+
+
+def image_env(stage: str = "app") -> dict[str, str]:
+    """The variables a build stage of deploy/Dockerfile sets with ENV (a later ENV wins)."""
+    text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    env: dict[str, str] = {}
+    current = None
+    for line in text.splitlines():
+        if line.startswith("FROM "):
+            current = line.split(" AS ")[-1].strip() if " AS " in line else None
+        elif current == stage and line.startswith("ENV "):
+            for pair in shlex.split(line[4:]):
+                name, _, value = pair.partition("=")
+                env[name] = value
+    return env
+
+
+def image_allocator() -> dict[str, str]:
+    """The app image's allocator for a server started on this machine (deploy/Dockerfile: jemalloc by
+    LD_PRELOAD, with its MALLOC_CONF): the library where this machine's Debian installed
+    libjemalloc2. Empty where it is not installed: the server then runs on glibc's allocator."""
+    env = image_env("app")
+    found = sorted(Path("/usr/lib").glob(f"*/{Path(env['LD_PRELOAD']).name}"))
+    return {"LD_PRELOAD": str(found[0]), "MALLOC_CONF": env["MALLOC_CONF"]} if found else {}
 
 
 def render_template(template: Path, values: dict[str, str]) -> str:
@@ -352,7 +377,8 @@ class Replica:
                     "EXILE_PUBLIC_URL": self.public_origin,
                     "STREAMLIT_SERVER_CORS_ALLOWED_ORIGINS": self.public_origin,
                     # no ~/.streamlit of the machine's user: only the image's config counts
-                    "HOME": str(self.app_tree / "home")})
+                    "HOME": str(self.app_tree / "home"),
+                    **image_allocator()})
         return env
 
     def start(self) -> None:

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from etl.paths import REPO_ROOT
+from tests.deploy import stack
 
 DOCKERFILE = REPO_ROOT / "deploy" / "Dockerfile"
 COMPOSE = REPO_ROOT / "compose.yaml"
@@ -66,6 +67,35 @@ def test_the_app_image():
     assert "HEALTHCHECK" in app and '"deploy/healthcheck.py"' in app
     # the launcher: a light preload, then `streamlit run dashboard.py` in the same process
     assert 'CMD ["python", "-m", "app.serve"' in app
+
+
+def test_the_server_runs_on_jemalloc_and_what_it_starts_does_not():
+    """glibc's allocator let the server's memory climb with every 50 sessions (docs/performance.md):
+    the image installs Debian's jemalloc, links it at one path on any architecture, and preloads it
+    with one arena that returns freed pages at once; the launcher keeps it from its children."""
+    app = stages()["app"]
+    assert re.search(r"apt-get install -y --no-install-recommends [^\n]*\blibjemalloc2\b", app)
+    assert 'ln -s "$(find /usr/lib -name libjemalloc.so.2 -print -quit)" /usr/local/lib/libjemalloc.so.2' in app
+    env = stack.image_env("app")
+    assert env["LD_PRELOAD"] == "/usr/local/lib/libjemalloc.so.2"
+    assert env["MALLOC_CONF"] == "narenas:1,dirty_decay_ms:0,muzzy_decay_ms:0"
+    # set for the running server only: after the build steps that run as root
+    assert app.index("LD_PRELOAD=") > app.index("python -m compileall")
+
+
+def test_the_image_allocator_loads_here_and_understands_its_settings():
+    """The same library and settings, on this machine (as the benchmarks start the server):
+    jemalloc is mapped into Python and says nothing about its options (it names any it does
+    not know on stderr, as it does for a misspelt one here)."""
+    allocator = stack.image_allocator()
+    if not allocator:
+        pytest.skip("Debian's libjemalloc2 is not installed (apt-get install -y libjemalloc2)")
+    code = "print('libjemalloc' in open('/proc/self/maps').read())"
+    for conf, complaint in ((allocator["MALLOC_CONF"], False), ("narenas:1,dirty_decay:0", True)):
+        run = subprocess.run([sys.executable, "-c", code], env={**os.environ, **allocator, "MALLOC_CONF": conf},
+                             capture_output=True, text=True, timeout=60)
+        assert run.stdout.strip() == "True"
+        assert ("<jemalloc>" in run.stderr) is complaint, run.stderr
 
 
 def test_the_proxy_image_is_the_official_nginx_with_the_static_edition():
