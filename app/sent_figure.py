@@ -7,10 +7,10 @@ SentFigure makes the dict once; `install()` makes the JSON once: for a SentSpec,
 arguments Streamlit passes, plotly.io.to_json returns the JSON plotly itself made of that dict the
 first time (byte for byte what it would make again). Anything else goes to plotly untouched.
 
-Why the JSON too: json.dumps builds the text from many small strings, and re-encoding every sent
-figure on every run was the largest growth in the server's memory over ten cycles of 50 sessions
-(a native heap profile: +16.8 MB under plotly's JSON encoding, held in Python's object arenas),
-besides its CPU (docs/performance.md).
+Why the JSON too: a native heap profile put the largest growth of the server's memory over cycles
+of 50 sessions under plotly's JSON encoding (+16.8 MB). Made once, a warm cycle's CPU fell by
+6-14 % and the server's memory by ~10 MB; the climb itself was the allocator's, not this
+(docs/performance.md, "Each sent figure's JSON made once").
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ class SentSpec(dict):
         return self._json
 
     def known_json(self) -> str | None:
-        """The JSON if it has been made (what the bake keeps), without making it."""
+        """The JSON if it has been made, without making it."""
         return self._json
 
 
