@@ -38,10 +38,6 @@ class SentSpec(dict):
             self._json = _plotly_to_json(self, validate=False)
         return self._json
 
-    def known_json(self) -> str | None:
-        """The JSON if it has been made, without making it."""
-        return self._json
-
 
 class SentFigure(go.Figure):
     """The copy of a card's figure the page sends: only st.plotly_chart sees it (the image export

@@ -24,7 +24,6 @@ import logging
 import os
 import sys
 import time
-from collections.abc import MutableMapping
 from pathlib import Path
 
 ENTRY = "dashboard.py"  # run from the app's folder, as `streamlit run dashboard.py` is
@@ -137,11 +136,11 @@ def preload() -> dict[str, object]:
     return done
 
 
-def keep_preload_to_this_process(environ: MutableMapping[str, str] = os.environ) -> str | None:
-    """Take LD_PRELOAD out of the environment the server's children inherit, and return it. The
-    image preloads jemalloc for this process (deploy/Dockerfile); chromium, which kaleido starts for
-    images and the briefing PDF, brings its own allocator and starts without it."""
-    return environ.pop("LD_PRELOAD", None)
+def keep_preload_to_this_process() -> None:
+    """Take LD_PRELOAD out of the environment the server's children inherit. The image preloads
+    jemalloc for this process (deploy/Dockerfile); chromium, which kaleido starts for images and
+    the briefing PDF, brings its own allocator and starts without it."""
+    os.environ.pop("LD_PRELOAD", None)
 
 
 def main(argv: list[str] | None = None) -> None:
