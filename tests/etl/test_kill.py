@@ -1,7 +1,7 @@
 """Builds and refreshes killed (SIGKILL) at random moments: the published release is never lost,
 and the next build leaves no debris.
 
-A bounded number of kills at random points of an uninterrupted run's duration; the seed is in
+A bounded number of kills at random points of a run's duration (the shortest run seen so far); the seed is in
 every failure message and EXILE_KILL_SEED replays it. After each kill: the manifest parses and
 every file it names matches its hash. After the next build: no temporary file, no half-written
 snapshot, no release folder the manifest does not name, no snapshot no manifest ever named."""
@@ -22,7 +22,8 @@ from etl.raw import INCOMING_PREFIX
 from tests.etl.fetch.recorded import copy_data
 
 pytestmark = pytest.mark.slow
-KILLS = 6           # four builds and two refreshes, after one uninterrupted run of each
+KILLS = 6           # runs really killed (builds and refreshes), after one uninterrupted run of each
+MAX_RUNS = 3 * KILLS  # a run that finishes before its kill is checked too, but does not count
 EARLIEST = 0.3      # share of an uninterrupted run before the first kill (imports write nothing)
 
 
@@ -81,10 +82,13 @@ def test_killed_builds_and_refreshes_never_lose_the_release_nor_leave_debris(bui
         duration[kind] = time.monotonic() - started
         published |= named_snapshots(intact(paths, f"uninterrupted {kind}"))
 
-    kills = []
-    for run in range(1, KILLS + 1):
+    kills, runs = [], []
+    for run in range(1, MAX_RUNS + 1):
+        if len(kills) == KILLS:
+            break
         kind = "refresh" if run % 3 == 0 else "build"
         delay = rng.uniform(EARLIEST, 1.05) * duration[kind]
+        started = time.monotonic()
         proc = start(paths, kind, run)
         try:
             proc.wait(timeout=delay)
@@ -92,7 +96,13 @@ def test_killed_builds_and_refreshes_never_lose_the_release_nor_leave_debris(bui
             proc.send_signal(signal.SIGKILL)  # our own child, by its pid
         proc.communicate()
         context = f"seed {seed}, run {run}: {kind} killed after {delay:.2f} s (rc {proc.returncode})"
-        kills.append(context)
+        runs.append(context)
+        if proc.returncode == -signal.SIGKILL:
+            kills.append(context)
+        elif proc.returncode == 0:
+            # Why: the first run's time is a guess under a loaded CI; a run that finished before its
+            # kill shows how long this kind takes now, so later kills land inside the run.
+            duration[kind] = min(duration[kind], time.monotonic() - started)
         manifest = intact(paths, context)
         published |= named_snapshots(manifest)
 
@@ -103,4 +113,4 @@ def test_killed_builds_and_refreshes_never_lose_the_release_nor_leave_debris(bui
         assert left == [], f"{context}: debris after the next build: {left}\n" + "\n".join(lines)
         assert pipeline.status(paths)[0], context
 
-    assert sum("rc -9" in k for k in kills) >= KILLS // 2, f"too few runs were really killed: {kills}"
+    assert len(kills) == KILLS, f"too few runs were really killed in {MAX_RUNS} runs: {runs}"
