@@ -27,6 +27,7 @@ import pyarrow as pa
 import streamlit as st
 from streamlit import dataframe_util
 
+from app import download_grace  # noqa: F401  (installs: a file made on a click outlives the sweeps)
 from app import chrome, data, figures, formatting, html_table, i18n, image_export, per_capita, url_state
 from app.caption import Caption, data_as_of, plain, unverified_note
 from app.card import ChartCard
