@@ -72,7 +72,7 @@ def uninstall() -> None:
 
 
 def installed() -> bool:
-    return MediaFileManager.execute_deferred is _execute_deferred  # type: ignore[comparison-overlap]
+    return MediaFileManager.execute_deferred is _execute_deferred
 
 
 install()
