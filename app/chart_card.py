@@ -28,7 +28,7 @@ import streamlit as st
 from streamlit import dataframe_util
 
 from app import download_grace  # noqa: F401  (installs: a file made on a click outlives the sweeps)
-from app import chrome, data, figures, formatting, html_table, i18n, image_export, per_capita, url_state
+from app import chrome, data, figures, formatting, html_table, i18n, image_export, per_capita, run_gate, url_state
 from app.caption import Caption, data_as_of, plain, unverified_note
 from app.card import ChartCard
 from app.i18n import t
@@ -568,10 +568,14 @@ def card_tools(card: ChartCard, release: data.Release, texts: dict[str, Any], sh
         if share:
             share_controls(card, release)
 
+    def own_rerun() -> None:
+        with run_gate.held():  # the card's own rerun is a run (inside its page's run: no second place)
+            body()
+
     if url_state.in_section():
         body()
     else:
-        st.fragment(body)()
+        st.fragment(own_rerun)()
 
 
 def render(card: ChartCard, release: data.Release) -> None:

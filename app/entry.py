@@ -11,17 +11,21 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from app import run_gate
+
 RUNNING = "_dashboard_entrypoint_running"
 
 
 @contextmanager
 def entrypoint():
-    """dashboard.py wraps its whole run in this, so pages can tell they were called from it."""
-    st.session_state[RUNNING] = True
-    try:
-        yield
-    finally:
-        st.session_state[RUNNING] = False
+    """dashboard.py wraps its whole run in this, so pages can tell they were called from it; the
+    run is one of the few at once (app/run_gate.py)."""
+    with run_gate.held():
+        st.session_state[RUNNING] = True
+        try:
+            yield
+        finally:
+            st.session_state[RUNNING] = False
 
 
 def require_entrypoint() -> None:

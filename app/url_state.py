@@ -36,7 +36,7 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from app import i18n
+from app import i18n, run_gate
 
 MAX_VALUE_LENGTH = 200
 MAX_ITEMS = 12
@@ -307,20 +307,21 @@ def section(body: Callable[[], None] | None = None, *, key: str | None = None) -
         @st.fragment(key=key)
         @functools.wraps(body)
         def run() -> None:
-            view = current()
-            alone = fragment_only()
-            if alone:
-                view.source = "widgets"
-                first = len(view.finishers)
-            view.sections_running += 1
-            try:
-                body()
-            finally:
-                view.sections_running -= 1
-            if alone:
-                finish_with(view, view.finishers[first:])
-                del view.finishers[first:]
-                _write_url(view)
+            with run_gate.held():  # a section's own rerun is a run (inside its page's run: no second place)
+                view = current()
+                alone = fragment_only()
+                if alone:
+                    view.source = "widgets"
+                    first = len(view.finishers)
+                view.sections_running += 1
+                try:
+                    body()
+                finally:
+                    view.sections_running -= 1
+                if alone:
+                    finish_with(view, view.finishers[first:])
+                    del view.finishers[first:]
+                    _write_url(view)
         return run
     return wrap if body is None else wrap(body)
 

@@ -37,10 +37,12 @@ def stop(process: subprocess.Popen, timeout: float) -> None:
 
 
 @contextmanager
-def running_dashboard(data_root: Path, log: Path, timeout: float) -> Iterator[str]:
-    """`streamlit run dashboard.py` on a free loopback port, reading data_root; stopped on exit."""
+def running_dashboard(data_root: Path, log: Path, timeout: float,
+                      environment: dict[str, str] | None = None) -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free loopback port, reading data_root (and `environment`
+    on top of this process's); stopped on exit."""
     port = free_port()
-    env = {**os.environ, "EXILE_DATA_DIR": str(data_root)}
+    env = {**os.environ, "EXILE_DATA_DIR": str(data_root), **(environment or {})}
     with log.open("w") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),

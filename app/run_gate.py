@@ -1,0 +1,62 @@
+"""At most a few page runs at once in one server process (EXILE_RUNS_AT_ONCE, default 4).
+
+Streamlit starts a thread for every run, and nothing limits how many run together: 50 readers
+opening a page at once were 50 runs taking turns on one interpreter, each holding its half-made
+page (tables, figures' dicts, messages) while the others advanced. The memory all of them held at
+once stayed with the process: over ten rounds of 50 sessions on the Poland page the server peaked
+at 414-428 MB and climbed to 395-402 MB after the tenth round; with four runs at once it peaked
+at 328-368 MB and stayed at 338-344 MB, with the same 0 failures, a filter change's p95 unchanged
+and less CPU (docs/performance.md, "At most four runs at once"). The interpreter runs one
+thread at a time anyway: a run that waits for its turn here loses nothing a fifth running thread
+would have gained.
+
+Every run goes through `held()`: a page's run (dashboard.py, app/entry.py) and a section's or a
+card's own rerun (st.fragment: app/url_state.section, app/chart_card). A fragment drawn inside its
+page's run takes no second place (the count is per thread). A run that waits holds nothing else
+(it waits before any of its work), and every way a run ends (st.stop, st.rerun, a reader's newer
+change) gives its place back.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+RUNS_AT_ONCE_ENV = "EXILE_RUNS_AT_ONCE"
+DEFAULT_RUNS_AT_ONCE = 4
+
+_log = logging.getLogger(__name__)
+
+
+def runs_at_once(environ: dict[str, str] | os._Environ[str] = os.environ) -> int:
+    """The configured number of runs at once: a positive whole number, else the default (logged,
+    without the value: it is the operator's input, not ours to repeat)."""
+    text = environ.get(RUNS_AT_ONCE_ENV, "").strip()
+    if not text:
+        return DEFAULT_RUNS_AT_ONCE
+    if text.isdigit() and 1 <= int(text) <= 1000:
+        return int(text)
+    _log.warning("%s is not a whole number from 1 to 1000: %d runs at once", RUNS_AT_ONCE_ENV,
+                 DEFAULT_RUNS_AT_ONCE)
+    return DEFAULT_RUNS_AT_ONCE
+
+
+_places = threading.BoundedSemaphore(runs_at_once())
+_depth = threading.local()  # how deep this thread is inside held(): a fragment inside its page's run
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Run the block as one of at most `runs_at_once()` runs (waiting for a place if need be)."""
+    depth = getattr(_depth, "value", 0)
+    if depth == 0:
+        _places.acquire()
+    _depth.value = depth + 1
+    try:
+        yield
+    finally:
+        _depth.value = depth
+        if depth == 0:
+            _places.release()
