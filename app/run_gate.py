@@ -4,11 +4,11 @@ Streamlit starts a thread for every run, and nothing limits how many run togethe
 opening a page at once were 50 runs taking turns on one interpreter, each holding its half-made
 page (tables, figures' dicts, messages) while the others advanced. The memory all of them held at
 once stayed with the process: over ten rounds of 50 sessions on the Poland page the server peaked
-at 414-428 MB and climbed to 395-402 MB after the tenth round; with four runs at once it peaked
-at 328-368 MB and stayed at 338-344 MB, with the same 0 failures, a filter change's p95 unchanged
-and less CPU (docs/performance.md, "At most four runs at once"). The interpreter runs one
-thread at a time anyway: a run that waits for its turn here loses nothing a fifth running thread
-would have gained.
+at 418-430 MB and climbed to 395-405 MB after the tenth round; with four runs at once it peaked
+at 358-368 MB and stayed flat at 334-344 MB, with the same 0 failures, a filter change's p95
+unchanged and the first round at half the CPU (docs/performance.md, "At most four runs at once").
+The interpreter runs one thread at a time anyway: a run that waits for its turn here loses
+nothing a fifth running thread would have gained (one or two at once did slow filter changes).
 
 Every run goes through `held()`: a page's run (dashboard.py, app/entry.py) and a section's or a
 card's own rerun (st.fragment: app/url_state.section, app/chart_card). A fragment drawn inside its
