@@ -26,7 +26,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from PIL import ImageFont
 
-from app import data, figures
+from app import data, figures, run_gate
 from app.caption import Caption
 from app.card import ChartCard
 from app.i18n import t
@@ -352,7 +352,9 @@ def render(figure: go.Figure, fmt: str, width: int, height: int, scale: float) -
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    with _RENDER_LOCK:
+    # Waiting for chromium (and for other sessions' images), not for the interpreter: a page run
+    # (the briefing's PDF) lets another run have its place meanwhile (app/run_gate.py).
+    with run_gate.set_aside(), _RENDER_LOCK:
         with _CACHE_LOCK:  # drawn by another session while this one waited
             if key in _CACHE:
                 return _CACHE[key]

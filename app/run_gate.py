@@ -14,7 +14,9 @@ Every run goes through `held()`: a page's run (dashboard.py, app/entry.py) and a
 card's own rerun (st.fragment: app/url_state.section, app/chart_card). A fragment drawn inside its
 page's run takes no second place (the count is per thread). A run that waits holds nothing else
 (it waits before any of its work), and every way a run ends (st.stop, st.rerun, a reader's newer
-change) gives its place back.
+change) gives its place back. A run that waits on something other than the interpreter (the
+briefing's images, drawn one at a time by chromium: app/image_export.render) sets its place aside
+meanwhile, so that a few readers making a PDF never hold up everyone else's runs.
 """
 from __future__ import annotations
 
@@ -60,3 +62,20 @@ def held() -> Iterator[None]:
         _depth.value = depth
         if depth == 0:
             _places.release()
+
+
+@contextmanager
+def set_aside() -> Iterator[None]:
+    """Give this run's place to another while the block waits on something that is not the
+    interpreter; take a place again after it (waiting if need be). Outside a run: nothing."""
+    depth = getattr(_depth, "value", 0)
+    if depth == 0:
+        yield
+        return
+    _depth.value = 0
+    _places.release()
+    try:
+        yield
+    finally:
+        _places.acquire()
+        _depth.value = depth

@@ -75,3 +75,44 @@ def test_a_setting_that_is_not_a_count_falls_back_and_is_not_repeated(setting, c
     with caplog.at_level(logging.WARNING, logger="app.run_gate"):
         assert run_gate.runs_at_once({run_gate.RUNS_AT_ONCE_ENV: setting}) == 4
     assert [r.getMessage() for r in caplog.records] == ["EXILE_RUNS_AT_ONCE is not a whole number from 1 to 1000: 4 runs at once"]
+
+
+def test_a_run_waiting_on_an_image_lets_another_run_have_its_place(places, monkeypatch):
+    """The briefing's PDF draws its images in the page's run (app/image_export.render, one at a
+    time in chromium): meanwhile another reader's run is not held up, and the drawing run gets a
+    place back before it goes on."""
+    from app import image_export
+
+    semaphore = places(1)
+    drawing, other_ran, done = threading.Event(), threading.Event(), threading.Event()
+
+    def draw(*args) -> bytes:
+        drawing.set()
+        assert other_ran.wait(10), "another run could not start while this one waited on chromium"
+        return b"png"
+
+    monkeypatch.setattr(image_export, "_draw", draw)
+    monkeypatch.setattr(image_export, "_CACHE", type(image_export._CACHE)())
+
+    def briefing_run() -> None:
+        with run_gate.held():
+            assert image_export.render(image_export.go.Figure(), "png", 100, 100, 1) == b"png"
+            assert not semaphore.acquire(blocking=False)  # its place again, before it goes on
+        done.set()
+
+    thread = threading.Thread(target=briefing_run)
+    thread.start()
+    assert drawing.wait(10)
+    with run_gate.held():
+        other_ran.set()
+    thread.join(10)
+    assert done.is_set()
+
+
+def test_setting_aside_outside_a_run_does_nothing(places):
+    semaphore = places(1)
+    with run_gate.set_aside():
+        assert semaphore.acquire(blocking=False)
+        semaphore.release()
+    assert semaphore.acquire(blocking=False)
+    semaphore.release()
