@@ -1,8 +1,8 @@
 """Builds and refreshes killed (SIGKILL) at random moments: the published release is never lost,
 and the next build leaves no debris.
 
-A bounded number of kills at random points of a run's duration (the shortest run seen so far); the seed is in
-every failure message and EXILE_KILL_SEED replays it. After each kill: the manifest parses and
+A bounded number of kills at random points of a run's duration (the shortest run of that kind
+seen so far); the seed is in every failure message and EXILE_KILL_SEED replays it. After each kill: the manifest parses and
 every file it names matches its hash. After the next build: no temporary file, no half-written
 snapshot, no release folder the manifest does not name, no snapshot no manifest ever named."""
 import json
