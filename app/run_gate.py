@@ -38,7 +38,7 @@ def runs_at_once(environ: dict[str, str] | os._Environ[str] = os.environ) -> int
     text = environ.get(RUNS_AT_ONCE_ENV, "").strip()
     if not text:
         return DEFAULT_RUNS_AT_ONCE
-    if text.isdigit() and 1 <= int(text) <= 1000:
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= 1000:  # "²" is a digit int() refuses
         return int(text)
     _log.warning("%s is not a whole number from 1 to 1000: %d runs at once", RUNS_AT_ONCE_ENV,
                  DEFAULT_RUNS_AT_ONCE)

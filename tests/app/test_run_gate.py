@@ -70,7 +70,7 @@ def test_the_operators_setting(setting, expected):
     assert run_gate.runs_at_once({}) == run_gate.DEFAULT_RUNS_AT_ONCE == 4
 
 
-@pytest.mark.parametrize("setting", ["0", "-3", "four", "2.5", "1001", "4; rm -rf /"])
+@pytest.mark.parametrize("setting", ["0", "-3", "four", "2.5", "1001", "4; rm -rf /", "²", "４"])
 def test_a_setting_that_is_not_a_count_falls_back_and_is_not_repeated(setting, caplog):
     with caplog.at_level(logging.WARNING, logger="app.run_gate"):
         assert run_gate.runs_at_once({run_gate.RUNS_AT_ONCE_ENV: setting}) == 4
