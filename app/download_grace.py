@@ -37,10 +37,8 @@ def file_id_of(url: str) -> str:
 
 
 def _made_at(manager: MediaFileManager) -> dict[str, float]:
-    made: dict[str, float] | None = manager.__dict__.get("_exiles_made_at")
-    if made is None:
-        made = manager.__dict__.setdefault("_exiles_made_at", {})
-    return made
+    """When each file this manager made on a click was made (kept on the manager: one per runtime)."""
+    return manager.__dict__.setdefault("_exiles_made_at", {})
 
 
 def _execute_deferred(self: MediaFileManager, file_id: str) -> str:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 RUNS_AT_ONCE_ENV = "EXILE_RUNS_AT_ONCE"
@@ -32,7 +32,7 @@ DEFAULT_RUNS_AT_ONCE = 4
 _log = logging.getLogger(__name__)
 
 
-def runs_at_once(environ: dict[str, str] | os._Environ[str] = os.environ) -> int:
+def runs_at_once(environ: Mapping[str, str] = os.environ) -> int:
     """The configured number of runs at once: a positive whole number, else the default (logged,
     without the value: it is the operator's input, not ours to repeat)."""
     text = environ.get(RUNS_AT_ONCE_ENV, "").strip()
