@@ -568,14 +568,10 @@ def card_tools(card: ChartCard, release: data.Release, texts: dict[str, Any], sh
         if share:
             share_controls(card, release)
 
-    def own_rerun() -> None:
-        with run_gate.held():  # the card's own rerun is a run (inside its page's run: no second place)
-            body()
-
     if url_state.in_section():
         body()
     else:
-        st.fragment(own_rerun)()
+        st.fragment(run_gate.gated(body))()
 
 
 def render(card: ChartCard, release: data.Release) -> None:

@@ -11,8 +11,9 @@ The interpreter runs one thread at a time anyway: a run that waits for its turn 
 nothing a fifth running thread would have gained (one or two at once did slow filter changes).
 
 Every run goes through `held()`: a page's run (dashboard.py, app/entry.py) and a section's or a
-card's own rerun (st.fragment: app/url_state.section, app/chart_card). A fragment drawn inside its
-page's run takes no second place (the count is per thread). A run that waits holds nothing else
+card's own rerun (their st.fragment functions are `gated`: app/url_state.section,
+app/chart_card). A fragment drawn inside its page's run takes no second place (the count is per
+thread). A run that waits holds nothing else
 (it waits before any of its work), and every way a run ends (st.stop, st.rerun, a reader's newer
 change) gives its place back. A run that waits on something other than the interpreter (the
 briefing's images, drawn one at a time by chromium: app/image_export.render) sets its place aside
@@ -20,10 +21,11 @@ meanwhile, so that a few readers making a PDF never hold up everyone else's runs
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 RUNS_AT_ONCE_ENV = "EXILE_RUNS_AT_ONCE"
@@ -62,6 +64,16 @@ def held() -> Iterator[None]:
         _depth.value = depth
         if depth == 0:
             _places.release()
+
+
+def gated(body: Callable[[], None]) -> Callable[[], None]:
+    """`body` run as one of the few runs at once: for an st.fragment's function, whose own rerun is
+    a run (drawn inside its page's run, it takes no second place)."""
+    @functools.wraps(body)
+    def run() -> None:
+        with held():
+            body()
+    return run
 
 
 @contextmanager

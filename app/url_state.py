@@ -305,23 +305,23 @@ def section(body: Callable[[], None] | None = None, *, key: str | None = None) -
     sections reruns those sections, one after the other in one run, each as above."""
     def wrap(body: Callable[[], None]) -> Callable[[], None]:
         @st.fragment(key=key)
+        @run_gate.gated
         @functools.wraps(body)
         def run() -> None:
-            with run_gate.held():  # a section's own rerun is a run (inside its page's run: no second place)
-                view = current()
-                alone = fragment_only()
-                if alone:
-                    view.source = "widgets"
-                    first = len(view.finishers)
-                view.sections_running += 1
-                try:
-                    body()
-                finally:
-                    view.sections_running -= 1
-                if alone:
-                    finish_with(view, view.finishers[first:])
-                    del view.finishers[first:]
-                    _write_url(view)
+            view = current()
+            alone = fragment_only()
+            if alone:
+                view.source = "widgets"
+                first = len(view.finishers)
+            view.sections_running += 1
+            try:
+                body()
+            finally:
+                view.sections_running -= 1
+            if alone:
+                finish_with(view, view.finishers[first:])
+                del view.finishers[first:]
+                _write_url(view)
         return run
     return wrap if body is None else wrap(body)
 

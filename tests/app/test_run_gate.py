@@ -116,3 +116,17 @@ def test_setting_aside_outside_a_run_does_nothing(places):
         semaphore.release()
     assert semaphore.acquire(blocking=False)
     semaphore.release()
+
+
+def test_a_gated_fragment_runs_in_a_place_and_keeps_its_name(places):
+    semaphore = places(1)
+    seen = []
+
+    def section_body() -> None:
+        seen.append(semaphore.acquire(blocking=False))  # False: its own rerun holds the one place
+
+    gated = run_gate.gated(section_body)
+    gated()
+    assert seen == [False] and gated.__name__ == "section_body"  # st.fragment names it by its function
+    assert semaphore.acquire(blocking=False)
+    semaphore.release()
