@@ -11,13 +11,13 @@ The interpreter runs one thread at a time anyway: a run that waits for its turn 
 nothing a fifth running thread would have gained (one or two at once did slow filter changes).
 
 Every run goes through `held()`: a page's run (dashboard.py, app/entry.py) and a section's or a
-card's own rerun (their st.fragment functions are `gated`: app/url_state.section,
-app/chart_card). A fragment drawn inside its page's run takes no second place (the count is per
-thread). A run that waits holds nothing else
-(it waits before any of its work), and every way a run ends (st.stop, st.rerun, a reader's newer
-change) gives its place back. A run that waits on something other than the interpreter (the
-briefing's images, drawn one at a time by chromium: app/image_export.render) sets its place aside
-meanwhile, so that a few readers making a PDF never hold up everyone else's runs.
+card's own rerun (their st.fragment functions are `gated`: app/url_state.section, app/chart_card).
+A fragment drawn inside its page's run takes no second place (the count is per thread). A run that
+waits holds nothing else (it waits before any of its work), and every way a run ends (st.stop,
+st.rerun, a reader's newer change) gives its place back. A run that waits on something other than
+the interpreter (the briefing's images, drawn one at a time by chromium: app/image_export.render)
+sets its place aside meanwhile, so that a few readers making a PDF never hold up everyone else's
+runs.
 """
 from __future__ import annotations
 
