@@ -35,6 +35,16 @@ browser fetches and compiles them while the websocket connects and the script ru
 carry Streamlit's content hashes: the copy is refused when the names the proxy preloads are not
 exactly the ones the copy's Streamlit imports for a chart (chart_preloads; a Streamlit upgrade
 that renames them is to be looked at, and the map updated).
+The Plotly chunk holds all of plotly.js, whose index registers every one of its ~47 trace and
+component modules when the chunk runs (plotly.js's lib/index.js: `Plotly.register([...])`); each
+module is a lazily evaluated wrapper named by its source path (`X=_({"lib/bar.js"(e,t){...}})`)
+that runs only when registered. The app draws scatter traces (registered by plotly.js's core) and
+bar traces alone (tests/deploy check every figure it makes, and every trace class it names), so
+the copy's chunk registers bar alone (KEPT_PLOTLY_MODULES; trim_plotly_modules): the other
+modules' code is still sent (same bytes, give or take) but never run, which cuts plotly.js's run in
+the browser on every first visit (docs/performance.md, issue 16 target 4). A chunk whose index
+is not laid out that way, or that lacks a kept module, is refused.
+
 The deploy/Dockerfile runs it at image build time; tests/deploy's loopback proxy too.
 """
 from __future__ import annotations
@@ -154,6 +164,36 @@ def chart_preloads(static: Path) -> list[str]:
     return [name for name in needed if name not in preloaded]
 
 
+# plotly.js's trace modules the app draws besides scatter (which its core registers itself).
+KEPT_PLOTLY_MODULES = ("bar",)
+CORE_PLOTLY_TRACES = ("scatter",)
+PLOTLY_INDEX = re.compile(r'"lib/index\.js"\(\w+,\w+\)\{var ([\w$]+)=[\w$]+\(\);\1\.register\(\[([\w$(),]*)\]\)')
+
+
+def trim_plotly_modules(chunk: str, keep: tuple[str, ...] = KEPT_PLOTLY_MODULES) -> tuple[str, list[str]]:
+    """The chart chunk's text with plotly.js's index registering only the modules `keep` (names of
+    plotly.js's lib/<name>.js), and the names of the modules it no longer registers. ValueError when
+    the chunk holds no such index (or more than one), when an item of its list is not a lib/<name>.js
+    module, or when a kept module is not in the list."""
+    found = list(PLOTLY_INDEX.finditer(chunk))
+    if len(found) != 1:
+        raise ValueError(f"{len(found)} plotly.js indexes (lib/index.js registering its modules) in the chart chunk, "
+                         "not one: has Streamlit changed how it bundles plotly.js? (deploy/precompress.py)")
+    items = re.findall(r"([\w$]+)\(\)", found[0].group(2))
+    names = {}
+    for item in items:
+        module = re.search(r"(?<![\w$.])" + re.escape(item) + r'=[\w$]+\(\{"lib/([\w-]+)\.js"', chunk)
+        if module is None:
+            raise ValueError(f"plotly.js's index registers {item}(), which is no lib/<name>.js module of the chunk")
+        names[item] = module.group(1)
+    missing = set(keep) - set(names.values())
+    if missing:
+        raise ValueError(f"plotly.js's index registers no {sorted(missing)}: the app's charts need them")
+    start, end = found[0].span(2)
+    trimmed = chunk[:start] + ",".join(f"{item}()" for item in items if names[item] in keep) + chunk[end:]
+    return trimmed, [name for name in names.values() if name not in keep]
+
+
 def configured_preloads(http_conf: str) -> list[str]:
     """The .js files the proxy's map $exiles_chart_preload (deploy/nginx/exiles/http.conf) preloads."""
     block = re.search(r"map \$uri \$exiles_chart_preload \{(.*?)\n\}", http_conf, re.S)
@@ -193,7 +233,9 @@ def precompress(source: Path, dest: Path, brotli_quality: int | None = 11, gzip_
     its icons besides the copy's bundles and the Streamlit package (default: this checkout's
     dashboard.py, app/ and pages/); the count "icons" is how many the icon font kept. http_conf:
     the proxy configuration whose chart preloads must match the copy's Streamlit (check_chart_preloads;
-    None: not checked); the count "chart_preloads" is how many files it preloads."""
+    None: not checked); the count "chart_preloads" is how many files it preloads. The chart chunk's
+    plotly.js registers KEPT_PLOTLY_MODULES alone (trim_plotly_modules; "plotly_modules_dropped":
+    how many it no longer registers)."""
     if dest.exists():
         raise FileExistsError(f"{dest} exists: give a new folder")
     try:
@@ -203,7 +245,13 @@ def precompress(source: Path, dest: Path, brotli_quality: int | None = 11, gzip_
     if brotli_quality is None:
         brotli = None
     shutil.copytree(source, dest)
-    counts = {"files": 0, "gz": 0, "br": 0, "font_faces_dropped": 0, "icons": 0, "chart_preloads": 0}
+    counts = {"files": 0, "gz": 0, "br": 0, "font_faces_dropped": 0, "icons": 0, "chart_preloads": 0,
+              "plotly_modules_dropped": 0}
+    if (dest / "index.html").exists():
+        chunk = dest / "static" / "js" / chart_preloads(dest)[0]
+        trimmed, dropped_modules = trim_plotly_modules(chunk.read_text(encoding="utf-8"))
+        chunk.write_text(trimmed, encoding="utf-8")
+        counts["plotly_modules_dropped"] = len(dropped_modules)
     icon_fonts = sorted(dest.glob(ICON_FONT_GLOB))
     if icon_fonts:
         import streamlit
@@ -245,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     counts = precompress(args.source or streamlit_static(), args.dest, quality, args.gzip_level)
     print(f"{args.dest}: {counts['files']} files, {counts['gz']} .gz, {counts['br']} .br,"
           f" {counts['font_faces_dropped']} @font-face rules dropped, {counts['icons']} icons kept,"
-          f" {counts['chart_preloads']} chart modules preloaded by the proxy")
+          f" {counts['chart_preloads']} chart modules preloaded by the proxy,"
+          f" {counts['plotly_modules_dropped']} plotly.js modules not registered")
     if quality is not None and counts["br"] == 0 and counts["gz"]:
         print("no .br written: the brotli package is not installed", file=sys.stderr)
         return 1

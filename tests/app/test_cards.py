@@ -7,6 +7,7 @@ the link printed under it in the pack lands on it."""
 from __future__ import annotations
 
 import ast
+import importlib.util
 import re
 from pathlib import Path
 
@@ -14,10 +15,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import cards, i18n, select
+from etl.paths import REPO_ROOT
 from tests.app.i18n_checks import english_and
 from tests.page_registry import DASHBOARD, registered_pages
 
 FILES = {page.url_path: page.file for page in registered_pages()}
+_PRECOMPRESS = importlib.util.spec_from_file_location("exiles_deploy_precompress_cards", REPO_ROOT / "deploy" / "precompress.py")
+assert _PRECOMPRESS is not None and _PRECOMPRESS.loader is not None
+precompress = importlib.util.module_from_spec(_PRECOMPRESS)
+_PRECOMPRESS.loader.exec_module(precompress)
+DRAWN_TRACES = set(precompress.CORE_PLOTLY_TRACES) | set(precompress.KEPT_PLOTLY_MODULES)
 
 
 @pytest.mark.parametrize("item", cards.BRIEFING, ids=[item.key for item in cards.BRIEFING])
@@ -74,7 +81,10 @@ def test_every_registered_card_builds_at_its_default_view_in_every_language(rele
         slices = [rows for _, rows in card.data.groupby("_panel")] if "_panel" in card.data else [card.data]
         for rows in slices:
             select.one_kind(rows)
-        assert card.build(card.data).data, f"{name}: the figure draws something"
+        figure = card.build(card.data)
+        assert figure.data, f"{name}: the figure draws something"
+        # the proxy's copy of Streamlit's plotly.js draws these alone (deploy/precompress.py)
+        assert {trace.type for trace in figure.data} <= DRAWN_TRACES, (name, {trace.type for trace in figure.data})
         keys.append(card.key)
     assert len(keys) == len(set(keys)), "card keys are unique"
     assert set(keys) == PUBLISHED_KEYS

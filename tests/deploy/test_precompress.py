@@ -111,9 +111,19 @@ ENTRY = ('const __vite__mapDeps=(i,m=__vite__mapDeps,d=(m.f||(m.f=["./Other.a1.j
          'y=(0,U.lazy)(()=>H(()=>import(`./PlotlyChart.c3-x.js`),__vite__mapDeps([2,1,3]),import.meta.url));')
 
 
+# a chart chunk laid out as Streamlit 1.67's: plotly.js's modules as lazily run wrappers named by
+# their paths, and plotly.js's index registering its trace and component modules
+PLOTLY_CHUNK = ('var Fu=_({"src/traces/bar/index.js"(e,t){t.exports={name:`bar`}}}),Iu=_({"lib/bar.js"(e,t){'
+                't.exports=Fu()}}),hee=_({"lib/box.js"(e,t){t.exports=1}}),rae=_({"lib/calendars.js"(e,t){t.exports=2}});'
+                'return _({"lib/index.js"(e,t){var n=bu();n.register([Iu(),hee(),rae()]),t.exports=n}})')
+
+
 def frontend(folder: Path, entry_js: str) -> Path:
-    """A Streamlit frontend of an index.html (its entry script, one modulepreload) and its entry."""
+    """A Streamlit frontend of an index.html (its entry script, one modulepreload), its entry and the
+    chart chunks it names (PLOTLY_CHUNK)."""
     (folder / "static" / "js").mkdir(parents=True)
+    for chunk in re.findall(r"import\(`\./(PlotlyChart\.[\w-]+\.js)`\)", entry_js):
+        (folder / "static" / "js" / chunk).write_text(PLOTLY_CHUNK)
     (folder / "index.html").write_text(
         '<head><script type="module" crossorigin src="./static/js/index.f6.js"></script>\n'
         '<link rel="modulepreload" crossorigin href="./static/js/rt.b2.js"></head>')
@@ -154,3 +164,68 @@ def test_a_copy_whose_chart_chunk_the_proxy_does_not_preload_is_refused(tmp_path
     renamed = frontend(tmp_path / "renamed", ENTRY.replace("PlotlyChart", "PlotlyFigure"))
     with pytest.raises(ValueError, match="renamed its Plotly chunk"):
         precompress.check_chart_preloads(renamed, fresh)
+
+
+# ------------------------------------------------------------------ plotly.js's modules the app draws
+
+
+def test_the_copys_plotly_registers_the_kept_modules_alone(tmp_path):
+    """The chart chunk's plotly.js index registers bar alone (scatter is its core's); the other
+    modules' code stays, never run; the compressed copies hold the trimmed chunk."""
+    trimmed, dropped = precompress.trim_plotly_modules(PLOTLY_CHUNK)
+    assert trimmed == PLOTLY_CHUNK.replace("n.register([Iu(),hee(),rae()])", "n.register([Iu()])")
+    assert dropped == ["box", "calendars"]
+    source = frontend(tmp_path / "source", ENTRY)
+    counts = precompress.precompress(source, tmp_path / "copy", brotli_quality=None, http_conf=None)
+    chunk = tmp_path / "copy" / "static" / "js" / "PlotlyChart.c3-x.js"
+    assert chunk.read_text() == trimmed and gzip.decompress(chunk.with_name(chunk.name + ".gz").read_bytes()).decode() == trimmed
+    assert counts["plotly_modules_dropped"] == 2
+    assert (source / "static" / "js" / "PlotlyChart.c3-x.js").read_text() == PLOTLY_CHUNK  # the source is left as it is
+
+
+@pytest.mark.parametrize("chunk, problem", [
+    (PLOTLY_CHUNK.replace('"lib/index.js"', '"lib/core.js"'), "0 plotly.js indexes"),
+    (PLOTLY_CHUNK + ";" + PLOTLY_CHUNK[PLOTLY_CHUNK.index("return ") + 7:], "2 plotly.js indexes"),
+    (PLOTLY_CHUNK.replace('"lib/box.js"', '"src/box.js"'), "hee\\(\\), which is no lib/<name>.js"),
+    (PLOTLY_CHUNK.replace("[Iu(),hee(),rae()]", "[hee(),rae()]"), "registers no \\['bar'\\]"),
+])
+def test_a_chunk_whose_plotly_is_not_laid_out_as_read_is_refused(chunk, problem):
+    with pytest.raises(ValueError, match=problem):
+        precompress.trim_plotly_modules(chunk)
+
+
+def test_the_installed_streamlits_plotly_registers_bar_alone_once_trimmed():
+    """Streamlit's own chunk: every item of plotly.js's list is a lib/<name>.js module, bar among
+    them and scatter not (its core registers it); trimmed, the list is bar's alone and nothing else
+    of the chunk changes."""
+    name = precompress.chart_preloads(STREAMLIT_STATIC)[0]
+    chunk = (STREAMLIT_STATIC / "static" / "js" / name).read_text(encoding="utf-8")
+    trimmed, dropped = precompress.trim_plotly_modules(chunk)
+    assert len(dropped) >= 40 and {"box", "pie", "scattergl", "calendars"} <= set(dropped)
+    assert "scatter" not in dropped and "bar" not in dropped
+    listed = precompress.PLOTLY_INDEX.search(chunk).group(2)
+    kept = precompress.PLOTLY_INDEX.search(trimmed).group(2)
+    assert re.fullmatch(r"[\w$]+\(\)", kept) and kept in listed.split(",")
+    assert trimmed == chunk.replace(listed, kept, 1)
+
+
+def test_the_app_names_no_plotly_trace_but_those_the_proxys_copy_registers():
+    """Every plotly trace class the app's code makes (go.<Trace>(...) in app/, pages/ and
+    dashboard.py) is one the copy's plotly.js draws: scatter (its core) or a kept module (the
+    figures the cards build are checked in tests/app/test_cards.py)."""
+    import ast
+    import plotly.graph_objects as go
+    from plotly.basedatatypes import BaseTraceType
+    traces = {name for name in dir(go) if isinstance(getattr(go, name), type) and issubclass(getattr(go, name), BaseTraceType)}
+    used = set()
+    for path in [REPO_ROOT / "dashboard.py", *(REPO_ROOT / "app").rglob("*.py"), *(REPO_ROOT / "pages").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "go":
+                used |= {node.attr.lower()} if node.attr in traces else set()
+            # traces come as go.<Trace> alone: no plotly.express, no trace class imported by name
+            if isinstance(node, ast.ImportFrom):
+                assert not str(node.module).startswith(("plotly.graph_objects", "plotly.express")), path
+            if isinstance(node, ast.Import):
+                assert all(not alias.name.startswith("plotly.express") and
+                           (alias.name != "plotly.graph_objects" or alias.asname == "go") for alias in node.names), path
+    assert used and used <= set(precompress.CORE_PLOTLY_TRACES) | set(precompress.KEPT_PLOTLY_MODULES), used
