@@ -166,7 +166,7 @@ def streamlit_static() -> Path:
     return Path(importlib.util.find_spec("streamlit").origin).parent / "static"
 
 
-def _precompress_module():
+def precompress_module():
     spec = importlib.util.spec_from_file_location("exiles_deploy_precompress", DEPLOY / "precompress.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -181,18 +181,21 @@ def index_bundles() -> list[str]:
 
 def write_app_static(dest: Path) -> list[str]:
     """The proxy image's copy of Streamlit's frontend (deploy/precompress.py), cut to index.html,
-    the bundles it names and the icon font (brotli at quality 5: the image's 11 takes minutes for
-    the whole folder); every other bundle is missing from it, as after a Streamlit upgrade of the
-    replicas. Returns the /static/ paths in the copy."""
+    the bundles it names, the first chart's modules and the icon font (brotli at quality 5: the
+    image's 11 takes minutes for the whole folder); every other bundle is missing from it, as after
+    a Streamlit upgrade of the replicas. Returns the /static/ paths in the copy."""
     source = dest.with_name(dest.name + "-source")
-    # and the icon font, which the copy cuts to the icons named (deploy/precompress.py)
-    bundles = index_bundles() + sorted("/" + str(path.relative_to(streamlit_static()))
-                                       for path in streamlit_static().glob(_precompress_module().ICON_FONT_GLOB))
+    precompress = precompress_module()
+    # the chart's modules (the copy's Plotly chunk is trimmed: its plotly.js registers only what the
+    # app draws) and the icon font, which the copy cuts to the icons named (deploy/precompress.py)
+    bundles = index_bundles() + sorted(
+        ["/static/js/" + name for name in precompress.chart_preloads(streamlit_static())]
+        + ["/" + str(path.relative_to(streamlit_static())) for path in streamlit_static().glob(precompress.ICON_FONT_GLOB)])
     for path in ["/index.html", *bundles]:
         target = source / path.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(streamlit_static() / path.lstrip("/"), target)
-    _precompress_module().precompress(source, dest, brotli_quality=5)
+    precompress.precompress(source, dest, brotli_quality=5)
     shutil.rmtree(source)
     return bundles
 

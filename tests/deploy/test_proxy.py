@@ -24,7 +24,8 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 import pytest
 
-from tests.deploy.stack import CHART_MARKER, FIXTURE_CARD, STREAMLIT_CONFIG, Nginx, index_bundles, streamlit_static
+from tests.deploy.stack import (CHART_MARKER, FIXTURE_CARD, STREAMLIT_CONFIG, Nginx, precompress_module, index_bundles,
+                               streamlit_static)
 from tests.deploy.streamlit_client import SUBPROTOCOL, open_websocket, rerun_message, run_page, websocket_url
 from tests.streamlit_server import free_port, run_coroutine
 
@@ -278,12 +279,12 @@ def test_brotli_where_nginx_has_the_module(stack):
 
 def _bundle(stack, in_copy: bool) -> tuple[str, bytes]:
     """A JS bundle of the installed Streamlit in the proxy's compressed copy (the app's entry
-    script), or one missing from it (the Plotly chunk), with its bytes as Streamlit has them."""
+    script), or one missing from it (the dataframe chunk), with its bytes as Streamlit has them."""
     if in_copy:
         path = next(p for p in index_bundles() if re.fullmatch(r"/static/js/index\.[\w-]+\.js", p))
         assert (stack.nginx.tree / "app-static" / path.lstrip("/")).exists()
     else:
-        path = "/static/js/" + next(p.name for p in (streamlit_static() / "static" / "js").glob("PlotlyChart.*.js"))
+        path = "/static/js/" + next(p.name for p in (streamlit_static() / "static" / "js").glob("DataFrame.*.js"))
         assert not (stack.nginx.tree / "app-static" / path.lstrip("/")).exists()
     return path, (streamlit_static() / path.lstrip("/")).read_bytes()
 
@@ -528,6 +529,38 @@ def test_a_first_visit_fetches_the_chart_modules_once_while_the_app_boots(chromi
     context.close()
     assert seen[0] == "chart chunk" and seen.count("chart chunk") == 1, seen
     assert "websocket" in seen, seen
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/where", "/poland"])
+def test_every_chart_draws_with_the_copys_plotly_that_registers_what_the_app_draws(chromium_browser, replicas_up, path):
+    """The proxy sends its copy's Plotly chunk, whose plotly.js registers bar alone besides its core's
+    scatter (deploy/precompress.trim_plotly_modules; issue 16, target 4), and every chart of the
+    page is drawn with it: each trace of each figure has its module (none left out as of an
+    unknown type) and is drawn."""
+    context = chromium_browser.new_context(locale="en-GB", viewport={"width": 1300, "height": 900})
+    try:
+        page = context.new_page()
+        chunks = []
+        page.on("response", lambda response: chunks.append(response) if "/PlotlyChart." in response.url else None)
+        page.goto(replicas_up.nginx.url + path)
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=RENDER_TIMEOUT_MS)
+        charts = page.locator(".stPlotlyChart").count()
+        page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
+                               timeout=RENDER_TIMEOUT_MS)
+        drawn = page.evaluate("""[...document.querySelectorAll('.js-plotly-plot')].map(gd => ({
+            traces: gd.data.length, full: gd._fullData.length,
+            unknown: gd._fullData.filter(t => !t._module).length,
+            types: [...new Set(gd._fullData.map(t => t.type))],
+            drawn: gd.querySelectorAll('.trace').length}))""")
+        registered = precompress_module().PLOTLY_INDEX.search(chunks[0].body().decode()).group(2)
+    finally:
+        context.close()
+    assert len(chunks) == 1 and re.fullmatch(r"[\w$]+\(\)", registered), registered
+    assert charts >= 5 and len(drawn) == charts, (charts, drawn)
+    for chart in drawn:
+        assert chart["unknown"] == 0 and chart["traces"] == chart["full"] > 0 and chart["drawn"] > 0, chart
+        assert set(chart["types"]) <= {"scatter", "bar"}, chart
 
 
 # ------------------------------------------------------------------ saturated, then down
