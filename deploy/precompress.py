@@ -35,6 +35,7 @@ browser fetches and compiles them while the websocket connects and the script ru
 carry Streamlit's content hashes: the copy is refused when the names the proxy preloads are not
 exactly the ones the copy's Streamlit imports for a chart (chart_preloads; a Streamlit upgrade
 that renames them is to be looked at, and the map updated).
+
 The Plotly chunk holds all of plotly.js, whose index registers every one of its ~47 trace and
 component modules when the chunk runs (plotly.js's lib/index.js: `Plotly.register([...])`); each
 module is a lazily evaluated wrapper named by its source path (`X=_({"lib/bar.js"(e,t){...}})`)
@@ -167,7 +168,7 @@ def chart_preloads(static: Path) -> list[str]:
 # plotly.js's trace modules the app draws besides scatter (which its core registers itself).
 KEPT_PLOTLY_MODULES = ("bar",)
 CORE_PLOTLY_TRACES = ("scatter",)
-PLOTLY_INDEX = re.compile(r'"lib/index\.js"\(\w+,\w+\)\{var ([\w$]+)=[\w$]+\(\);\1\.register\(\[([\w$(),]*)\]\)')
+PLOTLY_INDEX = re.compile(r'"lib/index\.js"\([\w$]+,[\w$]+\)\{var ([\w$]+)=[\w$]+\(\);\1\.register\(\[([\w$(),]*)\]\)')
 
 
 def trim_plotly_modules(chunk: str, keep: tuple[str, ...] = KEPT_PLOTLY_MODULES) -> tuple[str, list[str]]:
