@@ -345,6 +345,15 @@ class Nginx:
         lines = self.access_log_path.read_text().splitlines() if self.access_log_path.exists() else []
         return [re.findall(r'"([^"]*)"', line)[1] for line in lines if marker in line]
 
+    def logged_upstreams(self, marker: str, timeout: float = 5.0) -> list[str]:
+        """upstream_of(marker) once at least one such request is logged (nginx writes a request's line
+        when it ends: after its response has gone, for a websocket after the tunnel has closed,
+        which can trail the client's close); [] after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while not (answered := self.upstream_of(marker)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return answered
+
     def cleanup(self) -> None:
         self.stop()
         shutil.rmtree(self.tree, ignore_errors=True)

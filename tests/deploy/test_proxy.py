@@ -13,7 +13,6 @@ import http.client
 import os
 import re
 import threading
-import time
 import tomllib
 import uuid
 from functools import partial
@@ -199,7 +198,7 @@ def test_a_session_sticks_to_one_replica(replicas_up):
     assert run_coroutine(websocket()) == 101
     served = nginx.upstream_of(f"sticky={run}")
     assert len(served) == 20 and len(set(served)) == 1 and served[0] in replicas
-    stream = nginx.upstream_of(f"/_stcore/stream?route={run}")
+    stream = nginx.logged_upstreams(f"/_stcore/stream?route={run}")
     assert stream == served[:1]
 
     # without the cookie, requests spread over both replicas
@@ -290,12 +289,8 @@ def _bundle(stack, in_copy: bool) -> tuple[str, bytes]:
 
 
 def _sent_by(stack, path: str) -> str:
-    """Who answered the last logged request for path: a replica's address, or "-" (nginx, from disk).
-    (nginx writes the line after the response has gone: waited for, up to 5 s)"""
-    deadline = time.monotonic() + 5
-    while not (answered := stack.nginx.upstream_of(f"GET {path} ")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return answered[-1]
+    """Who answered the last logged request for path: a replica's address, or "-" (nginx, from disk)."""
+    return stack.nginx.logged_upstreams(f"GET {path} ")[-1]
 
 
 def test_streamlits_bundles_come_compressed_from_the_proxys_copy(replicas_up):
