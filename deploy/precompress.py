@@ -168,6 +168,7 @@ def chart_preloads(static: Path) -> list[str]:
 # plotly.js's trace modules the app draws besides scatter (which its core registers itself).
 KEPT_PLOTLY_MODULES = ("bar",)
 CORE_PLOTLY_TRACES = ("scatter",)
+PLOTLY_LIB_MODULE = re.compile(r'(?<![\w$.])([\w$]+)=[\w$]+\(\{"lib/([\w-]+)\.js"')
 PLOTLY_INDEX = re.compile(r'"lib/index\.js"\([\w$]+,[\w$]+\)\{var ([\w$]+)=[\w$]+\(\);\1\.register\(\[([\w$(),]*)\]\)')
 
 
@@ -181,12 +182,14 @@ def trim_plotly_modules(chunk: str, keep: tuple[str, ...] = KEPT_PLOTLY_MODULES)
         raise ValueError(f"{len(found)} plotly.js indexes (lib/index.js registering its modules) in the chart chunk, "
                          "not one: has Streamlit changed how it bundles plotly.js? (deploy/precompress.py)")
     items = re.findall(r"([\w$]+)\(\)", found[0].group(2))
+    lib_modules: dict[str, str] = {}  # wrapper -> lib/<name>.js, its first definition (one pass: 4.7 MB)
+    for module in PLOTLY_LIB_MODULE.finditer(chunk):
+        lib_modules.setdefault(module.group(1), module.group(2))
     names = {}
     for item in items:
-        module = re.search(r"(?<![\w$.])" + re.escape(item) + r'=[\w$]+\(\{"lib/([\w-]+)\.js"', chunk)
-        if module is None:
+        if item not in lib_modules:
             raise ValueError(f"plotly.js's index registers {item}(), which is no lib/<name>.js module of the chunk")
-        names[item] = module.group(1)
+        names[item] = lib_modules[item]
     missing = set(keep) - set(names.values())
     if missing:
         raise ValueError(f"plotly.js's index registers no {sorted(missing)}: the app's charts need them")
