@@ -168,6 +168,7 @@ def chart_preloads(static: Path) -> list[str]:
 # plotly.js's trace modules the app draws besides scatter (which its core registers itself).
 KEPT_PLOTLY_MODULES = ("bar",)
 CORE_PLOTLY_TRACES = ("scatter",)
+DRAWN_PLOTLY_TRACES = frozenset(CORE_PLOTLY_TRACES + KEPT_PLOTLY_MODULES)  # what the copy's plotly.js draws
 PLOTLY_LIB_MODULE = re.compile(r'(?<![\w$.])([\w$]+)=[\w$]+\(\{"lib/([\w-]+)\.js"')
 PLOTLY_INDEX = re.compile(r'"lib/index\.js"\([\w$]+,[\w$]+\)\{var ([\w$]+)=[\w$]+\(\);\1\.register\(\[([\w$(),]*)\]\)')
 

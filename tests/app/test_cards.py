@@ -7,7 +7,6 @@ the link printed under it in the pack lands on it."""
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
 from pathlib import Path
 
@@ -15,16 +14,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import cards, i18n, select
-from etl.paths import REPO_ROOT
 from tests.app.i18n_checks import english_and
+from tests.deploy.stack import precompress_module
 from tests.page_registry import DASHBOARD, registered_pages
 
 FILES = {page.url_path: page.file for page in registered_pages()}
-_PRECOMPRESS = importlib.util.spec_from_file_location("exiles_deploy_precompress_cards", REPO_ROOT / "deploy" / "precompress.py")
-assert _PRECOMPRESS is not None and _PRECOMPRESS.loader is not None
-precompress = importlib.util.module_from_spec(_PRECOMPRESS)
-_PRECOMPRESS.loader.exec_module(precompress)
-DRAWN_TRACES = set(precompress.CORE_PLOTLY_TRACES) | set(precompress.KEPT_PLOTLY_MODULES)
+DRAWN_TRACES = precompress_module().DRAWN_PLOTLY_TRACES  # what the proxy's copy of plotly.js draws
 
 
 @pytest.mark.parametrize("item", cards.BRIEFING, ids=[item.key for item in cards.BRIEFING])

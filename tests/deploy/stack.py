@@ -9,6 +9,7 @@ files stay in that folder. Every process is started here and stopped here, by it
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import importlib.util
@@ -166,7 +167,9 @@ def streamlit_static() -> Path:
     return Path(importlib.util.find_spec("streamlit").origin).parent / "static"
 
 
+@functools.cache
 def precompress_module():
+    """deploy/precompress.py (a script, not a package), loaded once."""
     spec = importlib.util.spec_from_file_location("exiles_deploy_precompress", DEPLOY / "precompress.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -4,21 +4,17 @@ target 4), keeps every other font, and refuses a Streamlit whose stylesheets hol
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import re
 from pathlib import Path
 
 import pytest
 
 from etl.paths import REPO_ROOT
+from tests.deploy.stack import precompress_module, streamlit_static
 
-SPEC = importlib.util.spec_from_file_location("exiles_deploy_precompress", REPO_ROOT / "deploy" / "precompress.py")
-assert SPEC and SPEC.loader
-precompress = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(precompress)
+precompress = precompress_module()
 
-# found, not imported (importing streamlit takes seconds)
-STREAMLIT_STATIC = Path(importlib.util.find_spec("streamlit").origin).parent / "static"
+STREAMLIT_STATIC = streamlit_static()  # found, not imported (importing streamlit takes seconds)
 
 SNIPPET = (
     "body{color:red}"
@@ -228,4 +224,4 @@ def test_the_app_names_no_plotly_trace_but_those_the_proxys_copy_registers():
             if isinstance(node, ast.Import):
                 assert all(not alias.name.startswith("plotly.express") and
                            (alias.name != "plotly.graph_objects" or alias.asname == "go") for alias in node.names), path
-    assert used and used <= set(precompress.CORE_PLOTLY_TRACES) | set(precompress.KEPT_PLOTLY_MODULES), used
+    assert used and used <= precompress.DRAWN_PLOTLY_TRACES, used

@@ -52,11 +52,8 @@ def test_the_theme_draws_text_in_system_fonts(production):
     """No theme font asks for a web font: a reader's first visit downloads no text font (issue 16,
     target 4). The proxy's copy of Streamlit's frontend drops the @font-face rules of Streamlit's
     text fonts (deploy/precompress.py); a theme that named one would draw in a fallback instead."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("exiles_deploy_precompress", REPO_ROOT / "deploy" / "precompress.py")
-    assert spec and spec.loader
-    precompress = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(precompress)
+    from tests.deploy.stack import precompress_module
+    precompress = precompress_module()
     theme = production["theme"]
     assert "font" in theme and "codeFont" in theme  # unset, Streamlit draws in Source Sans / Source Code Pro
     for option in ("font", "headingFont", "codeFont"):
